@@ -1,0 +1,264 @@
+"""Typed records that flow between the stages, and their JSON form.
+
+Every stage speaks these records and nothing else, so the in-memory bus, Kafka and the
+files of a replay all carry the same bytes. Field names carry units and frames
+(``range_m``, ``sog_kn``, ``cog_deg``: degrees from true north, clockwise); ``time`` is
+always event time in unix seconds (UTC), never the wall clock; ``lat``/``lon`` are WGS84
+degrees. "Not available" is ``None``, never a sentinel number such as AIS's 511 or 360.
+
+This module imports only the standard library so that ``tracking/`` can depend on it
+without pulling in anything else (see docs/architecture.md, import layers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+SCHEMA_VERSION = 1
+
+
+class TimeSource(StrEnum):
+    """Where a record's ``time`` came from: the receiver's tag block, or our own clock at receipt."""
+
+    TAG_BLOCK = "tag_block"
+    RECEIPT = "receipt"
+    SCENARIO = "scenario"  # radar plot times written by the sensor/recorder
+
+
+class RejectReason(StrEnum):
+    """Why an input line was not accepted. Counted per reason and kept with the raw text."""
+
+    BAD_CHECKSUM = "bad_checksum"
+    MALFORMED_SENTENCE = "malformed_sentence"
+    MALFORMED_TAG_BLOCK = "malformed_tag_block"
+    UNKNOWN_SENTENCE = "unknown_sentence"
+    ORPHAN_FRAGMENT = "orphan_fragment"
+    UNDECODABLE_PAYLOAD = "undecodable_payload"
+    NO_TIME = "no_time"
+    NO_POSITION = "no_position"
+    INVALID_MMSI = "invalid_mmsi"
+    OUT_OF_RANGE = "out_of_range"
+    MALFORMED_RECORD = "malformed_record"
+    UNKNOWN_SENSOR = "unknown_sensor"
+    TOO_LATE = "too_late"
+
+
+class TrackStatus(StrEnum):
+    TENTATIVE = "tentative"
+    CONFIRMED = "confirmed"
+    COASTING = "coasting"
+    LOST = "lost"
+
+
+class AlertKind(StrEnum):
+    ZONE_ENTRY = "zone_entry"
+    ZONE_EXIT = "zone_exit"
+    LOITERING = "loitering"
+    DARK_VESSEL = "dark_vessel"
+    AIS_GAP = "ais_gap"
+    RENDEZVOUS = "rendezvous"
+    SPOOFING = "spoofing"
+
+
+class AlertState(StrEnum):
+    RAISED = "raised"
+    UPDATED = "updated"
+    CLEARED = "cleared"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+_RECORD = dict(frozen=True, slots=True, kw_only=True)
+
+
+@dataclass(**_RECORD)
+class AisReport:
+    """One decoded AIS position report (types 1-3, 18, 19, 27)."""
+
+    time: float
+    time_source: TimeSource
+    mmsi: int
+    msg_type: int
+    lat: float
+    lon: float
+    sog_kn: float | None
+    cog_deg: float | None
+    heading_deg: int | None
+    nav_status: int | None
+    receiver_id: str
+    raw: str
+
+
+@dataclass(**_RECORD)
+class AisStatic:
+    """Static and voyage data (types 5, 19, 24): who the vessel says it is."""
+
+    time: float
+    mmsi: int
+    msg_type: int
+    name: str | None = None
+    call_sign: str | None = None
+    imo: int | None = None
+    ship_type: int | None = None
+    to_bow_m: int | None = None
+    to_stern_m: int | None = None
+    to_port_m: int | None = None
+    to_starboard_m: int | None = None
+    destination: str | None = None
+    receiver_id: str = ""
+    raw: str = ""
+
+
+@dataclass(**_RECORD)
+class RadarPlot:
+    """One radar detection in the site's polar frame; sigmas come from sensors.json."""
+
+    time: float
+    sensor_id: str
+    plot_id: int
+    range_m: float
+    bearing_deg: float
+    range_sigma_m: float
+    bearing_sigma_deg: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(**_RECORD)
+class Reject:
+    """An input we did not accept: data on the dead-letter stream, not a log line."""
+
+    time: float | None
+    source: str
+    line_no: int | None
+    reason: RejectReason
+    detail: str
+    raw: str
+
+
+@dataclass(**_RECORD)
+class TrackState:
+    """What leaves the tracker: one track at one instant, in WGS84 and local ENU metres.
+
+    ``cov`` is the 4x4 state covariance, row-major, state order [east, ve, north, vn], SI units.
+    """
+
+    time: float
+    track_id: str
+    status: TrackStatus
+    lat: float
+    lon: float
+    east_m: float
+    north_m: float
+    ve_mps: float
+    vn_mps: float
+    sog_kn: float
+    cog_deg: float
+    cov: tuple[float, ...]
+    mmsi: int | None
+    last_ais_time: float | None
+    last_radar_time: float | None
+    radar_ids: tuple[str, ...] = ()
+
+
+@dataclass(**_RECORD)
+class Alert:
+    """A rule's finding about one incident; ``alert_id`` is stable across states and replays."""
+
+    alert_id: str
+    time: float
+    kind: AlertKind
+    state: AlertState
+    severity: Severity
+    track_id: str
+    mmsi: int | None
+    zone_id: str | None
+    lat: float
+    lon: float
+    message: str
+    related_track_ids: tuple[str, ...] = ()
+    evidence: dict[str, float | str] = field(default_factory=dict)
+
+
+@dataclass(**_RECORD)
+class RadarSite:
+    id: str
+    lat: float
+    lon: float
+    height_m: float
+    range_sigma_m: float
+    bearing_sigma_deg: float
+    max_range_m: float
+    scan_period_s: float
+
+
+@dataclass(**_RECORD)
+class AisReceiverSite:
+    id: str
+    lat: float
+    lon: float
+    range_m: float
+
+
+@dataclass(**_RECORD)
+class Sensors:
+    """The sensor layout of a scenario (sensors.json)."""
+
+    radars: tuple[RadarSite, ...]
+    ais_receivers: tuple[AisReceiverSite, ...]
+
+    def radar(self, sensor_id: str) -> RadarSite | None:
+        return next((r for r in self.radars if r.id == sensor_id), None)
+
+
+Record = AisReport | AisStatic | RadarPlot | Reject | TrackState | Alert
+R = TypeVar("R", AisReport, AisStatic, RadarPlot, Reject, TrackState, Alert)
+
+_ENUM_FIELDS: dict[type, dict[str, type[StrEnum]]] = {
+    AisReport: {"time_source": TimeSource},
+    Reject: {"reason": RejectReason},
+    TrackState: {"status": TrackStatus},
+    Alert: {"kind": AlertKind, "state": AlertState, "severity": Severity},
+}
+_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
+    TrackState: ("cov", "radar_ids"),
+    Alert: ("related_track_ids",),
+}
+
+
+def to_dict(record: Record) -> dict[str, Any]:
+    """Plain-JSON dict of a record (enums as their string values), without deep copies."""
+    out = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    for name in _TUPLE_FIELDS.get(type(record), ()):
+        out[name] = list(out[name])
+    return out
+
+
+def to_json(record: Record) -> bytes:
+    """Compact UTF-8 JSON; key order is the field order, so equal records give equal bytes."""
+    return json.dumps(to_dict(record), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def from_dict(cls: type[R], data: dict[str, Any]) -> R:
+    """Rebuild a record, converting enum strings and lists back; unknown keys are an error."""
+    kwargs = dict(data)
+    for name, enum_cls in _ENUM_FIELDS.get(cls, {}).items():
+        if name in kwargs:
+            kwargs[name] = enum_cls(kwargs[name])
+    for name in _TUPLE_FIELDS.get(cls, ()):
+        if name in kwargs:
+            kwargs[name] = tuple(kwargs[name])
+    return cls(**kwargs)
+
+
+def from_json(cls: type[R], payload: bytes | str) -> R:
+    return from_dict(cls, json.loads(payload))
