@@ -106,9 +106,8 @@ class Tracker:
             meta.misses = 0
             meta.last_radar_time = float(plot_time[j])
             meta.radar_ids.add(sensor_id)
-            if meta.status is TrackStatus.TENTATIVE and meta.hits >= cfg.confirm_hits:
-                meta.status = TrackStatus.CONFIRMED
-            elif meta.status is TrackStatus.COASTING:
+            confirmed_now = meta.status is TrackStatus.TENTATIVE and meta.hits >= cfg.confirm_hits
+            if confirmed_now or meta.status is TrackStatus.COASTING:
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
