@@ -1,0 +1,428 @@
+"""AIS decoding: NMEA lines in, validated :class:`AisReport`/:class:`AisStatic` or :class:`Reject` out.
+
+Pure: no I/O and no wall clock. The only state is the multi-fragment buffer, expired by the
+*event* time of the data (tag-block ``c:`` or the caller's receipt time), so a replay of last
+year's file behaves as it did live.
+
+The sentence layer (tag block, checksums, fields) is :mod:`ingest.nmea`; the bits are decoded
+by pyais' compiled per-class decoder plans (``MessageTypeN.from_vector``), called directly on
+the joined payload so each line is split once and each payload decoded once. Types we do not
+use are counted from the first payload character without being decoded at all.
+
+Field meanings and not-available values follow https://gpsd.gitlab.io/gpsd/AIVDM.html.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from dataclasses import dataclass
+
+from pyais.bit_vector import bit_vector
+from pyais.messages import (
+    MSG_CLASS,
+    MessageType1,
+    MessageType2,
+    MessageType3,
+    MessageType5,
+    MessageType18,
+    MessageType19,
+    MessageType24PartA,
+    MessageType24PartB,
+    MessageType24PartBAuxiliaryCraft,
+    MessageType27,
+    Payload,
+)
+
+from fusion.schemas import AisReport, AisStatic, Reject, RejectReason, TimeSource
+from ingest.nmea import NmeaError, TagBlock, VdmSentence, is_vdm, parse_vdm, split_tag_block
+
+AisOutput = AisReport | AisStatic | Reject
+
+POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
+STATIC_TYPES = frozenset({5, 19, 24})
+_CLASS_A_STATUS_TYPES = frozenset({1, 2, 3, 27})  # nav status is sent by class A stations only
+_DEFINED_TYPES = range(1, 29)  # ITU-R M.1371-5 types 1-27, plus 28 from M.1371-6
+
+# Six-bit armour value of each payload byte ('0' -> 0 ... 'w' -> 63); the first one is the type.
+_ARMOR = tuple((c - 48 - 8 if c - 48 > 40 else c - 48) if 48 <= c <= 119 else -1 for c in range(256))
+
+MMSI_MIN, MMSI_MAX = 100_000_000, 999_999_999
+
+# Not-available values (gpsd AIVDM.html). Class A/B speed is in 0.1 kn, 1023 = n/a; course in
+# 0.1 deg, 3600 = n/a and 3601-4095 invalid; heading 511 = n/a and 360-510 invalid; nav status
+# 15 = "not defined (default)". Type 27 has its own coarse units: speed in kn with 63 = n/a,
+# course in degrees with 511 = n/a.
+SOG_NOT_AVAILABLE_KN = 102.3
+TYPE27_SOG_NOT_AVAILABLE_KN = 63.0
+TYPE27_COG_NOT_AVAILABLE_DEG = 511.0
+HEADING_NOT_AVAILABLE_DEG = 511
+NAV_STATUS_NOT_DEFINED = 15
+LAT_NOT_AVAILABLE_DEG, LON_NOT_AVAILABLE_DEG = 91.0, 181.0
+
+# Fields each class is read for. The payload must contain all of them: a short (truncated) payload
+# would otherwise decode as zeros or partial numbers that look like a real position.
+_DIMENSIONS = ("to_bow", "to_stern", "to_port", "to_starboard")
+_FIELDS_READ: dict[type[Payload], tuple[str, ...]] = {
+    MessageType1: ("mmsi", "status", "speed", "lon", "lat", "course", "heading"),
+    MessageType2: ("mmsi", "status", "speed", "lon", "lat", "course", "heading"),
+    MessageType3: ("mmsi", "status", "speed", "lon", "lat", "course", "heading"),
+    MessageType18: ("mmsi", "speed", "lon", "lat", "course", "heading"),
+    MessageType19: (
+        "mmsi",
+        "speed",
+        "lon",
+        "lat",
+        "course",
+        "heading",
+        "shipname",
+        "ship_type",
+        *_DIMENSIONS,
+    ),
+    MessageType27: ("mmsi", "status", "lon", "lat", "speed", "course"),
+    MessageType5: ("mmsi", "imo", "callsign", "shipname", "ship_type", *_DIMENSIONS, "destination"),
+    MessageType24PartA: ("mmsi", "partno", "shipname"),
+    MessageType24PartB: ("mmsi", "partno", "ship_type", "callsign", *_DIMENSIONS),
+    MessageType24PartBAuxiliaryCraft: ("mmsi", "partno", "ship_type", "callsign"),
+}
+
+
+def _required_bits(cls: type[Payload], names: tuple[str, ...]) -> int:
+    """End (in bits) of the last field we read, from pyais' own decoder plan: one source of truth."""
+    return max(offset + width for name, offset, width, *_ in cls.decoder_plan() if name in names)
+
+
+_REQUIRED_BITS = {cls: _required_bits(cls, names) for cls, names in _FIELDS_READ.items()}
+
+
+@dataclass(slots=True)
+class _Pending:
+    """Fragments of one multi-sentence message received so far (in order, 1..n-1)."""
+
+    lines: list[str]
+    payloads: list[bytes]
+    first_line_no: int | None
+    time_s: float  # time of the newest fragment: a message is as old as its last part
+    time_source: TimeSource
+    receiver_id: str
+
+
+@dataclass(slots=True)
+class _Group:
+    """``c:``/``s:`` of the first line of a tag-block group, inherited by later lines."""
+
+    time_s: float | None
+    station: str | None
+    seen_s: float  # event time when the first line came, for expiry
+
+
+class AisDecoder:
+    """Decode one input source's NMEA lines into AIS records, rejects and counts.
+
+    Stateful only for multi-fragment reassembly: fragments are joined by (receiver, channel,
+    sequential id, fragment count) and must arrive in order, as IEC 61162-1 sends them. A
+    message's time is that of its last fragment. Pending fragments older than
+    ``fragment_timeout_s`` (by event time, never the wall clock) become ORPHAN_FRAGMENT rejects.
+
+    Parameters
+    ----------
+    source : str
+        Name of the input (file or feed); the receiver id when a line has no ``s:``.
+    fragment_timeout_s : float
+        How long, in seconds of event time, a partial message waits for its next fragment.
+        60 s: fragments are sent back-to-back in the same or next slots (tens of ms), so anything
+        near a minute late belongs to another message; it also absorbs the few seconds of arrival
+        reordering that network paths add.
+
+    Attributes
+    ----------
+    counts : collections.Counter[str]
+        Per outcome: ``accepted:typeN``, ``unused:typeN`` (decodable types we have no record for),
+        ``reject:<reason>``, ``skipped:comment``, ``skipped:blank``. Messages, not lines: a
+        two-part type 5 counts once.
+    """
+
+    def __init__(self, source: str, fragment_timeout_s: float = 60.0) -> None:
+        self.source = source
+        self.fragment_timeout_s = fragment_timeout_s
+        self.counts: collections.Counter[str] = collections.Counter()
+        self._pending: dict[tuple[str, str, str, int], _Pending] = {}
+        self._groups: dict[str, _Group] = {}
+        self._newest_time_s = -math.inf
+
+    def feed(
+        self, line: str, line_no: int | None = None, receipt_time: float | None = None
+    ) -> list[AisReport | AisStatic | Reject]:
+        """Decode one input line; never raises on bad data.
+
+        Parameters
+        ----------
+        line : str
+            One line, with or without its line terminator.
+        line_no : int or None
+            1-based line number in the source, kept in rejects for the analyst.
+        receipt_time : float or None
+            Unix seconds at which the line was received; used when the line has no ``c:``.
+
+        Returns
+        -------
+        list of AisReport, AisStatic or Reject
+            Usually zero or one item: nothing for a comment, a fragment awaiting its partner or
+            an unused type; two for a type 19 (position and static); expired fragments of other
+            messages come first as ORPHAN_FRAGMENT rejects.
+        """
+        text = line.strip()
+        if not text:
+            self.counts["skipped:blank"] += 1
+            return []
+        if text[0] == "#":
+            self.counts["skipped:comment"] += 1
+            return []
+        tag: TagBlock | None = None
+        try:
+            tag, sentence = split_tag_block(text.encode("ascii", "replace"))
+            if not is_vdm(sentence):
+                raise NmeaError(RejectReason.UNKNOWN_SENTENCE, "not an !xxVDM/!xxVDO AIS sentence")
+            vdm = parse_vdm(sentence)
+            time_s, time_source, receiver = self._time_and_receiver(tag, receipt_time)
+        except NmeaError as err:
+            time_s = tag.time_s if tag is not None and tag.time_s is not None else receipt_time
+            return [self._reject(time_s, line_no, err.reason, err.detail, text)]
+
+        self._newest_time_s = max(self._newest_time_s, time_s)
+        out: list[AisOutput] = self._expire() if self._pending or self._groups else []
+        if vdm.fragment_count == 1:
+            out += self._decode(vdm.payload, vdm.fill_bits, [text], line_no, time_s, time_source, receiver)
+        else:
+            out += self._add_fragment(vdm, text, line_no, time_s, time_source, receiver)
+        return out
+
+    def flush(self) -> list[Reject]:
+        """End of input: every message still waiting for a fragment becomes an ORPHAN_FRAGMENT reject."""
+        out = [self._orphan(p, "input ended before the message was complete") for p in self._pending.values()]
+        self._pending.clear()
+        self._groups.clear()
+        return out
+
+    def _time_and_receiver(
+        self, tag: TagBlock | None, receipt_time: float | None
+    ) -> tuple[float, TimeSource, str]:
+        """Event time (``c:`` else receipt) and receiver (``s:`` else the source) of one line."""
+        time_s, station = (None, None) if tag is None else (tag.time_s, tag.station)
+        if tag is not None and tag.group is not None:
+            time_s, station = self._group_fields(tag.group, time_s, station, receipt_time)
+        if time_s is not None:
+            return time_s, TimeSource.TAG_BLOCK, station or self.source
+        if receipt_time is not None:
+            return receipt_time, TimeSource.RECEIPT, station or self.source
+        raise NmeaError(RejectReason.NO_TIME, "no tag-block c: time and no receipt time")
+
+    def _group_fields(
+        self,
+        group: tuple[int, int, str],
+        time_s: float | None,
+        station: str | None,
+        receipt_time: float | None,
+    ) -> tuple[float | None, str | None]:
+        """NMEA 4.10 groups: only the first line of a group need carry ``c:`` and ``s:``."""
+        number, count, group_id = group
+        if number == 1:
+            if count > 1:
+                seen_s = next((t for t in (time_s, receipt_time) if t is not None), self._newest_time_s)
+                self._groups[group_id] = _Group(time_s, station, seen_s)
+            return time_s, station
+        first = self._groups.pop(group_id, None) if number == count else self._groups.get(group_id)
+        if first is None:
+            return time_s, station
+        return (first.time_s if time_s is None else time_s), (station or first.station)
+
+    def _add_fragment(
+        self,
+        vdm: VdmSentence,
+        text: str,
+        line_no: int | None,
+        time_s: float,
+        time_source: TimeSource,
+        receiver: str,
+    ) -> list[AisOutput]:
+        key = (receiver, vdm.channel, vdm.sequence_id, vdm.fragment_count)
+        label = f"seq id {vdm.sequence_id or '-'} channel {vdm.channel or '-'} from {receiver}"
+        out: list[AisOutput] = []
+        if vdm.fragment_number == 1:
+            stale = self._pending.pop(key, None)
+            if stale is not None:
+                out.append(self._orphan(stale, f"a new fragment 1 of {label} arrived first"))
+            self._pending[key] = _Pending([text], [vdm.payload], line_no, time_s, time_source, receiver)
+            return out
+        pending = self._pending.get(key)
+        expected = len(pending.lines) + 1 if pending is not None else 1
+        if pending is None or vdm.fragment_number != expected:
+            if pending is not None:
+                del self._pending[key]
+                why = f"fragment {vdm.fragment_number} came instead of {expected}"
+                out.append(self._orphan(pending, why))
+            detail = (
+                f"fragment {vdm.fragment_number}/{vdm.fragment_count} of {label} "
+                f"without fragment {vdm.fragment_number - 1} before it"
+            )
+            out.append(self._reject(time_s, line_no, RejectReason.ORPHAN_FRAGMENT, detail, text))
+            return out
+        pending.lines.append(text)
+        pending.payloads.append(vdm.payload)
+        pending.time_s, pending.time_source = time_s, time_source
+        if vdm.fragment_number < vdm.fragment_count:
+            return out
+        del self._pending[key]
+        payload = b"".join(pending.payloads)
+        return out + self._decode(
+            payload, vdm.fill_bits, pending.lines, pending.first_line_no, time_s, time_source, receiver
+        )
+
+    def _expire(self) -> list[AisOutput]:
+        """Reject partial messages whose newest fragment is more than the timeout older than the data."""
+        cutoff_s = self._newest_time_s - self.fragment_timeout_s
+        stale = [key for key, p in self._pending.items() if p.time_s < cutoff_s]
+        for key in [k for k, g in self._groups.items() if g.seen_s < cutoff_s]:
+            del self._groups[key]
+        detail = f"no next fragment within {self.fragment_timeout_s:g} s"
+        return [self._orphan(self._pending.pop(key), detail) for key in stale]
+
+    def _decode(
+        self,
+        payload: bytes,
+        fill_bits: int,
+        lines: list[str],
+        line_no: int | None,
+        time_s: float,
+        time_source: TimeSource,
+        receiver: str,
+    ) -> list[AisOutput]:
+        raw = "\n".join(lines)
+
+        def reject(reason: RejectReason, detail: str) -> list[AisOutput]:
+            return [self._reject(time_s, line_no, reason, detail, raw)]
+
+        if not payload:
+            return reject(RejectReason.UNDECODABLE_PAYLOAD, "empty payload")
+        msg_type = _ARMOR[payload[0]]
+        if msg_type not in POSITION_TYPES and msg_type not in STATIC_TYPES:
+            if msg_type in _DEFINED_TYPES:
+                self.counts[f"unused:type{msg_type}"] += 1
+                return []
+            return reject(RejectReason.UNDECODABLE_PAYLOAD, f"message type {msg_type} is not defined")
+        try:
+            msg = MSG_CLASS[msg_type].from_vector(bit_vector(payload, fill_bits))
+        except Exception as err:  # pyais raises its own and plain errors on hostile payloads
+            return reject(RejectReason.UNDECODABLE_PAYLOAD, f"{type(err).__name__}: {err}")
+        n_bits = len(payload) * 6 - fill_bits
+        required = _REQUIRED_BITS[type(msg)]
+        if n_bits < required:
+            return reject(
+                RejectReason.UNDECODABLE_PAYLOAD,
+                f"type {msg_type} payload has {n_bits} bits, its fields need {required} (truncated?)",
+            )
+        mmsi = msg.mmsi
+        if not MMSI_MIN <= mmsi <= MMSI_MAX:
+            return reject(RejectReason.INVALID_MMSI, f"MMSI {mmsi:09d} is not 9 digits from {MMSI_MIN}")
+
+        out: list[AisOutput] = []
+        if msg_type in POSITION_TYPES:
+            problem = _position_problem(msg.lat, msg.lon)
+            if problem:
+                out += reject(RejectReason.NO_POSITION, problem)
+            else:
+                out.append(_report(msg, msg_type, time_s, time_source, receiver, raw))
+        if msg_type in STATIC_TYPES:
+            out.append(_static(msg, msg_type, time_s, receiver, raw))
+        if len(out) > 1 or not isinstance(out[0], Reject):
+            self.counts[f"accepted:type{msg_type}"] += 1
+        return out
+
+    def _orphan(self, pending: _Pending, why: str) -> Reject:
+        self.counts["reject:orphan_fragment"] += 1
+        return Reject(
+            time=pending.time_s,
+            source=self.source,
+            line_no=pending.first_line_no,
+            reason=RejectReason.ORPHAN_FRAGMENT,
+            detail=f"incomplete message ({len(pending.lines)} fragment(s) from {pending.receiver_id}): {why}",
+            raw="\n".join(pending.lines),
+        )
+
+    def _reject(
+        self, time_s: float | None, line_no: int | None, reason: RejectReason, detail: str, raw: str
+    ) -> Reject:
+        self.counts[f"reject:{reason.value}"] += 1
+        return Reject(time=time_s, source=self.source, line_no=line_no, reason=reason, detail=detail, raw=raw)
+
+
+def _position_problem(lat_deg: float, lon_deg: float) -> str:
+    """Why a decoded position is unusable, or '' when it is fine."""
+    if lat_deg == LAT_NOT_AVAILABLE_DEG or lon_deg == LON_NOT_AVAILABLE_DEG:
+        return f"position not available (lat {lat_deg:g}, lon {lon_deg:g})"
+    if not (-90.0 <= lat_deg <= 90.0 and -180.0 <= lon_deg <= 180.0):
+        return f"position out of range (lat {lat_deg:g}, lon {lon_deg:g})"
+    return ""
+
+
+def _report(
+    msg: Payload, msg_type: int, time_s: float, time_source: TimeSource, receiver: str, raw: str
+) -> AisReport:
+    """Position report with every not-available or invalid value as None."""
+    if msg_type == 27:
+        sog_kn = None if msg.speed == TYPE27_SOG_NOT_AVAILABLE_KN else msg.speed
+        cog_deg = None if msg.course >= 360.0 else msg.course  # 511 = n/a; 360-510 are invalid
+        heading_deg = None
+    else:
+        sog_kn = None if msg.speed == SOG_NOT_AVAILABLE_KN else msg.speed
+        cog_deg = None if msg.course >= 360.0 else msg.course  # 360 = n/a; above is invalid
+        heading_deg = None if msg.heading >= 360 else msg.heading  # 511 = n/a; 360-510 invalid
+    nav_status = None
+    if msg_type in _CLASS_A_STATUS_TYPES and msg.status != NAV_STATUS_NOT_DEFINED:
+        nav_status = int(msg.status)
+    return AisReport(
+        time=time_s,
+        time_source=time_source,
+        mmsi=msg.mmsi,
+        msg_type=msg_type,
+        lat=msg.lat,
+        lon=msg.lon,
+        sog_kn=sog_kn,
+        cog_deg=cog_deg,
+        heading_deg=heading_deg,
+        nav_status=nav_status,
+        receiver_id=receiver,
+        raw=raw,
+    )
+
+
+def _static(msg: Payload, msg_type: int, time_s: float, receiver: str, raw: str) -> AisStatic:
+    """Static data with pyais' missing fields, zeros (not available) and empty text as None."""
+    return AisStatic(
+        time=time_s,
+        mmsi=msg.mmsi,
+        msg_type=msg_type,
+        name=_text(getattr(msg, "shipname", None)),
+        call_sign=_text(getattr(msg, "callsign", None)),
+        imo=_positive(getattr(msg, "imo", None)),
+        ship_type=_positive(getattr(msg, "ship_type", None)),
+        to_bow_m=_positive(getattr(msg, "to_bow", None)),
+        to_stern_m=_positive(getattr(msg, "to_stern", None)),
+        to_port_m=_positive(getattr(msg, "to_port", None)),
+        to_starboard_m=_positive(getattr(msg, "to_starboard", None)),
+        destination=_text(getattr(msg, "destination", None)),
+        receiver_id=receiver,
+        raw=raw,
+    )
+
+
+def _text(value: str | None) -> str | None:
+    """Six-bit text: '@' (value 0) ends the string, the rest is padding; blank means not available."""
+    if not value:
+        return None
+    return value.partition("@")[0].strip() or None
+
+
+def _positive(value: int | None) -> int | None:
+    """Identifiers and dimensions use 0 for 'not available'."""
+    return int(value) if value else None
