@@ -13,6 +13,7 @@ consumer group, and a bounded retention whose overflow is counted, never hidden.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -79,6 +80,8 @@ class MemoryBroker:
         self.max_records_per_topic = max_records_per_topic
         self._logs: dict[str, _Log] = {}
         self._committed: dict[tuple[str, str], int] = {}
+        self.lock = threading.Lock()
+        """Held around every append and read, so a live dashboard thread may poll safely."""
 
     def log(self, topic: str) -> _Log:
         if topic not in self._logs:
@@ -86,6 +89,10 @@ class MemoryBroker:
         return self._logs[topic]
 
     def append(self, topic: str, key: str, value: bytes, time: float) -> None:
+        with self.lock:
+            self._append(topic, key, value, time)
+
+    def _append(self, topic: str, key: str, value: bytes, time: float) -> None:
         topic_log = self.log(topic)
         topic_log.records.append(Envelope(topic, 0, topic_log.next_offset, key, value, time))
         topic_log.next_offset += 1
@@ -130,6 +137,10 @@ class MemoryBus:
         self.broker.append(topic, key, value, time)
 
     def poll(self, topics: Iterable[str], max_records: int = 500, timeout_s: float = 0.0) -> list[Envelope]:
+        with self.broker.lock:
+            return self._poll(topics, max_records)
+
+    def _poll(self, topics: Iterable[str], max_records: int) -> list[Envelope]:
         out: list[Envelope] = []
         for topic in topics:
             if len(out) >= max_records:

@@ -23,3 +23,14 @@ RECORD_TYPES: dict[str, type] = {
     TRACKS: TrackState,
     ALERTS: Alert,
 }
+
+
+def topic_and_key(record: AisReport | AisStatic | RadarPlot | Reject) -> tuple[str, str]:
+    """Where an ingest record is published, keyed by its source so per-source order holds."""
+    if isinstance(record, AisReport):
+        return AIS_REPORTS, record.receiver_id
+    if isinstance(record, AisStatic):
+        return AIS_STATIC, str(record.mmsi)  # compacted by MMSI: the latest identity wins
+    if isinstance(record, RadarPlot):
+        return RADAR_PLOTS, record.sensor_id
+    return REJECTS, record.source
