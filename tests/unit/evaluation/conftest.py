@@ -1,0 +1,153 @@
+"""Builders for tiny scenarios on disk: vessels and tracks are given in plane metres."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from fusion.evaluation import evaluate
+from tracking.frames import LocalFrame
+
+T0_S = 1_768_456_800.0
+ORIGIN = LocalFrame(24.8, 66.97)
+RADAR_RANGE_M = 40_000.0
+AIS_RANGE_M = 60_000.0
+SCAN_PERIOD_S = 2.5
+
+
+def straight_line(
+    start_xy_m: tuple[float, float], velocity_mps: tuple[float, float], times_s: np.ndarray
+) -> np.ndarray:
+    """(n, 2) positions of a constant-velocity vessel, starting at ``T0_S``."""
+    elapsed_s = np.asarray(times_s, dtype=float) - T0_S
+    return np.asarray(start_xy_m) + np.outer(elapsed_s, velocity_mps)
+
+
+@dataclass
+class Scenario:
+    """A scenario folder plus replay outputs, written on ``evaluate``."""
+
+    root: Path
+    truth: list[dict[str, Any]] = field(default_factory=list)
+    tracks: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_vessel(
+        self,
+        truth_id: str,
+        times_s: np.ndarray,
+        xy_m: np.ndarray,
+        mmsi: int | None = 463000001,
+        ais_on: bool = True,
+    ) -> None:
+        lat, lon = ORIGIN.to_geodetic(xy_m[:, 0], xy_m[:, 1])
+        for time_s, la, lo in zip(times_s, np.atleast_1d(lat), np.atleast_1d(lon), strict=True):
+            self.truth.append(
+                {
+                    "time": float(time_s),
+                    "truth_id": truth_id,
+                    "lat": float(la),
+                    "lon": float(lo),
+                    "sog_kn": 0.0,
+                    "cog_deg": 0.0,
+                    "mmsi": mmsi,
+                    "ais_on": ais_on,
+                }
+            )
+
+    def add_track(
+        self,
+        track_id: str,
+        times_s: np.ndarray,
+        xy_m: np.ndarray,
+        velocity_mps: tuple[float, float] = (0.0, 0.0),
+        status: str = "confirmed",
+    ) -> None:
+        lat, lon = ORIGIN.to_geodetic(xy_m[:, 0], xy_m[:, 1])
+        for time_s, la, lo in zip(times_s, np.atleast_1d(lat), np.atleast_1d(lon), strict=True):
+            self.tracks.append(
+                {
+                    "time": float(time_s),
+                    "track_id": track_id,
+                    "status": status,
+                    "lat": float(la),
+                    "lon": float(lo),
+                    "ve_mps": velocity_mps[0],
+                    "vn_mps": velocity_mps[1],
+                }
+            )
+
+    def add_event(self, time_s: float, kind: str, truth_id: str, **fields: Any) -> None:
+        event = {
+            "time": time_s,
+            "kind": kind,
+            "truth_id": truth_id,
+            "mmsi": None,
+            "zone_id": None,
+            "other_truth_id": None,
+            "in_ais_coverage": True,
+            "in_radar_coverage": True,
+        }
+        self.events.append(event | fields)
+
+    def add_alert(self, time_s: float, kind: str, xy_m: tuple[float, float], **fields: Any) -> None:
+        lat, lon = ORIGIN.to_geodetic(*xy_m)
+        alert = {
+            "alert_id": f"a{len(self.alerts)}",
+            "time": time_s,
+            "kind": kind,
+            "state": "raised",
+            "severity": "high",
+            "track_id": "T1",
+            "mmsi": None,
+            "zone_id": None,
+            "lat": float(lat),
+            "lon": float(lon),
+            "message": "",
+            "related_track_ids": [],
+            "evidence": {},
+        }
+        self.alerts.append(alert | fields)
+
+    def write(self) -> tuple[Path, Path]:
+        """Write every file; returns the paths of tracks.jsonl and alerts.jsonl."""
+        sensors = {
+            "area": {"lat": ORIGIN.lat0, "lon": ORIGIN.lon0},
+            "radars": [
+                {
+                    "id": "R1",
+                    "lat": ORIGIN.lat0,
+                    "lon": ORIGIN.lon0,
+                    "height_m": 30,
+                    "range_sigma_m": 25,
+                    "bearing_sigma_deg": 0.3,
+                    "max_range_m": RADAR_RANGE_M,
+                    "scan_period_s": SCAN_PERIOD_S,
+                }
+            ],
+            "ais_receivers": [{"id": "A1", "lat": ORIGIN.lat0, "lon": ORIGIN.lon0, "range_m": AIS_RANGE_M}],
+        }
+        (self.root / "sensors.json").write_text(json.dumps(sensors))
+        for name, lines in [
+            ("truth", self.truth),
+            ("tracks", self.tracks),
+            ("events", self.events),
+            ("alerts", self.alerts),
+        ]:
+            (self.root / f"{name}.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+        return self.root / "tracks.jsonl", self.root / "alerts.jsonl"
+
+    def evaluate(self, with_alerts: bool = False) -> dict[str, Any]:
+        tracks_path, alerts_path = self.write()
+        return evaluate(self.root, tracks_path, alerts_path if with_alerts else None)
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Scenario:
+    return Scenario(tmp_path)
