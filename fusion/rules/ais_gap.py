@@ -1,0 +1,102 @@
+"""AIS gap: a known vessel stops transmitting where it should be heard.
+
+Keyed by MMSI, not track: when AIS goes off outside radar cover the track coasts and is
+lost, and if the vessel transmits again it may come back on a new track. The rule keeps,
+per MMSI, the time of the last fused AIS report and the vessel's latest state (radar may
+keep updating it, a coasting track keeps predicting it; a lost track freezes it).
+
+A gap is due at ``last_ais_time + RulesConfig.ais_gap_after_s(sog)``, the speed taken
+from the latest state (a vessel that stopped after going silent would also have slowed
+its reporting). It is raised only if the latest known position is inside AIS coverage:
+a vessel that sailed out of range is not silent. Severity is high when radar still holds
+the vessel (a recent radar update on a live track), medium otherwise. It is cleared by
+the next AIS report from the MMSI, on whatever track.
+
+Updates of any track status count here, tentative included: an MMSI in a track means an
+AIS report was heard, and that fact does not depend on the track being confirmed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fusion.rules.config import RulesConfig
+from fusion.rules.lifecycle import AlertBook, IncidentKey, duration_text
+from fusion.schemas import Alert, AlertKind, Severity, TrackState, TrackStatus
+
+
+def _key(mmsi: int) -> IncidentKey:
+    return (AlertKind.AIS_GAP, f"mmsi:{mmsi}", None)
+
+
+@dataclass(slots=True)
+class _Vessel:
+    last_ais_time: float
+    latest: TrackState
+    in_ais_coverage: bool
+
+
+class AisGapRule:
+    """Per-MMSI silence timers; see the module docstring for the rule."""
+
+    def __init__(self, config: RulesConfig, book: AlertBook) -> None:
+        self._config = config
+        self._book = book
+        self._vessels: dict[int, _Vessel] = {}
+
+    def on_update(self, state: TrackState, in_ais_coverage: bool) -> list[Alert]:
+        """Record the vessel's latest state; clear its gap if this update carries new AIS."""
+        if state.mmsi is None or state.last_ais_time is None:
+            return []
+        vessel = self._vessels.get(state.mmsi)
+        if vessel is None:
+            self._vessels[state.mmsi] = _Vessel(state.last_ais_time, state, in_ais_coverage)
+            return []
+        alerts: list[Alert] = []
+        if state.last_ais_time > vessel.last_ais_time:
+            # Was the vessel silent for long enough before this report? Decide that first.
+            alerts += self._check(state.mmsi, state.last_ais_time)
+            key = _key(state.mmsi)
+            if self._book.is_open(key):
+                gap_s = state.last_ais_time - vessel.last_ais_time
+                message = f"MMSI {state.mmsi} heard again after {duration_text(gap_s)} silent"
+                alerts.append(self._book.clear(key, state.time, state, message, {"gap_s": gap_s}))
+            vessel.last_ais_time = state.last_ais_time
+        else:
+            alerts += self._check(state.mmsi, state.time)
+        if state.time >= vessel.latest.time:
+            vessel.latest, vessel.in_ais_coverage = state, in_ais_coverage
+        return alerts
+
+    def on_time(self, now: float) -> list[Alert]:
+        """Raise every gap that is due by the watermark ``now``."""
+        alerts: list[Alert] = []
+        for mmsi in sorted(self._vessels):
+            alerts += self._check(mmsi, now)
+        return alerts
+
+    def _check(self, mmsi: int, now: float) -> list[Alert]:
+        vessel = self._vessels[mmsi]
+        key = _key(mmsi)
+        if self._book.is_open(key) or not vessel.in_ais_coverage:
+            return []
+        latest = vessel.latest
+        gap_after_s = self._config.ais_gap_after_s(latest.sog_kn)
+        due_time = vessel.last_ais_time + gap_after_s
+        if now < due_time:
+            return []
+        radar_holds = (
+            latest.status is not TrackStatus.LOST
+            and latest.last_radar_time is not None
+            and due_time - latest.last_radar_time <= self._config.radar_holding_max_age_s
+        )
+        severity = Severity.HIGH if radar_holds else Severity.MEDIUM
+        radar_text = "radar still tracking" if radar_holds else "not held by radar"
+        message = f"MMSI {mmsi} silent for {duration_text(gap_after_s)} inside AIS coverage; {radar_text}"
+        evidence = {
+            "gap_s": gap_after_s,
+            "last_ais_time": vessel.last_ais_time,
+            "sog_kn": latest.sog_kn,
+            "radar_holds": "yes" if radar_holds else "no",
+        }
+        return [self._book.raise_(key, due_time, latest, severity, message, evidence)]

@@ -1,0 +1,115 @@
+"""Thresholds of every rule, with the reason each default is what it is.
+
+One frozen record so a run's behaviour is fully stated by (data, zones, sensors, config),
+and a replay with the same config gives the same alerts. Units are in the field names.
+
+Reporting intervals quoted below are ITU-R M.1371-5 (Annex 1, tables 1 and 2):
+
+- class A: 10 s at 0-14 kn (2-6 s faster or turning), 3 min at anchor or moored and
+  slower than 3 kn;
+- class B "CS": 30 s above 2 kn, 3 min at 2 kn or slower.
+
+We do not know a track's class (``TrackState`` carries no message type), so every
+interval assumes the slower class B: a rule tuned for class A would call every class B
+vessel silent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RulesConfig:
+    """All rule thresholds.
+
+    Attributes
+    ----------
+    slow_speed_kn
+        Below this a vessel counts as "slow" (at anchor, drifting, alongside): 3 kn is
+        M.1371's boundary for the 3 min class A anchored rate, and the rendezvous
+        definition in docs/formats.md ("under 3 kn").
+    geofence_margin_m
+        Hysteresis band outside a zone's edge. Entry needs the track inside the zone
+        itself; exit needs it farther than this outside. A coastal radar's 0.3 deg
+        bearing sigma is about 210 m across the beam at 40 km; the tracker smooths that
+        to roughly half, so 100 m keeps a vessel sitting on the edge from flapping, and
+        costs about 20 s of exit latency at 10 kn.
+    geofence_confirm_updates
+        A crossing counts once this many consecutive track updates agree (radar scans
+        every 2-3 s, so 2 costs a few seconds and removes single-scan outliers).
+    geofence_confirm_s
+        ... or once the new side has held this long with no contrary update. Needed for
+        AIS-only tracks that update every 3 min at anchor: waiting for a second report
+        would delay the alert by minutes.
+    ais_coverage_margin_m
+        A position counts as inside AIS coverage only this far within some receiver's
+        ``range_m``: VHF range is not a sharp circle, and a vessel on the edge that is
+        not heard is not evidence of anything. 500 m is 100 s of travel at 10 kn.
+    dark_moving_s, dark_slow_s
+        How long a radar track without an MMSI must stay inside AIS coverage before it is
+        called dark. Moving (at or above ``slow_speed_kn``): 120 s is four class B
+        intervals (30 s) plus time for the tracker to fuse the first report. Slow: a
+        class B or anchored class A vessel reports every 180 s, so 360 s is two
+        intervals: one lost report must not make a vessel dark.
+    ais_interval_moving_s, ais_interval_slow_s
+        Expected reporting interval when moving / slow (class B CS figures, see the
+        module docstring).
+    ais_gap_missed_reports
+        A gap is this many expected intervals without a report: at 90 % reception, six
+        misses in a row happen with probability 1e-6 per window.
+    ais_gap_min_s
+        Floor of the gap threshold, so a fast class A vessel (2 s interval) is not
+        called silent after 12 s of ordinary VHF fading.
+    radar_holding_max_age_s
+        "Radar still holds the track" when the last radar update is at most this old:
+        ten scans of a 2.5 s radar, so a few missed scans do not lower the severity.
+    rendezvous_distance_m
+        Two slow vessels closer than this are "together". docs/formats.md's ground truth
+        uses 200 m between true positions; 300 m leaves room for two tracks' errors.
+    rendezvous_part_m
+        An open rendezvous ends only when the pair is farther apart than this (hysteresis
+        against the two tracks' jitter around ``rendezvous_distance_m``).
+    rendezvous_min_duration_s
+        How long the pair must stay together: 4 min excludes vessels passing slowly in a
+        channel or at an anchorage, while a transfer at sea takes far longer.
+    """
+
+    slow_speed_kn: float = 3.0
+    geofence_margin_m: float = 100.0
+    geofence_confirm_updates: int = 2
+    geofence_confirm_s: float = 10.0
+    ais_coverage_margin_m: float = 500.0
+    dark_moving_s: float = 120.0
+    dark_slow_s: float = 360.0
+    ais_interval_moving_s: float = 30.0
+    ais_interval_slow_s: float = 180.0
+    ais_gap_missed_reports: float = 6.0
+    ais_gap_min_s: float = 90.0
+    radar_holding_max_age_s: float = 25.0
+    rendezvous_distance_m: float = 300.0
+    rendezvous_part_m: float = 600.0
+    rendezvous_min_duration_s: float = 240.0
+
+    def __post_init__(self) -> None:
+        if self.geofence_confirm_updates < 1:
+            raise ValueError("geofence_confirm_updates must be at least 1")
+        if self.rendezvous_part_m < self.rendezvous_distance_m:
+            raise ValueError("rendezvous_part_m must be at least rendezvous_distance_m (hysteresis)")
+
+    def is_slow(self, sog_kn: float) -> bool:
+        """True below ``slow_speed_kn``: the speed class that sets AIS rates and rendezvous."""
+        return sog_kn < self.slow_speed_kn
+
+    def dark_after_s(self, sog_kn: float) -> float:
+        """Seconds without an MMSI inside AIS coverage before a radar track is dark."""
+        return self.dark_slow_s if self.is_slow(sog_kn) else self.dark_moving_s
+
+    def ais_gap_after_s(self, sog_kn: float) -> float:
+        """Seconds of AIS silence that make a gap: max(floor, missed reports x expected interval)."""
+        interval_s = self.ais_interval_slow_s if self.is_slow(sog_kn) else self.ais_interval_moving_s
+        return max(self.ais_gap_min_s, self.ais_gap_missed_reports * interval_s)
+
+
+DEFAULT_CONFIG = RulesConfig()
+"""The documented defaults; a module-level instance because the record is immutable."""

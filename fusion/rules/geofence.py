@@ -1,0 +1,177 @@
+"""Geofence: ``zone_entry`` / ``zone_exit`` per (track, zone), with hysteresis.
+
+Each (track, zone) pair is a two-state machine, outside -> inside -> outside. A crossing
+is *pending* from the first update on the new side and commits when
+``geofence_confirm_updates`` consecutive updates agree, or when the new side has held for
+``geofence_confirm_s`` with no contrary update (checked on later updates and on empty
+ticks, so an AIS-only track at anchor is not held back by its 3 min reporting rate). One
+update back on the old side cancels a pending crossing.
+
+Entry is tested against the zone itself, exit against the zone grown by
+``geofence_margin_m``: between the two (the dead band) nothing changes. Together with the
+update count, a track jittering across the edge produces no alerts at all, and a track
+that entered and then sits on the edge produces no exit.
+
+A track first confirmed inside a zone raises ``zone_entry`` too: the operator needs to
+know a vessel is in a restricted area however it got there.
+
+Alerts: entry opens a ``zone_entry`` incident (``raised``); exit ``clears`` it and
+announces a separate ``zone_exit`` (a point event, never cleared). A lost track's open
+entries are cleared without an exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from fusion.rules.config import RulesConfig
+from fusion.rules.lifecycle import ALERTING_STATUSES, AlertBook, IncidentKey, duration_text, vessel_label
+from fusion.rules.zones import LocalZones, ZoneKind
+from fusion.schemas import Alert, AlertKind, Severity, TrackState, TrackStatus
+
+SEVERITY_BY_ZONE_KIND = {
+    ZoneKind.RESTRICTED: Severity.HIGH,
+    ZoneKind.MPA: Severity.MEDIUM,
+    ZoneKind.TSS: Severity.INFO,
+    ZoneKind.ANCHORAGE: Severity.INFO,
+    ZoneKind.PORT: Severity.INFO,
+}
+"""Restricted areas are a security matter; a marine protected area an enforcement one;
+traffic schemes, anchorages and ports are where ships are expected to be (context only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneSides:
+    """For one track update: indices of the zones it is inside, and inside-with-margin."""
+
+    inner: frozenset[int]
+    outer: frozenset[int]
+
+
+@dataclass(slots=True)
+class _Side:
+    inside: bool = False
+    changed_time: float = 0.0  # when ``inside`` last changed (entry time while inside)
+    pending_since: float | None = None
+    pending_updates: int = 0
+
+
+class GeofenceRule:
+    """Zone entry/exit for every track, against zones indexed in the ENU plane."""
+
+    def __init__(self, zones: LocalZones, config: RulesConfig, book: AlertBook) -> None:
+        self._zones = zones
+        self._config = config
+        self._book = book
+        self._sides: dict[str, dict[int, _Side]] = {}
+        self._latest: dict[str, TrackState] = {}
+
+    def locate(self, updates: Sequence[TrackState]) -> list[ZoneSides]:
+        """Zone membership of every update in one vectorised pass (STRtree + ``contains_xy``)."""
+        east_m = np.array([u.east_m for u in updates], dtype=float)
+        north_m = np.array([u.north_m for u in updates], dtype=float)
+        point_index, zone_index, in_inner, in_outer = self._zones.membership(east_m, north_m)
+        inner: list[set[int]] = [set() for _ in updates]
+        outer: list[set[int]] = [set() for _ in updates]
+        for point, zone, is_inner, is_outer in zip(
+            point_index.tolist(), zone_index.tolist(), in_inner.tolist(), in_outer.tolist(), strict=True
+        ):
+            if is_inner:
+                inner[point].add(zone)
+            if is_outer:
+                outer[point].add(zone)
+        return [ZoneSides(frozenset(i), frozenset(o)) for i, o in zip(inner, outer, strict=True)]
+
+    def on_update(self, state: TrackState, sides: ZoneSides) -> list[Alert]:
+        """Advance every (track, zone) machine this update touches; returns transitions."""
+        if state.status is TrackStatus.LOST:
+            return self._on_lost(state)
+        if state.status not in ALERTING_STATUSES:
+            return []
+        track_sides = self._sides.setdefault(state.track_id, {})
+        alerts = self._mature(state.track_id, state.time)
+        self._latest[state.track_id] = state
+        for zone in sorted(track_sides.keys() | sides.inner):
+            side = track_sides.setdefault(zone, _Side())
+            crossing = zone not in sides.outer if side.inside else zone in sides.inner
+            if not crossing:
+                side.pending_since, side.pending_updates = None, 0
+                continue
+            if side.pending_since is None:
+                side.pending_since = state.time
+            side.pending_updates += 1
+            if side.pending_updates >= self._config.geofence_confirm_updates:
+                alerts += self._commit(state, zone, side, state.time)
+        self._forget_idle(state.track_id)
+        return alerts
+
+    def on_time(self, now: float) -> list[Alert]:
+        """Commit crossings that have held for ``geofence_confirm_s`` by the watermark ``now``."""
+        alerts: list[Alert] = []
+        for track_id in sorted(self._sides):
+            alerts += self._mature(track_id, now)
+            self._forget_idle(track_id)
+        return alerts
+
+    def _mature(self, track_id: str, now: float) -> list[Alert]:
+        alerts: list[Alert] = []
+        for zone, side in sorted(self._sides[track_id].items()):
+            if side.pending_since is not None and now - side.pending_since >= self._config.geofence_confirm_s:
+                due_time = side.pending_since + self._config.geofence_confirm_s
+                alerts += self._commit(self._latest[track_id], zone, side, due_time)
+        return alerts
+
+    def _commit(self, where: TrackState, zone_index: int, side: _Side, time: float) -> list[Alert]:
+        zone = self._zones.zones[zone_index]
+        entry_key: IncidentKey = (AlertKind.ZONE_ENTRY, where.track_id, zone.id)
+        crossed_time = side.pending_since if side.pending_since is not None else time
+        confirm_s = time - crossed_time
+        previous_change_time = side.changed_time
+        side.inside = not side.inside
+        side.changed_time = time
+        side.pending_since, side.pending_updates = None, 0
+        vessel = vessel_label(where.track_id, where.mmsi)
+        zone_text = f"{zone.kind.value} zone {zone.id} ({zone.name})"
+        severity = SEVERITY_BY_ZONE_KIND[zone.kind]
+        if side.inside:
+            evidence = {"zone_kind": zone.kind.value, "crossed_time": crossed_time, "confirm_s": confirm_s}
+            return [
+                self._book.raise_(entry_key, time, where, severity, f"{vessel} entered {zone_text}", evidence)
+            ]
+        inside_s = time - previous_change_time
+        evidence = {
+            "zone_kind": zone.kind.value,
+            "crossed_time": crossed_time,
+            "confirm_s": confirm_s,
+            "dwell_s": inside_s,
+        }
+        message = f"{vessel} left {zone_text} after {duration_text(inside_s)}"
+        exit_key: IncidentKey = (AlertKind.ZONE_EXIT, where.track_id, zone.id)
+        return [
+            self._book.clear(entry_key, time, where, message, evidence),
+            self._book.announce(exit_key, time, where, severity, message, evidence),
+        ]
+
+    def _forget_idle(self, track_id: str) -> None:
+        """Drop machines that are outside with nothing pending: the default state costs no memory."""
+        track_sides = self._sides[track_id]
+        for zone in [z for z, s in track_sides.items() if not s.inside and s.pending_since is None]:
+            del track_sides[zone]
+
+    def _on_lost(self, state: TrackState) -> list[Alert]:
+        alerts: list[Alert] = []
+        for zone_index, side in sorted(self._sides.pop(state.track_id, {}).items()):
+            if side.inside:
+                zone = self._zones.zones[zone_index]
+                key: IncidentKey = (AlertKind.ZONE_ENTRY, state.track_id, zone.id)
+                message = f"{vessel_label(state.track_id, state.mmsi)}: track lost inside zone {zone.id}"
+                alerts.append(
+                    self._book.clear(
+                        key, state.time, state, message, {"dwell_s": state.time - side.changed_time}
+                    )
+                )
+        self._latest.pop(state.track_id, None)
+        return alerts

@@ -1,0 +1,217 @@
+"""Zones: load and validate ``zones.geojson``, and index them in the local plane.
+
+Validation is strict and happens once, at start-up: a zone that silently fails to load
+is a geofence that silently never fires. Every error names the file, the feature (index
+and id) and how to fix it.
+
+Zones are stored in WGS84 (lon, lat; RFC 7946 order) as written. The rules test them in
+the tracker's ENU plane (:meth:`Zones.to_local`) because margins are in metres and track
+positions already carry ``east_m``/``north_m``; buffering in degrees would make a 100 m
+margin 10 % narrower north-south than east-west at 25 deg N.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.errors import ShapelyError
+from shapely.geometry import MultiPolygon, Polygon, shape
+
+from tracking.frames import LocalFrame
+
+
+class ZoneKind(StrEnum):
+    RESTRICTED = "restricted"
+    MPA = "mpa"
+    ANCHORAGE = "anchorage"
+    PORT = "port"
+    TSS = "tss"
+
+
+class ZonesFileError(ValueError):
+    """A zones file that cannot be used; the message names the file, the feature and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """One zone as written in the file: WGS84 geometry, ``x`` = lon, ``y`` = lat."""
+
+    id: str
+    name: str
+    kind: ZoneKind
+    geometry: Polygon | MultiPolygon
+
+
+@dataclass(frozen=True, slots=True)
+class Zones:
+    """The validated zones of a scenario, in file order."""
+
+    zones: tuple[Zone, ...]
+
+    def to_local(self, frame: LocalFrame, margin_m: float) -> LocalZones:
+        """Project every zone into ``frame`` and build the indexed geometries the rules use.
+
+        Parameters
+        ----------
+        frame
+            The tracker's ENU plane.
+        margin_m
+            Width of the outer band (metres) used for geofence hysteresis.
+        """
+        local = np.array([_to_enu(zone.geometry, frame) for zone in self.zones], dtype=object)
+        return LocalZones(self.zones, local, shapely.buffer(local, margin_m))
+
+
+class LocalZones:
+    """Zones in ENU metres: each as its own polygon (inner) and grown by a margin (outer).
+
+    Both arrays are ``shapely.prepare``-d and the outer ones are STRtree-indexed, so one
+    batch of N positions costs an O(N log Z) tree query plus exact tests only against
+    the zones whose bounding box holds a point.
+    """
+
+    def __init__(self, zones: tuple[Zone, ...], inner: np.ndarray, outer: np.ndarray) -> None:
+        self.zones = zones
+        self.inner = inner
+        self.outer = outer
+        shapely.prepare(self.inner)
+        shapely.prepare(self.outer)
+        self._tree = shapely.STRtree(self.outer)
+        self.kinds = np.array([zone.kind for zone in zones], dtype=object)
+
+    def membership(
+        self, east_m: np.ndarray, north_m: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Which points lie in which zones, for every (point, zone) pair near each other.
+
+        Parameters
+        ----------
+        east_m, north_m
+            Point coordinates in the ENU plane, shape (N,).
+
+        Returns
+        -------
+        point_index, zone_index
+            Pairs whose zone's outer bounding box holds the point, sorted by point then
+            zone (zone index = position in ``zones``); every zone a point is in appears.
+        in_inner, in_outer
+            Whether the point is inside the zone / inside the zone grown by the margin.
+        """
+        east_m = np.asarray(east_m, dtype=float)
+        north_m = np.asarray(north_m, dtype=float)
+        if east_m.size == 0 or not self.zones:
+            empty = np.zeros(0, dtype=int)
+            return empty, empty, empty.astype(bool), empty.astype(bool)
+        point_index, zone_index = self._tree.query(shapely.points(east_m, north_m))
+        order = np.lexsort((zone_index, point_index))
+        point_index, zone_index = point_index[order], zone_index[order]
+        x, y = east_m[point_index], north_m[point_index]
+        in_inner = shapely.contains_xy(self.inner[zone_index], x, y)
+        in_outer = shapely.contains_xy(self.outer[zone_index], x, y)
+        return point_index, zone_index, in_inner, in_outer
+
+    def inside_kind(self, east_m: np.ndarray, north_m: np.ndarray, kind: ZoneKind) -> np.ndarray:
+        """Boolean mask, shape (N,): is each point inside some zone of ``kind``."""
+        point_index, zone_index, in_inner, _ = self.membership(east_m, north_m)
+        mask = np.zeros(np.size(east_m), dtype=bool)
+        mask[point_index[in_inner & (self.kinds[zone_index] == kind)]] = True
+        return mask
+
+
+def _to_enu(geometry: Polygon | MultiPolygon, frame: LocalFrame) -> Polygon | MultiPolygon:
+    """Vertex-wise projection; zones span a few km, where the plane's curvature error is < 1 m."""
+
+    def lonlat_to_enu(coords: np.ndarray) -> np.ndarray:
+        east_m, north_m = frame.to_enu(coords[:, 1], coords[:, 0])
+        return np.column_stack([east_m, north_m])
+
+    return shapely.transform(geometry, lonlat_to_enu)
+
+
+def load_zones(path: Path) -> Zones:
+    """Read and validate a GeoJSON FeatureCollection of zones.
+
+    Each feature needs ``properties.id`` (unique, non-empty string), ``properties.kind``
+    (one of :class:`ZoneKind`), optional ``properties.name``, and a valid Polygon or
+    MultiPolygon geometry in lon/lat order.
+
+    Raises
+    ------
+    ZonesFileError
+        On the first problem found, naming the file, the feature and the fix.
+    """
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ZonesFileError(
+            f"{path}: cannot read zones as JSON ({exc}); fix: provide a GeoJSON file"
+        ) from exc
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        raise ZonesFileError(f"{path}: top level must be a GeoJSON FeatureCollection")
+    features = document.get("features")
+    if not isinstance(features, list):
+        raise ZonesFileError(f"{path}: 'features' must be a list of GeoJSON Features")
+    zones: list[Zone] = []
+    seen_ids: set[str] = set()
+    for index, feature in enumerate(features):
+        zone = _parse_feature(path, index, feature)
+        if zone.id in seen_ids:
+            raise ZonesFileError(
+                f"{path}: feature {index} (id {zone.id!r}): duplicate id; fix: make ids unique"
+            )
+        seen_ids.add(zone.id)
+        zones.append(zone)
+    return Zones(tuple(zones))
+
+
+def _parse_feature(path: Path, index: int, feature: Any) -> Zone:
+    where = f"{path}: feature {index}"
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise ZonesFileError(f"{where}: not a GeoJSON Feature object")
+    properties = feature.get("properties") or {}
+    zone_id = properties.get("id")
+    if not isinstance(zone_id, str) or not zone_id.strip():
+        raise ZonesFileError(f"{where}: missing properties.id; fix: give every zone a unique string id")
+    where = f"{where} (id {zone_id!r})"
+    kinds = ", ".join(kind.value for kind in ZoneKind)
+    try:
+        kind = ZoneKind(properties.get("kind"))
+    except ValueError:
+        raise ZonesFileError(
+            f"{where}: properties.kind {properties.get('kind')!r} is not one of: {kinds}"
+        ) from None
+    name = properties.get("name") or zone_id
+    geometry_json = feature.get("geometry")
+    geometry_type = geometry_json.get("type") if isinstance(geometry_json, dict) else None
+    if geometry_type not in ("Polygon", "MultiPolygon"):
+        raise ZonesFileError(
+            f"{where}: geometry type {geometry_type!r} is not a zone; fix: use a Polygon or MultiPolygon"
+        )
+    try:
+        geometry = shape(geometry_json)
+    except (ValueError, TypeError, AttributeError, IndexError, ShapelyError) as exc:
+        raise ZonesFileError(
+            f"{where}: malformed {geometry_type} coordinates ({exc}); "
+            "fix: rings of [lon, lat] pairs, first point repeated last"
+        ) from exc
+    if geometry.is_empty:
+        raise ZonesFileError(f"{where}: empty geometry; fix: give the zone at least one ring")
+    if not geometry.is_valid:
+        raise ZonesFileError(
+            f"{where}: invalid geometry ({shapely.is_valid_reason(geometry)}); fix: make the ring "
+            "simple (edges must not cross; e.g. QGIS 'Fix geometries' or shapely.make_valid)"
+        )
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    if not (-180.0 <= min_lon <= max_lon <= 180.0 and -90.0 <= min_lat <= max_lat <= 90.0):
+        raise ZonesFileError(
+            f"{where}: coordinates outside lon [-180, 180] / lat [-90, 90]; "
+            "fix: GeoJSON order is [lon, lat] (RFC 7946)"
+        )
+    return Zone(id=zone_id, name=str(name), kind=kind, geometry=geometry)
