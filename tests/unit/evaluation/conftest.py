@@ -1,4 +1,8 @@
-"""Builders for tiny scenarios on disk: vessels and tracks are given in plane metres."""
+"""A builder for tiny scenarios on disk, as a fixture (tests run with --import-mode=importlib).
+
+Vessels, tracks and alerts are given in plane metres around the single radar/AIS site and
+in seconds from the scenario start, so tests read like the geometry they set up.
+"""
 
 from __future__ import annotations
 
@@ -14,29 +18,30 @@ from fusion.evaluation import evaluate
 from tracking.frames import LocalFrame
 
 T0_S = 1_768_456_800.0
+"""Unix time of the scenario start; builder times are seconds after it."""
 ORIGIN = LocalFrame(24.8, 66.97)
-RADAR_RANGE_M = 40_000.0
-AIS_RANGE_M = 60_000.0
-SCAN_PERIOD_S = 2.5
-
-
-def straight_line(
-    start_xy_m: tuple[float, float], velocity_mps: tuple[float, float], times_s: np.ndarray
-) -> np.ndarray:
-    """(n, 2) positions of a constant-velocity vessel, starting at ``T0_S``."""
-    elapsed_s = np.asarray(times_s, dtype=float) - T0_S
-    return np.asarray(start_xy_m) + np.outer(elapsed_s, velocity_mps)
 
 
 @dataclass
 class Scenario:
-    """A scenario folder plus replay outputs, written on ``evaluate``."""
+    """A scenario folder plus replay outputs, written on ``evaluate``; times are from the start."""
+
+    RADAR_RANGE_M = 40_000.0
+    AIS_RANGE_M = 60_000.0
+    SCAN_PERIOD_S = 2.5
 
     root: Path
     truth: list[dict[str, Any]] = field(default_factory=list)
     tracks: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
+
+    @staticmethod
+    def line(
+        start_xy_m: tuple[float, float], velocity_mps: tuple[float, float], times_s: np.ndarray
+    ) -> np.ndarray:
+        """(n, 2) positions at ``times_s`` of a constant-velocity vessel at ``start_xy_m`` at time 0."""
+        return np.asarray(start_xy_m) + np.outer(np.asarray(times_s, dtype=float), velocity_mps)
 
     def add_vessel(
         self,
@@ -50,7 +55,7 @@ class Scenario:
         for time_s, la, lo in zip(times_s, np.atleast_1d(lat), np.atleast_1d(lon), strict=True):
             self.truth.append(
                 {
-                    "time": float(time_s),
+                    "time": T0_S + float(time_s),
                     "truth_id": truth_id,
                     "lat": float(la),
                     "lon": float(lo),
@@ -73,7 +78,7 @@ class Scenario:
         for time_s, la, lo in zip(times_s, np.atleast_1d(lat), np.atleast_1d(lon), strict=True):
             self.tracks.append(
                 {
-                    "time": float(time_s),
+                    "time": T0_S + float(time_s),
                     "track_id": track_id,
                     "status": status,
                     "lat": float(la),
@@ -127,11 +132,13 @@ class Scenario:
                     "height_m": 30,
                     "range_sigma_m": 25,
                     "bearing_sigma_deg": 0.3,
-                    "max_range_m": RADAR_RANGE_M,
-                    "scan_period_s": SCAN_PERIOD_S,
+                    "max_range_m": self.RADAR_RANGE_M,
+                    "scan_period_s": self.SCAN_PERIOD_S,
                 }
             ],
-            "ais_receivers": [{"id": "A1", "lat": ORIGIN.lat0, "lon": ORIGIN.lon0, "range_m": AIS_RANGE_M}],
+            "ais_receivers": [
+                {"id": "A1", "lat": ORIGIN.lat0, "lon": ORIGIN.lon0, "range_m": self.AIS_RANGE_M}
+            ],
         }
         (self.root / "sensors.json").write_text(json.dumps(sensors))
         for name, lines in [

@@ -1,0 +1,110 @@
+"""Track metrics on hand-built scenarios whose answers are known."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import Scenario
+
+TRUTH_TIMES_S = np.arange(0.0, 601.0)  # ten minutes, one line a second
+SCAN_TIMES_S = np.arange(0.0, 601.0, 2.5)  # one track line per scan of the builder's radar
+VELOCITY_MPS = (3.0, -2.0)
+
+
+def add_tracked_vessel(
+    scenario: Scenario, truth_id: str, start_xy_m: tuple[float, float], track_id: str
+) -> None:
+    scenario.add_vessel(truth_id, TRUTH_TIMES_S, scenario.line(start_xy_m, VELOCITY_MPS, TRUTH_TIMES_S))
+    scenario.add_track(
+        track_id, SCAN_TIMES_S, scenario.line(start_xy_m, VELOCITY_MPS, SCAN_TIMES_S), VELOCITY_MPS
+    )
+
+
+def test_perfect_tracks_score_zero_with_no_switches(scenario: Scenario) -> None:
+    for index, start in enumerate([(0.0, 0.0), (5000.0, 0.0), (0.0, -8000.0)]):
+        add_tracked_vessel(scenario, f"V{index}", start, f"T{index}")
+    result = scenario.evaluate()
+    assert result["gospa_mean_m"] == pytest.approx(0.0, abs=0.01)
+    assert result["gospa_steps"] == 61
+    assert result["id_switches"] == 0
+    assert (result["truth_vessels"], result["truth_vessels_total"]) == (3, 3)
+    assert result["confirm_time_median_s"] == 0.0
+    assert result["unconfirmed_vessels"] == 0
+
+
+def test_sparse_lines_are_extrapolated_with_their_velocity(scenario: Scenario) -> None:
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    every_45_s = np.arange(0, 601, 45.0)
+    scenario.add_track("T0", every_45_s, scenario.line((0.0, 0.0), VELOCITY_MPS, every_45_s), VELOCITY_MPS)
+    assert scenario.evaluate()["gospa_mean_m"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_handover_to_a_new_track_id_is_one_switch(scenario: Scenario) -> None:
+    xy_m = scenario.line((0.0, 0.0), VELOCITY_MPS, SCAN_TIMES_S)
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    early = SCAN_TIMES_S < 300
+    scenario.add_track("T1", SCAN_TIMES_S[early], xy_m[early], VELOCITY_MPS)
+    scenario.add_track("T1", [300], xy_m[early][-1:], VELOCITY_MPS, status="lost")
+    scenario.add_track("T2", SCAN_TIMES_S[~early], xy_m[~early], VELOCITY_MPS)
+    assert scenario.evaluate()["id_switches"] == 1
+
+
+def test_gap_then_same_track_id_is_not_a_switch(scenario: Scenario) -> None:
+    xy_m = scenario.line((0.0, 0.0), VELOCITY_MPS, SCAN_TIMES_S)
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    seen = (SCAN_TIMES_S < 200) | (SCAN_TIMES_S > 400)  # silent for 200 s: older than 60 s
+    scenario.add_track("T1", SCAN_TIMES_S[seen], xy_m[seen], VELOCITY_MPS)
+    result = scenario.evaluate()
+    assert result["id_switches"] == 0
+    assert result["missed_vessels_mean"] > 0.2
+
+
+def test_tentative_tracks_do_not_count_and_time_to_confirm_is_measured(scenario: Scenario) -> None:
+    xy_m = scenario.line((0.0, 0.0), VELOCITY_MPS, SCAN_TIMES_S)
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    tentative = SCAN_TIMES_S < 20
+    scenario.add_track("T1", SCAN_TIMES_S[tentative], xy_m[tentative], VELOCITY_MPS, status="tentative")
+    scenario.add_track("T1", SCAN_TIMES_S[~tentative], xy_m[~tentative], VELOCITY_MPS)
+    result = scenario.evaluate()
+    assert result["confirm_time_median_s"] == 20.0
+    assert result["confirm_scans_max"] == 20.0 / scenario.SCAN_PERIOD_S
+    # steps at 0 and 10 s: one vessel missed, c / sqrt(2) each; 61 steps in all
+    assert result["gospa_mean_m"] == pytest.approx(2 * 500 / 2**0.5 / 61, abs=0.01)
+
+
+def test_only_tentative_tracks_leave_the_vessel_unconfirmed(scenario: Scenario) -> None:
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    xy_m = scenario.line((0.0, 0.0), VELOCITY_MPS, SCAN_TIMES_S)
+    scenario.add_track("T1", SCAN_TIMES_S, xy_m, VELOCITY_MPS, status="tentative")
+    result = scenario.evaluate()
+    assert result["unconfirmed_vessels"] == 1
+    assert result["confirm_time_median_s"] is None
+    assert result["gospa_mean_m"] == pytest.approx(500 / 2**0.5, abs=0.01)
+
+
+def test_unobservable_vessels_are_not_in_the_truth_set(scenario: Scenario) -> None:
+    add_tracked_vessel(scenario, "V0", (0.0, 0.0), "T0")
+    far = scenario.line((0.0, 70_000.0), (0.0, 0.0), TRUTH_TIMES_S)  # beyond radar and AIS
+    scenario.add_vessel("FAR", TRUTH_TIMES_S, far)
+    ais_only = scenario.line((0.0, 50_000.0), (0.0, 0.0), TRUTH_TIMES_S)  # AIS off beyond radar
+    scenario.add_vessel("SILENT", TRUTH_TIMES_S, ais_only, ais_on=False)
+    result = scenario.evaluate()
+    assert (result["truth_vessels"], result["truth_vessels_total"]) == (1, 3)
+    assert result["gospa_mean_m"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_dark_vessel_coverage_counts_tracked_steps_in_radar_coverage(scenario: Scenario) -> None:
+    scenario.add_vessel(
+        "DARK", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S), mmsi=None
+    )
+    add_tracked_vessel(scenario, "LIT", (9000.0, 0.0), "T9")
+    half = SCAN_TIMES_S < 295  # held to 292.5 s, so through the 350 s step (60 s age limit)
+    xy_m = scenario.line((0.0, 0.0), VELOCITY_MPS, SCAN_TIMES_S[half])
+    scenario.add_track("T1", SCAN_TIMES_S[half], xy_m, VELOCITY_MPS)
+    result = scenario.evaluate()
+    assert result["dark_vessel_steps"] == 61
+    assert result["dark_vessel_coverage"] == pytest.approx(36 / 61, abs=1e-3)
