@@ -85,3 +85,11 @@ def geodesic_distance_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2:
     """WGS84 geodesic distance in metres."""
     distance_m, _ = pymap3d.vincenty.vdist(lat1, lon1, lat2, lon2)
     return np.asarray(distance_m, dtype=float)
+
+
+def range_bearing(
+    site_lat: ArrayLike, site_lon: ArrayLike, lat: ArrayLike, lon: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic range (m) and true bearing (deg, clockwise from north) from a site to points."""
+    distance_m, azimuth_deg = pymap3d.vincenty.vdist(site_lat, site_lon, lat, lon)
+    return np.asarray(distance_m, dtype=float), np.mod(np.asarray(azimuth_deg, dtype=float), 360.0)

@@ -1,0 +1,101 @@
+"""The batched filter against filterpy's per-track functions, and its statistical consistency."""
+
+import numpy as np
+import pytest
+from filterpy.kalman import predict as fp_predict
+from filterpy.kalman import update as fp_update
+from scipy.stats import chi2
+
+from tracking.filters import cv_process_noise, cv_transition, mahalanobis_sq, predict, update
+from tracking.models import H_POSITION, H_POSITION_VELOCITY, polar_covariance_enu
+
+
+def _random_spd(rng: np.random.Generator, n: int, dim: int, scale: float) -> np.ndarray:
+    A = rng.normal(size=(n, dim, dim)) * scale
+    return A @ A.transpose(0, 2, 1) + np.eye(dim) * scale
+
+
+@pytest.mark.parametrize("H", [H_POSITION, H_POSITION_VELOCITY])
+def test_batched_steps_equal_filterpy_per_track(H):
+    rng = np.random.default_rng(1)
+    n = 25
+    x = rng.normal(size=(n, 4)) * 100
+    P = _random_spd(rng, n, 4, 10.0)
+    dt = rng.uniform(-1.0, 12.0, size=n)
+    F, Q = cv_transition(dt), cv_process_noise(dt, 0.05)
+    z = rng.normal(size=(n, H.shape[0])) * 100
+    R = _random_spd(rng, n, H.shape[0], 5.0)
+
+    x_pred, P_pred = predict(x, P, F, Q)
+    x_new, P_new, _ = update(x_pred, P_pred, z, R, H)
+    for i in range(n):
+        xi, Pi = fp_predict(x[i], P[i], F[i], Q[i])
+        np.testing.assert_allclose(x_pred[i], xi, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(P_pred[i], Pi, rtol=1e-9, atol=1e-9)
+        xu, Pu = fp_update(xi, Pi, z[i], R[i], H)
+        np.testing.assert_allclose(x_new[i], xu, rtol=1e-8, atol=1e-8)
+        np.testing.assert_allclose(P_new[i], Pu, rtol=1e-8, atol=1e-8)
+
+
+def test_process_noise_is_continuous_white_acceleration():
+    """Q for dt=2 s, q=1: [[8/3, 2], [2, 2]] per axis (dt³/3, dt²/2, dt)."""
+    Q = cv_process_noise(np.array([2.0]), 1.0)[0]
+    np.testing.assert_allclose(Q[:2, :2], [[8 / 3, 2.0], [2.0, 2.0]])
+    np.testing.assert_allclose(Q[2:, 2:], Q[:2, :2])
+    assert not Q[:2, 2:].any()
+
+
+def test_polar_covariance_rotates_with_bearing():
+    """Due north of the site, range error is along north and bearing error along east."""
+    R = polar_covariance_enu(np.array([10_000.0]), np.array([0.0]), 25.0, 0.3)[0]
+    np.testing.assert_allclose(R[1, 1], 25.0**2)
+    np.testing.assert_allclose(R[0, 0], (10_000.0 * np.radians(0.3)) ** 2)
+    np.testing.assert_allclose(R[0, 1], 0.0, atol=1e-9)
+    R_east = polar_covariance_enu(np.array([10_000.0]), np.array([90.0]), 25.0, 0.3)[0]
+    np.testing.assert_allclose(R_east[0, 0], 25.0**2)
+
+
+def _monte_carlo_nees(q_true: float, q_filter: float, runs: int = 200, steps: int = 100) -> np.ndarray:
+    """Average NEES per step over seeded runs of the filter on truth drawn from the model."""
+    rng = np.random.default_rng(42)
+    dt = np.full(runs, 2.5)
+    F, Q_true, Q_filter = cv_transition(dt), cv_process_noise(dt, q_true), cv_process_noise(dt, q_filter)
+    R = np.tile(np.diag([30.0**2, 30.0**2]), (runs, 1, 1))
+    P = np.tile(np.diag([100.0**2, 5.0**2, 100.0**2, 5.0**2]), (runs, 1, 1))
+    truth = np.tile([0.0, 5.0, 0.0, 3.0], (runs, 1))
+    x = truth + np.einsum("nij,nj->ni", np.linalg.cholesky(P), rng.normal(size=(runs, 4)))
+    L_Q, L_R = np.linalg.cholesky(Q_true), np.linalg.cholesky(R)
+    nees = np.empty(steps)
+    for k in range(steps):
+        truth = np.einsum("nij,nj->ni", F, truth) + np.einsum("nij,nj->ni", L_Q, rng.normal(size=(runs, 4)))
+        z = truth @ H_POSITION.T + np.einsum("nij,nj->ni", L_R, rng.normal(size=(runs, 2)))
+        x, P = predict(x, P, F, Q_filter)
+        x, P, _ = update(x, P, z, R, H_POSITION)
+        nees[k] = mahalanobis_sq(x - truth, P).mean()
+    return nees
+
+
+def test_filter_is_consistent_nees_within_chi2_band():
+    """Average NEES inside the two-sided 95 % χ² band (4 dof × runs) on ≥ 90 % of steps."""
+    runs = 200
+    low, high = chi2.ppf([0.025, 0.975], df=4 * runs) / runs
+    nees = _monte_carlo_nees(q_true=0.05, q_filter=0.05, runs=runs)
+    assert np.mean((nees > low) & (nees < high)) >= 0.9
+
+
+def test_mistuned_filter_fails_the_same_check():
+    """Process noise 100x too small makes the filter overconfident: the check must catch it."""
+    runs = 200
+    low, high = chi2.ppf([0.025, 0.975], df=4 * runs) / runs
+    nees = _monte_carlo_nees(q_true=0.05, q_filter=0.0005, runs=runs)
+    assert np.mean((nees > low) & (nees < high)) < 0.5
+
+
+def test_joseph_form_keeps_ill_conditioned_covariance_positive_definite():
+    P = np.diag([1e8, 1e-6, 1e8, 1e-6])[None]
+    x = np.zeros((1, 4))
+    R = np.diag([1e-4, 1e-4])[None]
+    for _ in range(50):
+        x, P, _ = update(x, P, np.zeros((1, 2)), R, H_POSITION)
+    np.testing.assert_allclose(P, P.transpose(0, 2, 1))
+    assert np.all(np.linalg.eigvalsh(P[0]) > 0)

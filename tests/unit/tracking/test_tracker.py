@@ -1,0 +1,170 @@
+"""Tracker behaviour on small hand-built scenes: confirmation, binding, identity, expiry."""
+
+import numpy as np
+import pytest
+
+from fusion.schemas import AisReceiverSite, AisReport, RadarPlot, RadarSite, Sensors, TimeSource, TrackStatus
+from tracking.frames import LocalFrame, range_bearing
+from tracking.tracker import Tracker
+
+SITE = RadarSite(
+    id="R1",
+    lat=24.80,
+    lon=66.97,
+    height_m=30,
+    range_sigma_m=25,
+    bearing_sigma_deg=0.3,
+    max_range_m=40_000,
+    scan_period_s=2.5,
+)
+SENSORS = Sensors(
+    radars=(SITE,), ais_receivers=(AisReceiverSite(id="A1", lat=24.80, lon=66.97, range_m=60_000),)
+)
+FRAME = LocalFrame(24.6, 66.95)
+
+
+def _plot(
+    time: float, east_m: float, north_m: float, rng: np.random.Generator | None = None, plot_id: int = 0
+):
+    lat, lon = FRAME.to_geodetic(east_m, north_m)
+    range_m, bearing_deg = range_bearing(SITE.lat, SITE.lon, lat, lon)
+    if rng is not None:
+        range_m = range_m + rng.normal() * SITE.range_sigma_m
+        bearing_deg = bearing_deg + rng.normal() * SITE.bearing_sigma_deg
+    return RadarPlot(
+        time=time,
+        sensor_id="R1",
+        plot_id=plot_id,
+        range_m=float(range_m),
+        bearing_deg=float(bearing_deg) % 360,
+        range_sigma_m=25,
+        bearing_sigma_deg=0.3,
+    )
+
+
+def _ais(
+    time: float,
+    mmsi: int,
+    east_m: float,
+    north_m: float,
+    sog_kn: float | None = None,
+    cog_deg: float | None = None,
+) -> AisReport:
+    lat, lon = FRAME.to_geodetic(east_m, north_m)
+    return AisReport(
+        time=time,
+        time_source=TimeSource.TAG_BLOCK,
+        mmsi=mmsi,
+        msg_type=1,
+        lat=float(lat),
+        lon=float(lon),
+        sog_kn=sog_kn,
+        cog_deg=cog_deg,
+        heading_deg=None,
+        nav_status=0,
+        receiver_id="A1",
+        raw="",
+    )
+
+
+def _vessel(time: float, start=(0.0, 0.0), velocity=(3.0, 4.0)) -> tuple[float, float]:
+    return start[0] + velocity[0] * time, start[1] + velocity[1] * time
+
+
+def test_radar_target_confirmed_after_three_scans_and_tracked_closely():
+    rng = np.random.default_rng(3)
+    tracker = Tracker(FRAME, SENSORS)
+    statuses = []
+    for k in range(20):
+        t = 2.5 * k
+        states = tracker.update_radar_scan([_plot(t, *_vessel(t), rng)])
+        statuses.append(states[0].status)
+    assert statuses[:2] == [TrackStatus.TENTATIVE] * 2
+    assert statuses[2] == TrackStatus.CONFIRMED
+    final = states[0]
+    assert final.track_id == "T000001" and final.mmsi is None
+    assert np.hypot(final.east_m - _vessel(47.5)[0], final.north_m - _vessel(47.5)[1]) < 60
+    assert final.sog_kn == pytest.approx(5.0 * 3600 / 1852, abs=1.5)
+
+
+def test_clutter_plot_alone_never_confirms_and_is_deleted():
+    tracker = Tracker(FRAME, SENSORS)
+    tracker.update_radar_scan([_plot(0.0, 5000, 5000)])
+    lost = []
+    for k in range(1, 6):
+        lost += [
+            s
+            for s in tracker.update_radar_scan([_plot(2.5 * k, -9000, -9000 + 100 * k)])
+            if s.status is TrackStatus.LOST
+        ]
+    assert "T000001" in {s.track_id for s in lost}
+
+
+def test_ais_binds_to_the_radar_track_of_its_vessel():
+    rng = np.random.default_rng(4)
+    tracker = Tracker(FRAME, SENSORS)
+    for k in range(6):
+        tracker.update_radar_scan([_plot(2.5 * k, *_vessel(2.5 * k), rng)])
+    states = tracker.update_ais(_ais(14.0, 463000001, *_vessel(14.0), sog_kn=9.72, cog_deg=36.87))
+    assert [(s.track_id, s.mmsi) for s in states] == [("T000001", 463000001)]
+    assert tracker.track_count == 1
+
+
+def test_identities_survive_two_vessels_crossing():
+    """Two AIS vessels cross at right angles under radar: each MMSI stays on its own vessel."""
+    rng = np.random.default_rng(5)
+    tracker = Tracker(FRAME, SENSORS)
+    a = {"start": (-1000.0, 0.0), "velocity": (5.0, 0.0)}
+    b = {"start": (0.0, -1000.0), "velocity": (0.0, 5.0)}
+    last = {}
+    for k in range(160):
+        t = 2.5 * k
+        scan = [_plot(t, *_vessel(t, **a), rng, 1), _plot(t + 0.01, *_vessel(t, **b), rng, 2)]
+        for s in tracker.update_radar_scan(sorted(scan, key=lambda p: p.time)):
+            last[s.track_id] = s
+        if k % 4 == 0:
+            for mmsi, v, cog in ((111111111, a, 90.0), (222222222, b, 0.0)):
+                for s in tracker.update_ais(
+                    _ais(t + 1.0, mmsi, *_vessel(t + 1.0, **v), sog_kn=9.72, cog_deg=cog)
+                ):
+                    last[s.track_id] = s
+    by_mmsi = {s.mmsi: s for s in last.values() if s.status is not TrackStatus.LOST}
+    end_a, end_b = _vessel(397.5, **a), _vessel(397.5, **b)
+    assert np.hypot(by_mmsi[111111111].east_m - end_a[0], by_mmsi[111111111].north_m - end_a[1]) < 100
+    assert np.hypot(by_mmsi[222222222].east_m - end_b[0], by_mmsi[222222222].north_m - end_b[1]) < 100
+    assert tracker.identity_conflicts == 0
+
+
+def test_late_ais_report_is_used_not_dropped():
+    tracker = Tracker(FRAME, SENSORS)
+    tracker.update_ais(_ais(100.0, 463000002, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    tracker.update_ais(_ais(110.0, 463000002, 0.0, 51.4, sog_kn=10.0, cog_deg=0.0))
+    states = tracker.update_ais(_ais(106.0, 463000002, 0.0, 30.9, sog_kn=10.0, cog_deg=0.0))  # 4 s late
+    assert states[0].last_ais_time == 106.0 and states[0].track_id == "T000001"
+
+
+def test_spoofed_position_starts_a_separate_track_and_is_counted():
+    tracker = Tracker(FRAME, SENSORS)
+    tracker.update_ais(_ais(0.0, 463000003, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    states = tracker.update_ais(_ais(10.0, 463000003, 20_000.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    assert states[0].track_id == "T000002" and states[0].mmsi == 463000003
+    assert tracker.identity_conflicts == 1
+
+
+def test_silent_tracks_coast_then_are_lost_and_ids_are_never_reused():
+    tracker = Tracker(FRAME, SENSORS)
+    tracker.update_ais(_ais(0.0, 463000004, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    coasting = tracker.expire(31.0)
+    assert [s.status for s in coasting] == [TrackStatus.COASTING]
+    lost = tracker.expire(121.0)
+    assert [(s.track_id, s.status) for s in lost] == [("T000001", TrackStatus.LOST)]
+    assert tracker.track_count == 0
+    assert tracker.update_ais(_ais(130.0, 463000004, 0.0, 0.0))[0].track_id == "T000002"
+
+
+def test_anchored_ais_vessel_is_kept_between_three_minute_reports():
+    tracker = Tracker(FRAME, SENSORS)
+    for k in range(4):
+        tracker.update_ais(_ais(180.0 * k, 463000005, 0.0, 0.0, sog_kn=0.1, cog_deg=0.0))
+        assert not [s for s in tracker.expire(180.0 * k + 179.0) if s.status is TrackStatus.LOST]
+    assert tracker.track_count == 1
