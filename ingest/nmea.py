@@ -33,6 +33,7 @@ MAX_PAYLOAD_CHARS = 200
 _PAYLOAD_ALPHABET = bytes(range(48, 88)) + bytes(range(96, 120))
 _HEX_DIGITS = frozenset(b"0123456789ABCDEFabcdef")
 _MALFORMED = RejectReason.MALFORMED_SENTENCE
+_SMALL_INTS = {str(i).encode(): i for i in range(10)}
 
 
 class NmeaError(ValueError):
@@ -107,6 +108,12 @@ def _verify(body: bytes, given: bytes, malformed: RejectReason, what: str) -> No
         raise NmeaError(RejectReason.BAD_CHECKSUM, detail)
 
 
+# A receiver writes the same tag block (station, whole-second time) on every line it hears in
+# that second, so verified blocks are cached; the cap bounds memory on a hostile feed.
+_MAX_TAG_CACHE = 4096
+_TAG_CACHE: dict[bytes, TagBlock] = {}
+
+
 def split_tag_block(line: bytes) -> tuple[TagBlock | None, bytes]:
     """Split ``\\k:v,...*hh\\<sentence>`` into its verified tag block and the sentence.
 
@@ -135,12 +142,19 @@ def split_tag_block(line: bytes) -> tuple[TagBlock | None, bytes]:
     if end < 0:
         raise NmeaError(RejectReason.MALFORMED_TAG_BLOCK, "tag block has no closing '\\'")
     block = line[1:end]
+    cached = _TAG_CACHE.get(block)
+    if cached is not None:
+        return cached, line[end + 1 :]
     star = block.rfind(b"*")
     if star < 0:
         raise NmeaError(RejectReason.MALFORMED_TAG_BLOCK, "tag block has no '*hh' checksum")
     body = block[:star]
     _verify(body, block[star + 1 :], RejectReason.MALFORMED_TAG_BLOCK, "tag block")
-    return _parse_tag_fields(body.decode("ascii")), line[end + 1 :]
+    tag = _parse_tag_fields(body.decode("ascii"))
+    if len(_TAG_CACHE) >= _MAX_TAG_CACHE:
+        _TAG_CACHE.clear()
+    _TAG_CACHE[block] = tag
+    return tag, line[end + 1 :]
 
 
 def _parse_tag_fields(body: str) -> TagBlock:
@@ -245,6 +259,9 @@ def parse_vdm(sentence: bytes) -> VdmSentence:
 
 
 def _small_int(field: bytes, name: str) -> int:
+    value = _SMALL_INTS.get(field)
+    if value is not None:
+        return value
     if not field.isdigit() or len(field) > 3:
         raise NmeaError(_MALFORMED, f"{name} {field.decode(errors='replace')!r} is not a number")
     return int(field)
