@@ -90,7 +90,7 @@ class Scenario:
 
     def add_event(self, time_s: float, kind: str, truth_id: str, **fields: Any) -> None:
         event = {
-            "time": time_s,
+            "time": T0_S + time_s,
             "kind": kind,
             "truth_id": truth_id,
             "mmsi": None,
@@ -105,7 +105,7 @@ class Scenario:
         lat, lon = ORIGIN.to_geodetic(*xy_m)
         alert = {
             "alert_id": f"a{len(self.alerts)}",
-            "time": time_s,
+            "time": T0_S + time_s,
             "kind": kind,
             "state": "raised",
             "severity": "high",
