@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fusion.rules.zones import ZoneKind
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RulesConfig:
@@ -31,10 +33,10 @@ class RulesConfig:
         definition in docs/formats.md ("under 3 kn").
     geofence_margin_m
         Hysteresis band outside a zone's edge. Entry needs the track inside the zone
-        itself; exit needs it farther than this outside. A coastal radar's 0.3 deg
-        bearing sigma is about 210 m across the beam at 40 km; the tracker smooths that
-        to roughly half, so 100 m keeps a vessel sitting on the edge from flapping, and
-        costs about 20 s of exit latency at 10 kn.
+        itself; exit needs it farther than this outside. 50 m is several times the error
+        of a track fed by AIS (GPS, ~10 m) and, with ``geofence_confirm_updates``, keeps
+        a radar track sitting on the edge from flapping; it costs 10 s of exit latency
+        at 10 kn and 50 s at 2 kn (ground truth counts the crossing of the edge itself).
     geofence_confirm_updates
         A crossing counts once this many consecutive track updates agree (radar scans
         every 2-3 s, so 2 costs a few seconds and removes single-scan outliers).
@@ -42,6 +44,12 @@ class RulesConfig:
         ... or once the new side has held this long with no contrary update. Needed for
         AIS-only tracks that update every 3 min at anchor: waiting for a second report
         would delay the alert by minutes.
+    geofence_first_fix_alert_kinds
+        Zone kinds that raise ``zone_entry`` for a track whose first confirmed position
+        is already inside. Being found inside a restricted area or a protected reef
+        matters however the vessel got there; being inside a port or an anchorage is
+        normal, and alerting there would repeat every time a track is re-created (such a
+        track starts "inside" silently and still reports its exit).
     ais_coverage_margin_m
         A position counts as inside AIS coverage only this far within some receiver's
         ``range_m``: VHF range is not a sharp circle, and a vessel on the edge that is
@@ -56,11 +64,15 @@ class RulesConfig:
         Expected reporting interval when moving / slow (class B CS figures, see the
         module docstring).
     ais_gap_missed_reports
-        A gap is this many expected intervals without a report: at 90 % reception, six
-        misses in a row happen with probability 1e-6 per window.
+        A gap is this many expected intervals without a report (then clipped to
+        [``ais_gap_min_s``, ``ais_gap_max_s``]): at 90 % reception, six misses in a row
+        happen with probability 1e-6 per window.
     ais_gap_min_s
         Floor of the gap threshold, so a fast class A vessel (2 s interval) is not
         called silent after 12 s of ordinary VHF fading.
+    ais_gap_max_s
+        Ceiling: 9 min, three missed reports of a 3 min reporter. Six would be 18 min, too
+        late for an operator to act on a vessel that switched off at anchor.
     radar_holding_max_age_s
         "Radar still holds the track" when the last radar update is at most this old:
         ten scans of a 2.5 s radar, so a few missed scans do not lower the severity.
@@ -76,9 +88,10 @@ class RulesConfig:
     """
 
     slow_speed_kn: float = 3.0
-    geofence_margin_m: float = 100.0
+    geofence_margin_m: float = 50.0
     geofence_confirm_updates: int = 2
     geofence_confirm_s: float = 10.0
+    geofence_first_fix_alert_kinds: frozenset[ZoneKind] = frozenset({ZoneKind.RESTRICTED, ZoneKind.MPA})
     ais_coverage_margin_m: float = 500.0
     dark_moving_s: float = 120.0
     dark_slow_s: float = 360.0
@@ -86,6 +99,7 @@ class RulesConfig:
     ais_interval_slow_s: float = 180.0
     ais_gap_missed_reports: float = 6.0
     ais_gap_min_s: float = 90.0
+    ais_gap_max_s: float = 540.0
     radar_holding_max_age_s: float = 25.0
     rendezvous_distance_m: float = 300.0
     rendezvous_part_m: float = 600.0
@@ -106,9 +120,9 @@ class RulesConfig:
         return self.dark_slow_s if self.is_slow(sog_kn) else self.dark_moving_s
 
     def ais_gap_after_s(self, sog_kn: float) -> float:
-        """Seconds of AIS silence that make a gap: max(floor, missed reports x expected interval)."""
+        """Seconds of AIS silence that make a gap: missed reports x expected interval, clipped."""
         interval_s = self.ais_interval_slow_s if self.is_slow(sog_kn) else self.ais_interval_moving_s
-        return max(self.ais_gap_min_s, self.ais_gap_missed_reports * interval_s)
+        return min(max(self.ais_gap_min_s, self.ais_gap_missed_reports * interval_s), self.ais_gap_max_s)
 
 
 DEFAULT_CONFIG = RulesConfig()

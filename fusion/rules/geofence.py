@@ -12,8 +12,9 @@ Entry is tested against the zone itself, exit against the zone grown by
 update count, a track jittering across the edge produces no alerts at all, and a track
 that entered and then sits on the edge produces no exit.
 
-A track first confirmed inside a zone raises ``zone_entry`` too: the operator needs to
-know a vessel is in a restricted area however it got there.
+A track whose first confirmed position is inside a zone raises ``zone_entry`` only for
+the kinds in ``geofence_first_fix_alert_kinds`` (restricted, mpa); elsewhere it starts
+inside silently (see the config for why) and its exit is still reported.
 
 Alerts: entry opens a ``zone_entry`` incident (``raised``); exit ``clears`` it and
 announces a separate ``zone_exit`` (a point event, never cleared). A lost track's open
@@ -91,7 +92,9 @@ class GeofenceRule:
             return self._on_lost(state)
         if state.status not in ALERTING_STATUSES:
             return []
-        track_sides = self._sides.setdefault(state.track_id, {})
+        if state.track_id not in self._sides:
+            self._sides[state.track_id] = self._first_fix_sides(state, sides)
+        track_sides = self._sides[state.track_id]
         alerts = self._mature(state.track_id, state.time)
         self._latest[state.track_id] = state
         for zone in sorted(track_sides.keys() | sides.inner):
@@ -107,6 +110,15 @@ class GeofenceRule:
                 alerts += self._commit(state, zone, side, state.time)
         self._forget_idle(state.track_id)
         return alerts
+
+    def _first_fix_sides(self, state: TrackState, sides: ZoneSides) -> dict[int, _Side]:
+        """Machines of a new track: already inside (silently) the zones whose kind does not alert."""
+        alerting = self._config.geofence_first_fix_alert_kinds
+        return {
+            zone: _Side(inside=True, changed_time=state.time)
+            for zone in sides.inner
+            if self._zones.zones[zone].kind not in alerting
+        }
 
     def on_time(self, now: float) -> list[Alert]:
         """Commit crossings that have held for ``geofence_confirm_s`` by the watermark ``now``."""
@@ -150,10 +162,10 @@ class GeofenceRule:
         }
         message = f"{vessel} left {zone_text} after {duration_text(inside_s)}"
         exit_key: IncidentKey = (AlertKind.ZONE_EXIT, where.track_id, zone.id)
-        return [
-            self._book.clear(entry_key, time, where, message, evidence),
-            self._book.announce(exit_key, time, where, severity, message, evidence),
-        ]
+        alerts = [self._book.announce(exit_key, time, where, severity, message, evidence)]
+        if self._book.is_open(entry_key):  # not when the track started inside silently
+            alerts.insert(0, self._book.clear(entry_key, time, where, message, evidence))
+        return alerts
 
     def _forget_idle(self, track_id: str) -> None:
         """Drop machines that are outside with nothing pending: the default state costs no memory."""
@@ -164,9 +176,9 @@ class GeofenceRule:
     def _on_lost(self, state: TrackState) -> list[Alert]:
         alerts: list[Alert] = []
         for zone_index, side in sorted(self._sides.pop(state.track_id, {}).items()):
-            if side.inside:
-                zone = self._zones.zones[zone_index]
-                key: IncidentKey = (AlertKind.ZONE_ENTRY, state.track_id, zone.id)
+            zone = self._zones.zones[zone_index]
+            key: IncidentKey = (AlertKind.ZONE_ENTRY, state.track_id, zone.id)
+            if self._book.is_open(key):
                 message = f"{vessel_label(state.track_id, state.mmsi)}: track lost inside zone {zone.id}"
                 alerts.append(
                     self._book.clear(

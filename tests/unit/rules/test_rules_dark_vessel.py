@@ -1,0 +1,69 @@
+"""Dark vessel: raised exactly at its threshold inside AIS coverage, cleared on identification."""
+
+from __future__ import annotations
+
+from fusion.schemas import AlertKind, AlertState, Severity, TrackStatus
+
+SCAN_S = 2.5
+
+
+def _radar_track(world, track_id, until_s, *, east_m=10_000.0, sog_kn=10.0):
+    """A radar-only track updated every scan from t = 0 up to ``until_s`` (inclusive)."""
+    count = int(until_s / SCAN_S) + 1
+    return [
+        world.state(k * SCAN_S, track_id, east_m, 0.0, sog_kn=sog_kn, last_radar_s=k * SCAN_S) for k in range(count)
+    ]
+
+
+def test_raised_exactly_at_threshold_and_cleared_on_binding(world, feed_states):
+    engine = world.engine()
+    assert feed_states(engine, _radar_track(world, "T1", 117.5)) == []
+    assert engine.on_tracks([], world.t0_s + 119.0) == []
+    raised = engine.on_tracks([], world.t0_s + 120.0)
+    assert [(a.kind, a.state, a.severity) for a in raised] == [
+        (AlertKind.DARK_VESSEL, AlertState.RAISED, Severity.HIGH)
+    ]
+    assert raised[0].time == world.t0_s + 120.0
+    assert raised[0].mmsi is None
+    assert raised[0].evidence["dark_s"] == 120.0
+    assert engine.on_tracks([], world.t0_s + 300.0) == []  # never raised twice
+    bound = world.state(301.0, "T1", 10_000.0, 0.0, mmsi=463000123, last_ais_s=301.0, last_radar_s=300.0)
+    cleared = engine.on_tracks([bound], bound.time)
+    assert [(a.kind, a.state, a.alert_id) for a in cleared] == [
+        (AlertKind.DARK_VESSEL, AlertState.CLEARED, raised[0].alert_id)
+    ]
+    assert cleared[0].mmsi == 463000123
+    assert "identified as MMSI 463000123" in cleared[0].message
+
+
+def test_slow_vessel_waits_for_two_class_b_intervals(world, feed_states):
+    engine = world.engine()
+    alerts = feed_states(engine, _radar_track(world, "T1", 400.0, sog_kn=1.0), tick_s=1.0)
+    assert [a.time - world.t0_s for a in alerts] == [360.0]
+
+
+def test_outside_ais_coverage_is_not_dark(world, feed_states):
+    engine = world.engine()
+    # 59.8 km from the receiver: inside its 60 km range but not by the 500 m margin.
+    assert feed_states(engine, _radar_track(world, "T1", 600.0, east_m=59_800.0), tick_s=1.0) == []
+
+
+def test_identified_before_threshold_and_tentative_tracks_never_raise(world, feed_states):
+    engine = world.engine()
+    tentative = [world.state(k * SCAN_S, "T2", 5_000.0, 0.0, status=TrackStatus.TENTATIVE, last_radar_s=k * SCAN_S) for k in range(100)]
+    assert feed_states(engine, tentative, tick_s=1.0) == []
+    states = _radar_track(world, "T1", 100.0)
+    states.append(world.state(102.5, "T1", 10_000.0, 0.0, mmsi=5, last_ais_s=102.0, last_radar_s=102.5))
+    assert feed_states(engine, states) == []
+    later = engine.on_tracks([], world.t0_s + 600.0)
+    assert AlertKind.DARK_VESSEL not in {a.kind for a in later}
+
+
+def test_lost_dark_track_is_cleared(world, feed_states):
+    engine = world.engine()
+    raised = feed_states(engine, _radar_track(world, "T1", 130.0))
+    assert [a.state for a in raised] == [AlertState.RAISED]
+    lost = world.state(140.0, "T1", 10_000.0, 0.0, status=TrackStatus.LOST, last_radar_s=130.0)
+    cleared = engine.on_tracks([lost], lost.time)
+    assert [(a.state, a.alert_id) for a in cleared] == [(AlertState.CLEARED, raised[0].alert_id)]
+    assert "track lost" in cleared[0].message
