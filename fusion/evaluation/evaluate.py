@@ -61,11 +61,12 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"truth vessels: {result['truth_vessels']} observable of {result['truth_vessels_total']}; "
         f"tracks held: {result['tracks_held']}",
         f"GOSPA (c={_fmt(result['gospa_c_m'])} m, p={_fmt(result['gospa_p'])}, every "
-        f"{_fmt(result['gospa_step_s'])} s, {result['gospa_steps']} steps): mean "
-        f"{_fmt(result['gospa_mean_m'])} m = localisation {_fmt(result['gospa_localisation_mean_m'])}"
-        f" + missed {_fmt(result['gospa_missed_mean_m'])} + false {_fmt(result['gospa_false_mean_m'])}"
-        " (in quadrature)",
-        f"per step: {_fmt(result['missed_vessels_mean'])} vessels missed, "
+        f"{_fmt(result['gospa_step_s'])} s, {result['gospa_steps']} steps): "
+        f"mean {_fmt(result['gospa_mean_m'])} m; "
+        f"mean terms: localisation {_fmt(result['gospa_localisation_mean_m'])} m, missed "
+        f"{_fmt(result['gospa_missed_mean_m'])} m, false {_fmt(result['gospa_false_mean_m'])} m",
+        f"assigned position RMS: {_fmt(result['position_rms_m'])} m; per step: "
+        f"{_fmt(result['missed_vessels_mean'])} vessels missed, "
         f"{_fmt(result['false_tracks_mean'])} false tracks; ID switches: {result['id_switches']}",
         f"time to confirm: median {_fmt(result['confirm_time_median_s'])} s, "
         f"p95 {_fmt(result['confirm_time_p95_s'])} s, max {_fmt(result['confirm_scans_max'])} scans; "
@@ -76,13 +77,13 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     if "alerts" in result:
         lines.append(
             f"{'alert kind':<13}{'expected':>9}{'raised':>8}{'matched':>8}{'precision':>10}"
-            f"{'recall':>8}{'delay med':>10}{'delay p95':>10}"
+            f"{'recall':>8}{'delay med s':>12}{'delay p95 s':>12}"
         )
         for kind, score in [*result["alerts"].items(), ("overall", result["alerts_overall"])]:
             lines.append(
                 f"{kind:<13}{score['expected']:>9}{score['raised']:>8}{score['matched']:>8}"
                 f"{_percent(score['precision']):>10}{_percent(score['recall']):>8}"
-                f"{_fmt(score['delay_median_s']):>9}s{_fmt(score['delay_p95_s']):>9}s"
+                f"{_fmt(score['delay_median_s']):>12}{_fmt(score['delay_p95_s']):>12}"
             )
         if result["alerts_unscored"]:
             counts = ", ".join(f"{kind} {count}" for kind, count in result["alerts_unscored"].items())

@@ -15,7 +15,8 @@ Definitions (this is the spec of ``seawatch evaluate``):
   ``gospa``); reported as the mean over instants of the total and of each of its terms
   (the means of the terms do not add up to the mean total: each instant's terms add in
   squares). Instants with empty sets count (score 0 when both are empty).
-- **Assignment**: the GOSPA assignment's pairs closer than c.
+- **Assignment**: the GOSPA assignment's pairs closer than c. ``position_rms_m`` is the
+  RMS distance over all assigned pairs of the 10 s instants (per-vessel accuracy).
 - **ID switches**: per truth vessel, the track ids assigned to it over the 10 s instants;
   each change from one id to another counts one. Instants without an assignment are
   skipped, they do not reset the last id: losing a vessel and picking it up under a new
@@ -120,8 +121,10 @@ def held_tracks_on_grid(
     )
     source = order[line]
     age_s = grid.t0_s + step * grid.step_s - tracks.time_s[source]
-    east_m, north_m = layout.frame.to_enu(tracks.lat[source], tracks.lon[source])
-    xy_m = np.column_stack((east_m + tracks.ve_mps[source] * age_s, north_m + tracks.vn_mps[source] * age_s))
+    east_m, north_m = layout.frame.to_enu(tracks.lat, tracks.lon)
+    xy_m = np.column_stack(
+        (east_m[source] + tracks.ve_mps[source] * age_s, north_m[source] + tracks.vn_mps[source] * age_s)
+    )
     by_step = np.argsort(step, kind="stable")
     return step[by_step], tracks.track[source][by_step], xy_m[by_step]
 
@@ -178,6 +181,13 @@ def count_id_switches(pair_vessel: np.ndarray, pair_track: np.ndarray, pair_step
     return int(np.count_nonzero((vessel[1:] == vessel[:-1]) & (track[1:] != track[:-1])))
 
 
+def _assigned_rms_m(localisation_m: np.ndarray, pair_count: int) -> float | None:
+    """RMS distance over all assigned pairs: a per-vessel accuracy that, unlike the GOSPA term,
+    does not grow with the number of vessels (valid because p = 2: localisation^2 = sum d^2)."""
+    mean_square_m2 = ratio(float(np.sum(localisation_m**2)), pair_count)
+    return None if mean_square_m2 is None else mean_square_m2**0.5
+
+
 def score_tracks(
     truth: TruthScene, tracks: TrackTable, layout: SensorLayout, coverage: Coverage
 ) -> dict[str, Any]:
@@ -218,6 +228,7 @@ def score_tracks(
         "gospa_localisation_mean_m": float(np.mean(steps.localisation_m[coarse])),
         "gospa_missed_mean_m": float(np.mean(steps.missed_m[coarse])),
         "gospa_false_mean_m": float(np.mean(steps.false_m[coarse])),
+        "position_rms_m": _assigned_rms_m(steps.localisation_m[coarse], int(np.count_nonzero(on_coarse))),
         "missed_vessels_mean": float(np.mean(steps.missed_count[coarse])),
         "false_tracks_mean": float(np.mean(steps.false_count[coarse])),
         "id_switches": count_id_switches(

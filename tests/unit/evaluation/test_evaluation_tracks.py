@@ -43,6 +43,17 @@ def test_sparse_lines_are_extrapolated_with_their_velocity(scenario: Scenario) -
     assert scenario.evaluate()["gospa_mean_m"] == pytest.approx(0.0, abs=0.01)
 
 
+def test_constant_offset_is_pure_localisation_error(scenario: Scenario) -> None:
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    scenario.add_track(
+        "T0", SCAN_TIMES_S, scenario.line((60.0, 80.0), VELOCITY_MPS, SCAN_TIMES_S), VELOCITY_MPS
+    )
+    result = scenario.evaluate()
+    assert result["position_rms_m"] == pytest.approx(100.0, abs=0.01)
+    assert result["gospa_mean_m"] == pytest.approx(100.0, abs=0.01)
+    assert result["gospa_missed_mean_m"] == result["gospa_false_mean_m"] == 0.0
+
+
 def test_handover_to_a_new_track_id_is_one_switch(scenario: Scenario) -> None:
     xy_m = scenario.line((0.0, 0.0), VELOCITY_MPS, SCAN_TIMES_S)
     scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
