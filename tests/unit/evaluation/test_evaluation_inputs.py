@@ -72,3 +72,14 @@ def test_result_is_strict_json_and_summarised(one_vessel: Scenario) -> None:
     lines = summary_lines(result)
     assert any(line.startswith("GOSPA") for line in lines)
     assert any(line.startswith("overall") for line in lines)
+
+
+def test_empty_replay_outputs_score_every_vessel_missed(one_vessel: Scenario) -> None:
+    one_vessel.tracks = []
+    one_vessel.add_event(10.0, "dark_vessel", "V1")
+    result = one_vessel.evaluate(with_alerts=True)
+    assert result["gospa_mean_m"] == pytest.approx(500 / 2**0.5, abs=0.01)
+    assert (result["unconfirmed_vessels"], result["id_switches"], result["position_rms_m"]) == (1, 0, None)
+    dark = result["alerts"]["dark_vessel"]
+    assert (dark["expected"], dark["raised"], dark["matched"]) == (1, 0, 0)
+    assert (dark["precision"], dark["recall"], dark["delay_median_s"]) == (None, 0.0, None)
