@@ -25,6 +25,7 @@ T0_S = 1_768_456_800.0
 """Unix time the test scenarios start at; tests speak in seconds after it."""
 
 AIS_RANGE_M = 60_000.0
+ORIGIN = LocalFrame(24.8, 66.97)
 
 
 @dataclass
@@ -32,7 +33,7 @@ class World:
     """Builds zones files, track states and engines around one sensor site at (0, 0)."""
 
     root: Path
-    frame: LocalFrame = LocalFrame(24.8, 66.97)
+    frame: LocalFrame = ORIGIN
     t0_s: float = T0_S
 
     @property
@@ -69,7 +70,9 @@ class World:
         path.write_text(json.dumps({"type": "FeatureCollection", "features": list(features)}))
         return path
 
-    def engine(self, features: Sequence[dict[str, Any]] = (), config: RulesConfig = DEFAULT_CONFIG) -> RuleEngine:
+    def engine(
+        self, features: Sequence[dict[str, Any]] = (), config: RulesConfig = DEFAULT_CONFIG
+    ) -> RuleEngine:
         return RuleEngine(load_zones(self.zones_file(features)), self.sensors, self.frame, config)
 
     def state(

@@ -11,7 +11,8 @@ def _radar_track(world, track_id, until_s, *, east_m=10_000.0, sog_kn=10.0):
     """A radar-only track updated every scan from t = 0 up to ``until_s`` (inclusive)."""
     count = int(until_s / SCAN_S) + 1
     return [
-        world.state(k * SCAN_S, track_id, east_m, 0.0, sog_kn=sog_kn, last_radar_s=k * SCAN_S) for k in range(count)
+        world.state(k * SCAN_S, track_id, east_m, 0.0, sog_kn=sog_kn, last_radar_s=k * SCAN_S)
+        for k in range(count)
     ]
 
 
@@ -50,7 +51,10 @@ def test_outside_ais_coverage_is_not_dark(world, feed_states):
 
 def test_identified_before_threshold_and_tentative_tracks_never_raise(world, feed_states):
     engine = world.engine()
-    tentative = [world.state(k * SCAN_S, "T2", 5_000.0, 0.0, status=TrackStatus.TENTATIVE, last_radar_s=k * SCAN_S) for k in range(100)]
+    tentative = [
+        world.state(k * SCAN_S, "T2", 5_000.0, 0.0, status=TrackStatus.TENTATIVE, last_radar_s=k * SCAN_S)
+        for k in range(100)
+    ]
     assert feed_states(engine, tentative, tick_s=1.0) == []
     states = _radar_track(world, "T1", 100.0)
     states.append(world.state(102.5, "T1", 10_000.0, 0.0, mmsi=5, last_ais_s=102.0, last_radar_s=102.5))

@@ -92,7 +92,9 @@ def test_first_fix_inside_alerts_only_for_restricted_and_mpa(world, feed_states)
 
 def test_tentative_updates_are_ignored_and_lost_track_clears_entry(world, feed_states):
     engine = world.engine([world.rectangle("Z", "restricted", ZONE_E_M, ZONE_N_M)])
-    tentative = [world.state(k * SCAN_S, "T1", -100.0 + 60 * k, 0.0, status=TrackStatus.TENTATIVE) for k in range(4)]
+    tentative = [
+        world.state(k * SCAN_S, "T1", -100.0 + 60 * k, 0.0, status=TrackStatus.TENTATIVE) for k in range(4)
+    ]
     assert feed_states(engine, tentative) == []
     confirmed = [world.state((4 + k) * SCAN_S, "T1", 200.0, 0.0) for k in range(2)]
     assert _transitions(feed_states(engine, confirmed)) == [(AlertKind.ZONE_ENTRY, AlertState.RAISED)]

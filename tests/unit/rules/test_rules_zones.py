@@ -74,11 +74,11 @@ def test_bad_feature_names_file_feature_and_fix(world, spoil, expected):
 
 def test_duplicate_ids_and_non_collections_are_rejected(world):
     feature = world.rectangle("A", "port", (0.0, 1000.0), (0.0, 1000.0))
-    with pytest.raises(ZonesFileError, match="feature 1 .*duplicate id"):
+    with pytest.raises(ZonesFileError, match=r"feature 1 .*duplicate id"):
         load_zones(world.zones_file([feature, feature]))
     not_json = world.root / "zones.txt"
     not_json.write_text("{not json")
-    with pytest.raises(ZonesFileError, match="zones.txt: cannot read zones as JSON"):
+    with pytest.raises(ZonesFileError, match=r"zones\.txt: cannot read zones as JSON"):
         load_zones(not_json)
     not_collection = world.root / "feature.geojson"
     not_collection.write_text('{"type": "Feature"}')

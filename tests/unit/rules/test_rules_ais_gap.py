@@ -1,0 +1,110 @@
+"""AIS gap: keyed by MMSI, raised inside coverage only, survives track loss, cleared on resume."""
+
+from __future__ import annotations
+
+from fusion.schemas import AlertKind, AlertState, Severity, TrackStatus
+
+MMSI = 463000456
+SCAN_S = 2.5
+
+
+def _gaps(alerts):
+    return [a for a in alerts if a.kind is AlertKind.AIS_GAP]
+
+
+def test_gap_inside_coverage_with_radar_is_high_and_clears_on_resume(world, feed_states):
+    engine = world.engine()
+    # AIS every 10 s until t = 100, radar every scan throughout, moving at 10 kn.
+    states = [
+        world.state(
+            k * SCAN_S,
+            "T1",
+            8_000.0,
+            0.0,
+            mmsi=MMSI,
+            last_ais_s=10.0 * (min(k * SCAN_S, 100.0) // 10.0),
+            last_radar_s=k * SCAN_S,
+        )
+        for k in range(int(279.0 / SCAN_S) + 1)
+    ]
+    assert _gaps(feed_states(engine, states)) == []
+    assert _gaps(engine.on_tracks([], world.t0_s + 279.0)) == []
+    raised = _gaps(engine.on_tracks([], world.t0_s + 280.0))
+    assert [(a.state, a.severity, a.time - world.t0_s) for a in raised] == [
+        (AlertState.RAISED, Severity.HIGH, 280.0)
+    ]
+    assert raised[0].message == f"MMSI {MMSI} silent for 3 min inside AIS coverage; radar still tracking"
+    assert raised[0].evidence["gap_s"] == 180.0
+    resumed = world.state(400.0, "T1", 8_000.0, 0.0, mmsi=MMSI, last_ais_s=400.0, last_radar_s=400.0)
+    cleared = _gaps(engine.on_tracks([resumed], resumed.time))
+    assert [(a.state, a.alert_id) for a in cleared] == [(AlertState.CLEARED, raised[0].alert_id)]
+    assert cleared[0].evidence["gap_s"] == 300.0
+
+
+def test_no_gap_outside_ais_coverage(world, feed_states):
+    engine = world.engine()
+    states = [world.state(k * 10.0, "T1", 70_000.0, 0.0, mmsi=MMSI, last_ais_s=k * 10.0) for k in range(5)]
+    assert feed_states(engine, states) == []
+    assert engine.on_tracks([], world.t0_s + 3_600.0) == []
+
+
+def test_vessel_that_sailed_out_of_coverage_on_radar_is_not_silent(world, feed_states):
+    engine = world.engine()
+    heard = [world.state(0.0, "T1", 59_000.0, 0.0, mmsi=MMSI, last_ais_s=0.0, last_radar_s=0.0)]
+    beyond = [
+        world.state(
+            k * SCAN_S, "T1", 59_000.0 + 12.8 * k, 0.0, mmsi=MMSI, last_ais_s=0.0, last_radar_s=k * SCAN_S
+        )
+        for k in range(1, 160)
+    ]
+    assert _gaps(feed_states(engine, heard + beyond, tick_s=1.0)) == []
+
+
+def test_gap_survives_track_loss_and_clears_on_new_track(world, feed_states):
+    engine = world.engine()
+    t1 = [
+        world.state(k * 10.0, "T1", 20_000.0 + 51.4 * k, 0.0, mmsi=MMSI, last_ais_s=k * 10.0)
+        for k in range(4)
+    ]
+    coasting = [
+        world.state(
+            30.0 + k * SCAN_S,
+            "T1",
+            20_154.0 + 12.8 * k,
+            0.0,
+            mmsi=MMSI,
+            last_ais_s=30.0,
+            status=TrackStatus.COASTING,
+        )
+        for k in range(1, 13)
+    ]
+    lost = [world.state(62.5, "T1", 20_300.0, 0.0, mmsi=MMSI, last_ais_s=30.0, status=TrackStatus.LOST)]
+    assert feed_states(engine, t1 + coasting + lost) == []
+    assert engine.on_tracks([], world.t0_s + 209.0) == []
+    raised = engine.on_tracks([], world.t0_s + 210.0)
+    assert [(a.kind, a.state, a.severity, a.track_id) for a in raised] == [
+        (AlertKind.AIS_GAP, AlertState.RAISED, Severity.MEDIUM, "T1")
+    ]
+    assert raised[0].message.endswith("not held by radar")
+    t2 = world.state(900.0, "T7", 24_000.0, 0.0, mmsi=MMSI, last_ais_s=900.0, status=TrackStatus.TENTATIVE)
+    cleared = engine.on_tracks([t2], t2.time)
+    assert [(a.state, a.alert_id, a.track_id) for a in cleared] == [
+        (AlertState.CLEARED, raised[0].alert_id, "T7")
+    ]
+
+
+def test_slow_vessel_gap_waits_three_reports_of_three_minutes(world, feed_states):
+    engine = world.engine()
+    at_anchor = world.state(0.0, "T1", 5_000.0, 0.0, sog_kn=0.2, mmsi=MMSI, last_ais_s=0.0)
+    engine.on_tracks([at_anchor], at_anchor.time)
+    assert engine.on_tracks([], world.t0_s + 539.0) == []
+    assert [a.time - world.t0_s for a in engine.on_tracks([], world.t0_s + 540.0)] == [540.0]
+
+
+def test_report_arriving_before_the_due_time_prevents_the_gap(world):
+    engine = world.engine()
+    first = world.state(0.0, "T1", 5_000.0, 0.0, mmsi=MMSI, last_ais_s=0.0)
+    # Batched late: the update carrying the t = 170 report is processed with now = 200.
+    late = world.state(200.0, "T1", 5_000.0, 0.0, mmsi=MMSI, last_ais_s=170.0)
+    assert engine.on_tracks([first], first.time) == []
+    assert engine.on_tracks([late], late.time) == []
