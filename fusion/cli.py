@@ -193,13 +193,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from fusion.evaluation.evaluate import EvaluationInputError
     from fusion.rules.zones import ZonesFileError
     from ingest.scenario import ScenarioError
     from ingest.sensors import SensorsFileError
 
     try:
         return args.handler(args)
-    except (UsageError, ScenarioError, SensorsFileError, ZonesFileError, FileNotFoundError) as error:
+    except (
+        UsageError,
+        ScenarioError,
+        SensorsFileError,
+        ZonesFileError,
+        EvaluationInputError,
+        FileNotFoundError,
+    ) as error:
         print(f"seawatch {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
