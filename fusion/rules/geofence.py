@@ -140,7 +140,11 @@ class GeofenceRule:
         zone = self._zones.zones[zone_index]
         entry_key: IncidentKey = (AlertKind.ZONE_ENTRY, where.track_id, zone.id)
         crossed_time = side.pending_since if side.pending_since is not None else time
-        confirm_s = time - crossed_time
+        evidence: dict[str, float | str] = {
+            "zone_kind": zone.kind.value,
+            "crossed_time": crossed_time,
+            "confirm_s": time - crossed_time,
+        }
         previous_change_time = side.changed_time
         side.inside = not side.inside
         side.changed_time = time
@@ -149,18 +153,10 @@ class GeofenceRule:
         zone_text = f"{zone.kind.value} zone {zone.id} ({zone.name})"
         severity = SEVERITY_BY_ZONE_KIND[zone.kind]
         if side.inside:
-            evidence = {"zone_kind": zone.kind.value, "crossed_time": crossed_time, "confirm_s": confirm_s}
-            return [
-                self._book.raise_(entry_key, time, where, severity, f"{vessel} entered {zone_text}", evidence)
-            ]
-        inside_s = time - previous_change_time
-        evidence = {
-            "zone_kind": zone.kind.value,
-            "crossed_time": crossed_time,
-            "confirm_s": confirm_s,
-            "dwell_s": inside_s,
-        }
-        message = f"{vessel} left {zone_text} after {duration_text(inside_s)}"
+            message = f"{vessel} entered {zone_text}"
+            return [self._book.raise_(entry_key, time, where, severity, message, evidence)]
+        evidence["dwell_s"] = time - previous_change_time
+        message = f"{vessel} left {zone_text} after {duration_text(time - previous_change_time)}"
         exit_key: IncidentKey = (AlertKind.ZONE_EXIT, where.track_id, zone.id)
         alerts = [self._book.announce(exit_key, time, where, severity, message, evidence)]
         if self._book.is_open(entry_key):  # not when the track started inside silently
