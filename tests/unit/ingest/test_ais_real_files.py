@@ -6,6 +6,7 @@ in a skip count. Nothing raises and nothing disappears silently.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -98,3 +99,41 @@ def test_ais_18_27_rejects_type24_part_numbers_pyais_cannot_read() -> None:
     assert decoder.counts["accepted:type24"] == 69
     assert decoder.counts["accepted:type27"] == 69
     assert decoder.counts[f"reject:{RejectReason.UNDECODABLE_PAYLOAD}"] == 69
+
+
+def _gpsd_expected(relative: str) -> list[tuple[str, dict[str, float]]]:
+    """(sentence, gpsd's unscaled JSON decode) pairs from a gpsd ``.chk`` file."""
+    pairs, last_sentence = [], ""
+    for line in _real_lines(relative):
+        if line.startswith("!"):
+            last_sentence = line
+        elif line.startswith("{") and last_sentence:
+            pairs.append((last_sentence, json.loads(line)))
+    return pairs
+
+
+def test_class_b_and_long_range_positions_agree_with_gpsd() -> None:
+    """Second-decoder oracle: gpsd's own output for ais-18-27.log, unscaled units converted here."""
+    pairs = [
+        (s, g)
+        for s, g in _gpsd_expected("ntpsec-gpsd/test/daemon/ais-18-27.log.chk")
+        if g["type"] in (18, 27)
+    ]
+    assert len(pairs) == 138
+    decoder = AisDecoder("gpsd")
+    for sentence, gpsd in pairs:
+        (report,) = decoder.feed(sentence, 1, receipt_time=0.0)
+        assert isinstance(report, AisReport)
+        # Type 18: positions in 1/10000 min, speed and course in tenths; type 27: 1/10 min, whole units.
+        # gpsd's unscaled output keeps the raw not-available / invalid codes; we give None for them.
+        scale, tenths, sog_na = (600_000, 10.0, 1023) if gpsd["type"] == 18 else (600, 1.0, 63)
+        assert report.mmsi == gpsd["mmsi"]
+        assert report.lat == pytest.approx(gpsd["lat"] / scale, abs=1e-6)
+        assert report.lon == pytest.approx(gpsd["lon"] / scale, abs=1e-6)
+        assert report.sog_kn == (None if gpsd["speed"] == sog_na else pytest.approx(gpsd["speed"] / tenths))
+        assert report.cog_deg == (
+            None if gpsd["course"] >= 360 * tenths else pytest.approx(gpsd["course"] / tenths)
+        )
+        heading = gpsd.get("heading")
+        assert report.heading_deg == (None if heading is None or heading >= 360 else heading)
+        assert report.nav_status == gpsd.get("status")
