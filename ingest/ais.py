@@ -103,7 +103,6 @@ class _Pending:
     payloads: list[bytes]
     first_line_no: int | None
     time_s: float  # time of the newest fragment: a message is as old as its last part
-    time_source: TimeSource
     receiver_id: str
 
 
@@ -246,13 +245,12 @@ class AisDecoder:
         receiver: str,
     ) -> list[AisOutput]:
         key = (receiver, vdm.channel, vdm.sequence_id, vdm.fragment_count)
-        label = f"seq id {vdm.sequence_id or '-'} channel {vdm.channel or '-'} from {receiver}"
         out: list[AisOutput] = []
         if vdm.fragment_number == 1:
             stale = self._pending.pop(key, None)
             if stale is not None:
-                out.append(self._orphan(stale, f"a new fragment 1 of {label} arrived first"))
-            self._pending[key] = _Pending([text], [vdm.payload], line_no, time_s, time_source, receiver)
+                out.append(self._orphan(stale, f"a new fragment 1 of {_label(vdm, receiver)} arrived first"))
+            self._pending[key] = _Pending([text], [vdm.payload], line_no, time_s, receiver)
             return out
         pending = self._pending.get(key)
         expected = len(pending.lines) + 1 if pending is not None else 1
@@ -262,14 +260,14 @@ class AisDecoder:
                 why = f"fragment {vdm.fragment_number} came instead of {expected}"
                 out.append(self._orphan(pending, why))
             detail = (
-                f"fragment {vdm.fragment_number}/{vdm.fragment_count} of {label} "
+                f"fragment {vdm.fragment_number}/{vdm.fragment_count} of {_label(vdm, receiver)} "
                 f"without fragment {vdm.fragment_number - 1} before it"
             )
             out.append(self._reject(time_s, line_no, RejectReason.ORPHAN_FRAGMENT, detail, text))
             return out
         pending.lines.append(text)
         pending.payloads.append(vdm.payload)
-        pending.time_s, pending.time_source = time_s, time_source
+        pending.time_s = time_s
         if vdm.fragment_number < vdm.fragment_count:
             return out
         del self._pending[key]
@@ -323,7 +321,7 @@ class AisDecoder:
             )
         mmsi = msg.mmsi
         if not MMSI_MIN <= mmsi <= MMSI_MAX:
-            return reject(RejectReason.INVALID_MMSI, f"MMSI {mmsi:09d} is not 9 digits from {MMSI_MIN}")
+            return reject(RejectReason.INVALID_MMSI, f"MMSI {mmsi:09d} is outside {MMSI_MIN}-{MMSI_MAX}")
 
         out: list[AisOutput] = []
         if msg_type in POSITION_TYPES:
@@ -354,6 +352,10 @@ class AisDecoder:
     ) -> Reject:
         self.counts[f"reject:{reason.value}"] += 1
         return Reject(time=time_s, source=self.source, line_no=line_no, reason=reason, detail=detail, raw=raw)
+
+
+def _label(vdm: VdmSentence, receiver: str) -> str:
+    return f"seq id {vdm.sequence_id or '-'} channel {vdm.channel or '-'} from {receiver}"
 
 
 def _position_problem(lat_deg: float, lon_deg: float) -> str:
