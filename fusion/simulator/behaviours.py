@@ -1,0 +1,511 @@
+"""What each simulated vessel is and what it sets out to do: the traffic mix and its plans.
+
+The mix is a coastguard's everyday picture off Karachi: merchant ships in and out of the
+Karachi channel and Port Qasim, ships swinging at the outer anchorage, fishing boats
+meandering and loitering, class B small craft, and the cases the alert rules exist for:
+dark vessels (no AIS at all), AIS switch-offs, rendezvous at sea and zone violations.
+
+Each vessel's plan is drawn from its own random stream (:func:`random_streams.stream`), so
+adding a kind or a vessel leaves every other vessel's plan unchanged. Routes are polylines
+of (lon, lat) points inside :data:`layout.SEA`; gates sit 500 m inside its edge.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import shapely
+
+from fusion.simulator.layout import FRAME, SEA, SENSORS, Zone, range_bearing, zone_by_id
+from fusion.simulator.motion import Kinematics, MotionPlan, Waypoint
+from fusion.simulator.random_streams import stream
+from tracking.frames import KNOT_MPS, course_from_velocity
+
+
+class Kind(StrEnum):
+    """Vessel kinds, in the order they are planned (truth ids follow this order)."""
+
+    MERCHANT = "merchant"
+    ANCHORED = "anchored"
+    FISHING = "fishing"
+    SMALL_CRAFT = "small_craft"
+    DARK = "dark"
+    AIS_SWITCH_OFF = "ais_switch_off"
+    RENDEZVOUS = "rendezvous"
+    ZONE_CROSSER = "zone_crosser"
+
+
+class RadarSize(StrEnum):
+    """Radar cross-section class; ``radar_sensor`` maps it to a detection probability."""
+
+    LARGE = "large"
+    MEDIUM = "medium"
+    SMALL = "small"
+
+
+class SwitchOff(StrEnum):
+    """Where a switch-off vessel turns its transponder off: inside or outside AIS coverage."""
+
+    COVERED = "covered"
+    UNCOVERED = "uncovered"
+
+
+@dataclass(frozen=True, slots=True)
+class AisIdentity:
+    """What the transponder says about the ship (static data, ITU-R M.1371 types 5 and 24)."""
+
+    mmsi: int
+    ais_class: str  # "A" or "B"
+    name: str
+    callsign: str
+    imo: int
+    ship_type: int
+    to_bow_m: int
+    to_stern_m: int
+    to_port_m: int
+    to_starboard_m: int
+    draught_m: float
+    destination: str
+    nav_status: int  # 0 under way using engine, 1 at anchor, 7 engaged in fishing
+
+
+@dataclass(frozen=True, slots=True)
+class Vessel:
+    truth_id: str
+    kind: Kind
+    motion: MotionPlan
+    ais: AisIdentity | None
+    radar_size: RadarSize
+    switch_off: SwitchOff | None = None
+
+
+LonLat = tuple[float, float]
+
+# Lanes (lon, lat). Inbound ships keep ~150 m east of the channel axis, outbound ~150 m west.
+_KHI_CHANNEL: tuple[LonLat, ...] = ((66.885, 24.690), (66.895, 24.712), (66.935, 24.755), (66.968, 24.789))
+_QASIM_CHANNEL: tuple[LonLat, ...] = ((67.205, 24.615), (67.250, 24.680), (67.293, 24.750))
+_LANE_OFFSET_DEG = 0.0015
+_GATES: tuple[LonLat, ...] = (
+    (66.555, 24.560),  # west, from the Makran coast
+    (66.650, 24.305),  # south-west, Gulf of Oman traffic
+    (66.900, 24.305),  # south
+    (67.150, 24.305),  # south-south-east
+    (67.345, 24.420),  # east, from the Indus delta / India
+)
+_OPEN_SEA_BOX = (66.57, 24.32, 67.33, 24.72)  # (lon_min, lat_min, lon_max, lat_max), convex, inside SEA
+_UNCOVERED_SPOT: LonLat = (66.585, 24.335)  # SW corner: beyond both AIS receivers' range
+_SHIP_NAMES = (
+    "AL MANSOOR", "INDUS STAR", "GWADAR PRIDE", "SEA PEARL", "KHYBER", "ARABIAN TRADER", "MEHRAN",
+    "CLIFTON", "OCEAN GRACE", "SAFINA", "NOOR", "BOLAN", "HAWKES BAY", "LAHORE EXPRESS", "RAVI",
+    "CHENAB", "SWAT", "MARGALLA", "THAR", "KIRTHAR", "ZIARAT", "HUNZA", "KARAKORAM", "PASNI",
+)  # fmt: skip
+
+
+def _kinematics(kind: str) -> Kinematics:
+    """Hull limits by hull type: a laden ship turns and accelerates far slower than a skiff."""
+    return {
+        "ship": Kinematics(max_turn_deg_s=0.6, accel_mps2=0.03, course_wander_deg=1.0, speed_wander=0.02),
+        "trawler": Kinematics(max_turn_deg_s=2.0, accel_mps2=0.1, course_wander_deg=8.0, speed_wander=0.08),
+        "skiff": Kinematics(max_turn_deg_s=6.0, accel_mps2=0.6, course_wander_deg=3.0, speed_wander=0.05),
+    }[kind]
+
+
+def _enu(point: LonLat) -> tuple[float, float]:
+    east_m, north_m = FRAME.to_enu(point[1], point[0])
+    return float(east_m), float(north_m)
+
+
+def _bearing_deg(a: tuple[float, float], b: tuple[float, float]) -> float:
+    _, course = course_from_velocity(b[0] - a[0], b[1] - a[1])
+    return float(course)
+
+
+def _offset_lane(lane: tuple[LonLat, ...], side: float) -> tuple[LonLat, ...]:
+    return tuple((lon + side * _LANE_OFFSET_DEG, lat) for lon, lat in lane)
+
+
+class _Planner:
+    """Draws plans for one scenario: seed, run length and zones are shared by every vessel."""
+
+    def __init__(self, seed: int, duration_s: int, zones: tuple[Zone, ...]) -> None:
+        self.seed = seed
+        self.duration_s = duration_s
+        self.anchorage = zone_by_id(zones, "KHI-ANCH").polygon
+        self.channel = zone_by_id(zones, "KHI-CHANNEL").polygon
+        self.naval = zone_by_id(zones, "NAVAL-EX").polygon
+        self.mpa = zone_by_id(zones, "MONZE-MPA").polygon
+        self.busy = shapely.union_all([self.anchorage, self.channel]).buffer(0.012)
+
+    # -- shared pieces ------------------------------------------------------------------
+
+    def _sample(
+        self, rng: np.random.Generator, box: tuple[float, ...], ok: Callable[[LonLat], bool]
+    ) -> LonLat:
+        """Uniform point in ``box`` (lon_min, lat_min, lon_max, lat_max) inside SEA with ``ok``."""
+        for _ in range(10_000):
+            point = (float(rng.uniform(box[0], box[2])), float(rng.uniform(box[1], box[3])))
+            if shapely.contains_xy(SEA, *point) and ok(point):
+                return point
+        raise RuntimeError(f"no sea point found in {box}")
+
+    def _route(
+        self,
+        rng: np.random.Generator,
+        route: tuple[LonLat, ...],
+        speed_kn: float,
+        hull: str,
+        start_fraction: float,
+        spawn_s: int = 0,
+        leave: bool = True,
+    ) -> MotionPlan:
+        """Follow ``route`` from ``start_fraction`` of its length; leave at its end if ``leave``."""
+        points = [_enu(p) for p in route]
+        legs = np.array([math.dist(a, b) for a, b in itertools.pairwise(points)])
+        target = start_fraction * legs.sum()
+        leg = int(np.searchsorted(np.cumsum(legs), target, side="right"))
+        leg = min(leg, len(legs) - 1)
+        into = (target - legs[:leg].sum()) / legs[leg]
+        a, b = points[leg], points[leg + 1]
+        start = (a[0] + into * (b[0] - a[0]), a[1] + into * (b[1] - a[1]))
+        speed = speed_kn * float(rng.uniform(0.92, 1.08))
+        waypoints = tuple(Waypoint(e, n, speed) for e, n in points[leg + 1 :])
+        if not leave:
+            last = waypoints[-1]
+            waypoints = (*waypoints[:-1], Waypoint(last.east_m, last.north_m, speed, hold_until_s=math.inf))
+        return MotionPlan(
+            spawn_s=spawn_s,
+            east_m=start[0],
+            north_m=start[1],
+            course_deg=_bearing_deg(a, b),
+            speed_kn=speed,
+            waypoints=waypoints,
+            leave_at_end=leave,
+            kinematics=_kinematics(hull),
+        )
+
+    def _approach(
+        self, rng: np.random.Generator, target: LonLat, speed_kn: float, lead_s: float
+    ) -> tuple[LonLat, float]:
+        """A sea start from which ``target`` is ``lead_s`` seconds away at ``speed_kn``, and its course."""
+        distance_m = speed_kn * KNOT_MPS * lead_s
+        goal = _enu(target)
+        for _ in range(1000):
+            bearing = float(rng.uniform(0.0, 360.0))
+            east = goal[0] - distance_m * math.sin(math.radians(bearing))
+            north = goal[1] - distance_m * math.cos(math.radians(bearing))
+            lat, lon = FRAME.to_geodetic(east, north)
+            line = shapely.LineString([(float(lon), float(lat)), target])
+            if SEA.contains(line) and not line.intersects(self.busy):
+                return (float(lon), float(lat)), bearing
+        raise RuntimeError(f"no sea approach to {target}")
+
+    def _in_coverage(self, point: LonLat, margin_m: float) -> bool:
+        """Inside the Manora radar's range by ``margin_m`` (so also inside both AIS ranges' union)."""
+        radar = SENSORS.radars[0]
+        range_m, _ = range_bearing(radar.lat, radar.lon, np.array(point[1]), np.array(point[0]))
+        return bool(range_m < radar.max_range_m - margin_m)
+
+    def _lane_trip(self, rng: np.random.Generator, speed_kn: float) -> MotionPlan:
+        """A merchant ship on a port lane: in or out, Karachi or Qasim, under way or arriving later."""
+        channel = _KHI_CHANNEL if rng.random() < 0.7 else _QASIM_CHANNEL
+        gate = _GATES[int(rng.integers(len(_GATES)))]
+        inbound = bool(rng.random() < 0.5)
+        lane = _offset_lane(channel, 1.0 if inbound else -1.0)
+        route = (gate, *lane) if inbound else (*lane[::-1], gate)
+        if rng.random() < 0.3:  # enters during the run: from the sea gate, or sails from the berth
+            spawn_s = int(rng.uniform(0.05, 0.7) * self.duration_s)
+            return self._route(rng, route, speed_kn, "ship", 0.0, spawn_s=spawn_s)
+        fraction = rng.uniform(0.45, 0.97) if inbound else rng.uniform(0.0, 0.55)
+        return self._route(rng, route, speed_kn, "ship", float(fraction))
+
+    # -- kinds ----------------------------------------------------------------------------
+
+    def merchant(self, index: int) -> tuple[MotionPlan, RadarSize]:
+        rng = stream(self.seed, "plan", Kind.MERCHANT, index)
+        speed_kn = float(rng.choice([11.0, 12.5, 13.5, 16.0, 18.0], p=[0.3, 0.3, 0.2, 0.1, 0.1]))
+        return self._lane_trip(rng, speed_kn), RadarSize.LARGE
+
+    def anchored(self, count: int) -> list[tuple[MotionPlan, RadarSize]]:
+        """Ships at anchor, more than 600 m apart and clear of the channel, swinging slowly."""
+        rng = stream(self.seed, "plan", Kind.ANCHORED)
+        berths = self.anchorage.difference(self.channel.buffer(0.005))
+        anchors: list[tuple[float, float]] = []
+        while len(anchors) < count:
+            point = self._sample(rng, berths.bounds, lambda p: berths.contains(shapely.Point(p)))
+            enu = _enu(point)
+            if all(math.dist(enu, other) > 600.0 for other in anchors):
+                anchors.append(enu)
+        plans = []
+        for east, north in anchors:
+            waypoint = Waypoint(
+                east, north, 0.0, hold_until_s=math.inf, hold_drift_kn=0.15, hold_radius_m=60.0
+            )
+            kinematics = Kinematics(
+                max_turn_deg_s=0.3, accel_mps2=0.01, course_wander_deg=4.0, speed_wander=0.3
+            )
+            plan = MotionPlan(0, east, north, float(rng.uniform(0, 360)), 0.1, (waypoint,), False, kinematics)
+            plans.append((plan, RadarSize.LARGE))
+        return plans
+
+    def _fishing_plan(self, rng: np.random.Generator, centre: LonLat, spread_deg: float) -> MotionPlan:
+        """Meander between a few marks near ``centre``, loitering at some; keep fishing at the last."""
+        box = (centre[0] - spread_deg, centre[1] - spread_deg, centre[0] + spread_deg, centre[1] + spread_deg)
+        box = (
+            max(box[0], _OPEN_SEA_BOX[0]),
+            max(box[1], _OPEN_SEA_BOX[1]),
+            min(box[2], _OPEN_SEA_BOX[2]),
+            min(box[3], _OPEN_SEA_BOX[3]),
+        )
+        marks = [_enu(self._sample(rng, box, lambda p: True)) for _ in range(int(rng.integers(3, 6)))]
+        speed = float(rng.uniform(3.0, 7.0))
+        waypoints = []
+        for east, north in marks[1:-1]:
+            loiter_s = float(rng.uniform(300, 900)) if rng.random() < 0.4 else None
+            hold = None if loiter_s is None else float(rng.uniform(0.1, 0.6) * self.duration_s + loiter_s)
+            waypoints.append(
+                Waypoint(east, north, speed, hold_until_s=hold, hold_drift_kn=1.0, hold_radius_m=150.0)
+            )
+        waypoints.append(
+            Waypoint(*marks[-1], speed, hold_until_s=math.inf, hold_drift_kn=1.2, hold_radius_m=300.0)
+        )
+        course = _bearing_deg(marks[0], marks[1])
+        return MotionPlan(0, *marks[0], course, speed, tuple(waypoints), False, _kinematics("trawler"))
+
+    def fishing(self, index: int) -> tuple[MotionPlan, RadarSize]:
+        rng = stream(self.seed, "plan", Kind.FISHING, index)
+        centre = self._sample(rng, _OPEN_SEA_BOX, lambda p: not self.busy.contains(shapely.Point(p)))
+        return self._fishing_plan(rng, centre, 0.03), RadarSize.MEDIUM
+
+    def small_craft(self, index: int) -> tuple[MotionPlan, RadarSize]:
+        """Class B launches and pleasure boats on short trips near the coast."""
+        rng = stream(self.seed, "plan", Kind.SMALL_CRAFT, index)
+        near_coast = (66.60, 24.55, 67.30, 24.72)
+        route = tuple(
+            self._sample(rng, near_coast, lambda p: not self.busy.contains(shapely.Point(p)))
+            for _ in range(4)
+        )
+        speed_kn = float(rng.uniform(8.0, 20.0))
+        return self._route(rng, route, speed_kn, "skiff", 0.0, leave=False), RadarSize.SMALL
+
+    def dark(self, index: int) -> tuple[MotionPlan, RadarSize]:
+        """Fast boats with no transponder crossing the area through radar coverage."""
+        rng = stream(self.seed, "plan", Kind.DARK, index)
+        west_to_east = bool(rng.random() < 0.5)
+        inshore = self._sample(
+            rng, (66.70, 24.50, 67.20, 24.70), lambda p: not self.busy.contains(shapely.Point(p))
+        )
+        route = (_GATES[0], inshore, _GATES[4]) if west_to_east else (_GATES[4], inshore, _GATES[1])
+        speed_kn = float(rng.uniform(20.0, 32.0))
+        return self._route(rng, route, speed_kn, "skiff", float(rng.uniform(0.3, 0.55))), RadarSize.SMALL
+
+    def switch_off(self, index: int) -> tuple[MotionPlan, RadarSize, SwitchOff]:
+        """Class A vessels that will go silent; the first does it beyond AIS range (SW corner)."""
+        rng = stream(self.seed, "plan", Kind.AIS_SWITCH_OFF, index)
+        if index == 0:
+            return self._fishing_plan(rng, _UNCOVERED_SPOT, 0.012), RadarSize.MEDIUM, SwitchOff.UNCOVERED
+        box = (66.75, 24.50, 67.20, 24.70)
+        route = tuple(self._sample(rng, box, lambda p: self._in_coverage(p, 4000.0)) for _ in range(3))
+        speed_kn = float(rng.uniform(7.0, 11.0))
+        return (
+            self._route(rng, route, speed_kn, "trawler", 0.0, leave=False),
+            RadarSize.MEDIUM,
+            SwitchOff.COVERED,
+        )
+
+    def rendezvous(self, index: int) -> tuple[tuple[MotionPlan, RadarSize], tuple[MotionPlan, RadarSize]]:
+        """Two vessels meet alongside (50 m apart) at under 2 kn for 5-15 min, then part.
+
+        The first is an AIS trawler; the second is dark on even pairs and class B on odd ones.
+        Both start under way towards the meeting point and arrive about a minute early.
+        """
+        rng = stream(self.seed, "plan", Kind.RENDEZVOUS, index)
+        meet = self._sample(
+            rng,
+            (66.75, 24.48, 67.20, 24.70),
+            lambda p: self._in_coverage(p, 5000.0) and not self.busy.contains(shapely.Point(p)),
+        )
+        meet_s = min(max(120.0, float(rng.uniform(0.15, 0.35)) * self.duration_s), 0.5 * self.duration_s)
+        part_s = meet_s + min(float(rng.uniform(300.0, 900.0)), 0.9 * (self.duration_s - meet_s))
+        centre = _enu(meet)
+        plans = []
+        for side, hull, speed_kn, size in (
+            (-1, "trawler", 7.0, RadarSize.MEDIUM),
+            (1, "skiff", 22.0, RadarSize.SMALL),
+        ):
+            start, course = self._approach(rng, meet, speed_kn, max(meet_s - 60.0, 30.0))
+            hold = Waypoint(
+                centre[0] + side * 25.0, centre[1], speed_kn, hold_until_s=part_s, hold_drift_kn=0.6
+            )
+            exit_gate = _enu(_GATES[int(rng.integers(len(_GATES)))])
+            waypoints = (hold, Waypoint(*exit_gate, speed_kn))
+            plans.append(
+                (MotionPlan(0, *_enu(start), course, speed_kn, waypoints, True, _kinematics(hull)), size)
+            )
+        return plans[0], plans[1]
+
+    def zone_crosser(self, index: int) -> tuple[MotionPlan, RadarSize]:
+        """Index 0 steams through the restricted NAVAL-EX; index 1 fishes inside MONZE-MPA and leaves."""
+        rng = stream(self.seed, "plan", Kind.ZONE_CROSSER, index)
+        lead_s = float(rng.uniform(0.05, 0.25)) * self.duration_s + 30.0
+        if index == 0:
+            zone = self.naval
+            lon0, lat0, lon1, lat1 = zone.bounds
+            speed_kn = 12.0
+            entry = (lon0, float(rng.uniform(lat0 + 0.01, lat1 - 0.01)))
+            route = (entry, (lon1 + 0.08, entry[1] + 0.01), _GATES[4])
+            size = RadarSize.LARGE
+        else:
+            zone = self.mpa
+            lon0, lat0, lon1, _ = zone.bounds
+            speed_kn = 8.0
+            entry = (float(rng.uniform(lon0 + 0.02, lon1 - 0.02)), lat0)
+            route = (entry, (entry[0] + 0.005, lat0 + 0.015), (entry[0] - 0.02, 24.50), _GATES[1])
+            size = RadarSize.MEDIUM
+        start_enu = _enu(entry)
+        heading = _bearing_deg(start_enu, _enu(route[1]))
+        back_m = speed_kn * KNOT_MPS * lead_s
+        east = start_enu[0] - back_m * math.sin(math.radians(heading))
+        north = start_enu[1] - back_m * math.cos(math.radians(heading))
+        lat, lon = FRAME.to_geodetic(east, north)
+        plan = self._route(
+            rng, ((float(lon), float(lat)), *route), speed_kn, "ship" if index == 0 else "trawler", 0.0
+        )
+        if index == 1:  # loiter inside the protected area before leaving
+            inside = plan.waypoints[1]
+            inside_s = math.dist(_enu(entry), _enu(route[1])) / (speed_kn * KNOT_MPS)
+            hold_s = lead_s + inside_s + float(rng.uniform(240.0, 600.0))
+            loiter = Waypoint(
+                inside.east_m,
+                inside.north_m,
+                inside.speed_kn,
+                hold_until_s=hold_s,
+                hold_drift_kn=1.5,
+                hold_radius_m=200.0,
+            )
+            plan = MotionPlan(
+                plan.spawn_s,
+                plan.east_m,
+                plan.north_m,
+                plan.course_deg,
+                plan.speed_kn,
+                (plan.waypoints[0], loiter, *plan.waypoints[2:]),
+                True,
+                plan.kinematics,
+            )
+        return plan, size
+
+
+def mix(vessels: int) -> dict[Kind, int]:
+    """How many vessels of each kind; every special kind is present from 20 vessels up."""
+    special = vessels >= 20
+    counts = {
+        Kind.ANCHORED: round(0.12 * vessels),
+        Kind.FISHING: round(0.18 * vessels),
+        Kind.SMALL_CRAFT: round(0.10 * vessels),
+        Kind.DARK: max(1, vessels // 20) if special else 0,
+        Kind.AIS_SWITCH_OFF: max(2, vessels // 25) if special else 0,
+        Kind.RENDEZVOUS: 2 * max(1, vessels // 30) if special else 0,
+        Kind.ZONE_CROSSER: 2 if special else 0,
+    }
+    return {Kind.MERCHANT: vessels - sum(counts.values()), **counts}
+
+
+# (ais_class, ship_type, length range m, beam range m, nav_status) by kind; None: no transponder.
+_HULLS: dict[str, tuple[str, int, tuple[float, float], tuple[float, float], int] | None] = {
+    "merchant": ("A", 70, (140.0, 300.0), (20.0, 45.0), 0),
+    "tanker": ("A", 80, (180.0, 330.0), (30.0, 58.0), 0),
+    "anchored": ("A", 70, (120.0, 280.0), (20.0, 45.0), 1),
+    "trawler": ("A", 30, (18.0, 40.0), (5.0, 9.0), 7),
+    "fishing_b": ("B", 30, (10.0, 18.0), (3.0, 5.0), 7),
+    "pleasure": ("B", 37, (8.0, 16.0), (2.5, 5.0), 0),
+    "dark": None,
+}
+
+
+def _identity(rng: np.random.Generator, hull: str, mmsi: int) -> AisIdentity | None:
+    spec = _HULLS[hull]
+    if spec is None:
+        return None
+    ais_class, ship_type, length_range, beam_range, nav_status = spec
+    length_m = float(rng.uniform(*length_range))
+    beam_m = float(rng.uniform(*beam_range))
+    bow_m = round(length_m * float(rng.uniform(0.6, 0.85)))
+    port_m = round(beam_m / 2)
+    imo_digits = [int(d) for d in str(int(rng.integers(900000, 999999)))]
+    check = sum(d * w for d, w in zip(imo_digits, range(7, 1, -1), strict=True)) % 10
+    name = f"{_SHIP_NAMES[int(rng.integers(len(_SHIP_NAMES)))]} {int(rng.integers(1, 30))}"
+    return AisIdentity(
+        mmsi=mmsi,
+        ais_class=ais_class,
+        name=name,
+        callsign=f"AP{int(rng.integers(1000, 9999))}",
+        imo=int("".join(map(str, imo_digits))) * 10 + check if ais_class == "A" else 0,
+        ship_type=ship_type,
+        to_bow_m=bow_m,
+        to_stern_m=max(1, round(length_m) - bow_m),
+        to_port_m=port_m,
+        to_starboard_m=max(1, round(beam_m) - port_m),
+        draught_m=round(min(length_m / 20.0, 14.0), 1),
+        destination="PKKHI" if ship_type in (70, 80) else "",
+        nav_status=nav_status,
+    )
+
+
+def plan_vessels(seed: int, vessels: int, duration_s: int, zones: tuple[Zone, ...]) -> list[Vessel]:
+    """The scenario's vessels in truth-id order (``V000``, ``V001``, ...), kinds in :class:`Kind` order.
+
+    Parameters
+    ----------
+    seed
+        Scenario seed; each vessel's plan and identity come from their own sub-streams.
+    vessels
+        Total number of vessels.
+    duration_s
+        Run length in seconds (plans time their meetings and entries within it).
+    zones
+        The scenario zones; traffic is laid out around KHI-ANCH, KHI-CHANNEL, NAVAL-EX, MONZE-MPA.
+    """
+    planner = _Planner(seed, duration_s, zones)
+    counts = mix(vessels)
+    drafted: list[tuple[Kind, MotionPlan, RadarSize, str, SwitchOff | None]] = []
+    for i in range(counts[Kind.MERCHANT]):
+        plan, size = planner.merchant(i)
+        drafted.append((Kind.MERCHANT, plan, size, "tanker" if i % 3 == 2 else "merchant", None))
+    for plan, size in planner.anchored(counts[Kind.ANCHORED]):
+        drafted.append((Kind.ANCHORED, plan, size, "anchored", None))
+    for i in range(counts[Kind.FISHING]):
+        plan, size = planner.fishing(i)
+        drafted.append((Kind.FISHING, plan, size, "trawler" if i % 5 < 3 else "fishing_b", None))
+    for i in range(counts[Kind.SMALL_CRAFT]):
+        plan, size = planner.small_craft(i)
+        drafted.append((Kind.SMALL_CRAFT, plan, size, "pleasure", None))
+    for i in range(counts[Kind.DARK]):
+        plan, size = planner.dark(i)
+        drafted.append((Kind.DARK, plan, size, "dark", None))
+    for i in range(counts[Kind.AIS_SWITCH_OFF]):
+        plan, size, where = planner.switch_off(i)
+        drafted.append((Kind.AIS_SWITCH_OFF, plan, size, "trawler", where))
+    for i in range(counts[Kind.RENDEZVOUS] // 2):
+        (plan_a, size_a), (plan_b, size_b) = planner.rendezvous(i)
+        drafted.append((Kind.RENDEZVOUS, plan_a, size_a, "trawler", None))
+        drafted.append((Kind.RENDEZVOUS, plan_b, size_b, "dark" if i % 2 == 0 else "pleasure", None))
+    for i in range(counts[Kind.ZONE_CROSSER]):
+        plan, size = planner.zone_crosser(i)
+        drafted.append((Kind.ZONE_CROSSER, plan, size, "merchant" if i == 0 else "trawler", None))
+
+    used_mmsi: set[int] = set()
+    fleet = []
+    for number, (kind, plan, size, hull, where) in enumerate(drafted):
+        truth_id = f"V{number:03d}"
+        rng = stream(seed, "identity", truth_id)
+        mmsi = 463_000_000 + int(rng.integers(100_000, 999_999))
+        while mmsi in used_mmsi:
+            mmsi = 463_000_000 + int(rng.integers(100_000, 999_999))
+        used_mmsi.add(mmsi)
+        fleet.append(Vessel(truth_id, kind, plan, _identity(rng, hull, mmsi), size, where))
+    return fleet
