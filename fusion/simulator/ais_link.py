@@ -9,7 +9,8 @@ each copy with its own ``s:`` station. Every NMEA line carries an NMEA 4.10 tag 
 
 The recorder's network is imperfect: about ``LATE_FRACTION`` of receptions arrive 1-8 s
 late (their ``c:`` stays the true receive time) and about ``CORRUPT_FRACTION`` of lines are
-damaged in one of the :class:`Corruption` ways. The file is in arrival order.
+damaged in one of the :class:`Corruption` ways (each way at least once). The file is in
+arrival order.
 """
 
 from __future__ import annotations
@@ -135,11 +136,12 @@ def link(sent: Sequence[Transmission], traj: Trajectories, seed: int, start_time
         arrivals.extend((arrival_s, len(arrivals), tag + sentence) for sentence in sentences)
 
     arrivals.sort()
+    result.lines = [line for _, _, line in arrivals]
+    # At least one line of each kind of damage, so even a short scenario exercises every reject path.
+    n_corrupt = min(len(arrivals), max(len(Corruption), round(CORRUPT_FRACTION * len(arrivals))))
     kinds = list(Corruption)
-    for _, _, line in arrivals:
-        if rng.random() < CORRUPT_FRACTION:
-            kind = kinds[int(rng.integers(len(kinds)))]
-            result.corrupt[kind] += 1
-            line = _corrupt(line, kind, rng)
-        result.lines.append(line)
+    for n, index in enumerate(rng.choice(len(arrivals), n_corrupt, replace=False)):
+        kind = kinds[n % len(kinds)]
+        result.corrupt[kind] += 1
+        result.lines[index] = _corrupt(result.lines[index], kind, rng)
     return result

@@ -27,6 +27,8 @@ from tracking.frames import KNOT_MPS, course_from_velocity, velocity_from_course
 
 WANDER_TIME_CONSTANT_S = 120.0
 """Correlation time of the course and speed wander: slow compared with a report interval."""
+DRIFT_TURN_FRACTION = 0.1
+"""While drifting at a hold point the heading turns at this fraction of the wander (deg/s per deg)."""
 MIN_SWITCH_RADIUS_M = 100.0
 """Smallest distance at which a pass-through waypoint counts as reached."""
 
@@ -214,13 +216,16 @@ def simulate_motion(
         wp_index = np.where(advance, np.minimum(wp_index + 1, arr.count), wp_index)
         holding &= ~advance
 
-        # Commands: steer for the waypoint (braking to a hold point), or drift while holding.
+        # Commands: steer for the waypoint (braking towards a hold point); once arrived, drift
+        # at hold speed, turning slowly, and head back whenever the drift leaves the circle.
         brake_mps = np.sqrt(2.0 * arr.accel_mps2 * np.maximum(distance - 0.5 * hold_radius, 0.0)) + drift
         leg_mps = arr.speed_mps[rows, j] * speed_factor[k]
         cmd_speed = np.where(is_hold, np.minimum(leg_mps, brake_mps), leg_mps)
+        cmd_speed = np.where(holding, drift * speed_factor[k], cmd_speed)
         drifting = holding & (distance < hold_radius)
-        cmd_speed = np.where(drifting, drift * speed_factor[k], cmd_speed)
-        cmd_course = np.where(drifting, course, bearing) + course_wander[k]
+        cmd_course = np.where(
+            drifting, course + DRIFT_TURN_FRACTION * course_wander[k], bearing + course_wander[k]
+        )
 
         max_turn = arr.max_turn_deg_s
         new_course = np.mod(course + np.clip(_wrap_deg(cmd_course - course), -max_turn, max_turn), 360.0)
