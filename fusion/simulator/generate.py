@@ -10,10 +10,12 @@ named sub-streams of the one seed, so the output is byte-for-byte reproducible.
 from __future__ import annotations
 
 import shlex
+import sys
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from fusion.simulator import ais_link, ais_transmitter, writer
 from fusion.simulator.behaviours import Kind, SwitchOff, plan_vessels
@@ -90,20 +92,30 @@ def simulate(
     if vessels < 1 or minutes <= 0:
         raise ValueError("need at least one vessel and a positive duration")
     duration_s = round(minutes * 60)
+    bar = tqdm(total=6, desc="simulate", unit="stage", disable=not progress, file=sys.stderr, leave=False)
+
+    def done(stage: str) -> None:
+        bar.set_postfix_str(stage)
+        bar.update()
+
     zones = load_zones(zones_path)
     fleet = plan_vessels(seed, vessels, duration_s, zones)
     wander = np.stack(
         [stream(seed, "wander", v.truth_id).standard_normal((duration_s, 2)) for v in fleet], axis=1
     )
-    traj = simulate_motion([v.motion for v in fleet], wander, duration_s, progress=progress)
-
+    done("planned")
+    traj = simulate_motion([v.motion for v in fleet], wander, duration_s)
+    done("moved")
     coverage = Coverage(ais=in_ais_coverage(traj.lat, traj.lon), radar=in_radar_coverage(traj.lat, traj.lon))
     switch_off_places = {SwitchOff.COVERED: coverage.ais & coverage.radar, SwitchOff.UNCOVERED: ~coverage.ais}
     ais_on = ais_transmitter.ais_on_matrix(fleet, traj, switch_off_places, seed)
     sent = ais_transmitter.transmissions(fleet, traj, ais_on, seed, start_time)
     ais = ais_link.link(sent, traj, seed, start_time)
+    done("AIS")
     plots = radar_plots(fleet, traj, seed, start_time)
+    done("radar")
     events = ground_truth_events(fleet, traj, ais_on, zones, coverage, start_time)
+    done("events")
 
     kinds = Counter(v.kind for v in fleet)
     event_kinds = Counter(e.kind for e in events)
@@ -130,4 +142,6 @@ def simulate(
     writer.copy_zones(zones_path, out_dir / "zones.geojson")
     command = _command(seed, vessels, minutes, out_dir, zones_path, start_time)
     writer.write_readme(out_dir / "README.md", command, seed, summary)
+    done("written")
+    bar.close()
     return summary

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from tqdm import tqdm
 
 from fusion.simulator.layout import FRAME
 from tracking.frames import KNOT_MPS, course_from_velocity, velocity_from_course
@@ -156,7 +155,6 @@ def simulate_motion(
     plans: Sequence[MotionPlan],
     wander_noise: np.ndarray,
     duration_s: int,
-    progress: bool = False,
 ) -> Trajectories:
     """Integrate every plan for ``duration_s`` one-second steps.
 
@@ -169,8 +167,6 @@ def simulate_motion(
         wander; each vessel's column comes from its own random stream.
     duration_s
         Number of truth samples (scenario seconds 0 .. duration_s - 1).
-    progress
-        Show a tqdm bar on stderr.
     """
     arr = _PlanArrays(plans)
     n = len(plans)
@@ -189,7 +185,7 @@ def simulate_motion(
     shape = (duration_s, n)
     out = {name: np.full(shape, np.nan) for name in ("east_m", "north_m", "sog_kn", "cog_deg")}
     alive = np.zeros(shape, dtype=bool)
-    for k in tqdm(range(duration_s), desc="motion", unit="s", disable=not progress, leave=False):
+    for k in range(duration_s):
         active = (k >= arr.spawn_s) & ~gone
         alive[k] = active
         out["east_m"][k] = np.where(active, east, np.nan)
