@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from fusion.simulator.behaviours import AisIdentity, SwitchOff, Vessel
+from fusion.simulator.behaviours import SwitchOff, Vessel
+from fusion.simulator.identities import AisIdentity
 from fusion.simulator.layout import FRAME
 from fusion.simulator.motion import Trajectories
 from fusion.simulator.random_streams import stream

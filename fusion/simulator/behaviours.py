@@ -12,6 +12,7 @@ of (lon, lat) points inside :data:`layout.SEA`; gates sit 500 m inside its edge.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from enum import StrEnum
 import numpy as np
 import shapely
 
+from fusion.simulator.identities import AisIdentity, identity
 from fusion.simulator.layout import FRAME, SEA, SENSORS, Zone, range_bearing, zone_by_id
 from fusion.simulator.motion import Kinematics, MotionPlan, Waypoint
 from fusion.simulator.random_streams import stream
@@ -56,25 +58,6 @@ class SwitchOff(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class AisIdentity:
-    """What the transponder says about the ship (static data, ITU-R M.1371 types 5 and 24)."""
-
-    mmsi: int
-    ais_class: str  # "A" or "B"
-    name: str
-    callsign: str
-    imo: int
-    ship_type: int
-    to_bow_m: int
-    to_stern_m: int
-    to_port_m: int
-    to_starboard_m: int
-    draught_m: float
-    destination: str
-    nav_status: int  # 0 under way using engine, 1 at anchor, 7 engaged in fishing
-
-
-@dataclass(frozen=True, slots=True)
 class Vessel:
     truth_id: str
     kind: Kind
@@ -99,20 +82,14 @@ _GATES: tuple[LonLat, ...] = (
 )
 _OPEN_SEA_BOX = (66.57, 24.32, 67.33, 24.72)  # (lon_min, lat_min, lon_max, lat_max), convex, inside SEA
 _UNCOVERED_SPOT: LonLat = (66.585, 24.335)  # SW corner: beyond both AIS receivers' range
-_SHIP_NAMES = (
-    "AL MANSOOR", "INDUS STAR", "GWADAR PRIDE", "SEA PEARL", "KHYBER", "ARABIAN TRADER", "MEHRAN",
-    "CLIFTON", "OCEAN GRACE", "SAFINA", "NOOR", "BOLAN", "HAWKES BAY", "LAHORE EXPRESS", "RAVI",
-    "CHENAB", "SWAT", "MARGALLA", "THAR", "KIRTHAR", "ZIARAT", "HUNZA", "KARAKORAM", "PASNI",
-)  # fmt: skip
 
 
-def _kinematics(kind: str) -> Kinematics:
-    """Hull limits by hull type: a laden ship turns and accelerates far slower than a skiff."""
-    return {
-        "ship": Kinematics(max_turn_deg_s=0.6, accel_mps2=0.03, course_wander_deg=1.0, speed_wander=0.02),
-        "trawler": Kinematics(max_turn_deg_s=2.0, accel_mps2=0.1, course_wander_deg=8.0, speed_wander=0.08),
-        "skiff": Kinematics(max_turn_deg_s=6.0, accel_mps2=0.6, course_wander_deg=3.0, speed_wander=0.05),
-    }[kind]
+_HANDLING: dict[str, Kinematics] = {
+    "ship": Kinematics(max_turn_deg_s=0.6, accel_mps2=0.03, course_wander_deg=1.0, speed_wander=0.02),
+    "trawler": Kinematics(max_turn_deg_s=2.0, accel_mps2=0.1, course_wander_deg=8.0, speed_wander=0.08),
+    "skiff": Kinematics(max_turn_deg_s=6.0, accel_mps2=0.6, course_wander_deg=3.0, speed_wander=0.05),
+}
+"""Hull handling: a laden ship turns and accelerates far slower than a skiff, and wanders less."""
 
 
 def _enu(point: LonLat) -> tuple[float, float]:
@@ -158,7 +135,7 @@ class _Planner:
         rng: np.random.Generator,
         route: tuple[LonLat, ...],
         speed_kn: float,
-        hull: str,
+        handling: str,
         start_fraction: float,
         spawn_s: int = 0,
         leave: bool = True,
@@ -185,7 +162,7 @@ class _Planner:
             speed_kn=speed,
             waypoints=waypoints,
             leave_at_end=leave,
-            kinematics=_kinematics(hull),
+            kinematics=_HANDLING[handling],
         )
 
     def _approach(
@@ -274,7 +251,7 @@ class _Planner:
             Waypoint(*marks[-1], speed, hold_until_s=math.inf, hold_drift_kn=1.2, hold_radius_m=300.0)
         )
         course = _bearing_deg(marks[0], marks[1])
-        return MotionPlan(0, *marks[0], course, speed, tuple(waypoints), False, _kinematics("trawler"))
+        return MotionPlan(0, *marks[0], course, speed, tuple(waypoints), False, _HANDLING["trawler"])
 
     def fishing(self, index: int) -> tuple[MotionPlan, RadarSize]:
         rng = stream(self.seed, "plan", Kind.FISHING, index)
@@ -333,7 +310,7 @@ class _Planner:
         part_s = meet_s + min(float(rng.uniform(300.0, 900.0)), 0.9 * (self.duration_s - meet_s))
         centre = _enu(meet)
         plans = []
-        for side, hull, speed_kn, size in (
+        for side, handling, speed_kn, size in (
             (-1, "trawler", 7.0, RadarSize.MEDIUM),
             (1, "skiff", 22.0, RadarSize.SMALL),
         ):
@@ -344,60 +321,59 @@ class _Planner:
             exit_gate = _enu(_GATES[int(rng.integers(len(_GATES)))])
             waypoints = (hold, Waypoint(*exit_gate, speed_kn))
             plans.append(
-                (MotionPlan(0, *_enu(start), course, speed_kn, waypoints, True, _kinematics(hull)), size)
+                (MotionPlan(0, *_enu(start), course, speed_kn, waypoints, True, _HANDLING[handling]), size)
             )
         return plans[0], plans[1]
 
     def zone_crosser(self, index: int) -> tuple[MotionPlan, RadarSize]:
-        """Index 0 steams through the restricted NAVAL-EX; index 1 fishes inside MONZE-MPA and leaves."""
+        """Index 0 steams through the restricted NAVAL-EX; index 1 fishes inside MONZE-MPA and leaves.
+
+        Both start outside their zone, reaching its edge a little into the run.
+        """
         rng = stream(self.seed, "plan", Kind.ZONE_CROSSER, index)
         lead_s = float(rng.uniform(0.05, 0.25)) * self.duration_s + 30.0
         if index == 0:
-            zone = self.naval
-            lon0, lat0, lon1, lat1 = zone.bounds
-            speed_kn = 12.0
+            lon0, lat0, lon1, lat1 = self.naval.bounds
             entry = (lon0, float(rng.uniform(lat0 + 0.01, lat1 - 0.01)))
             route = (entry, (lon1 + 0.08, entry[1] + 0.01), _GATES[4])
-            size = RadarSize.LARGE
-        else:
-            zone = self.mpa
-            lon0, lat0, lon1, _ = zone.bounds
-            speed_kn = 8.0
-            entry = (float(rng.uniform(lon0 + 0.02, lon1 - 0.02)), lat0)
-            route = (entry, (entry[0] + 0.005, lat0 + 0.015), (entry[0] - 0.02, 24.50), _GATES[1])
-            size = RadarSize.MEDIUM
-        start_enu = _enu(entry)
-        heading = _bearing_deg(start_enu, _enu(route[1]))
-        back_m = speed_kn * KNOT_MPS * lead_s
-        east = start_enu[0] - back_m * math.sin(math.radians(heading))
-        north = start_enu[1] - back_m * math.cos(math.radians(heading))
-        lat, lon = FRAME.to_geodetic(east, north)
+            return self._route(
+                rng, self._before(entry, route[1], 12.0, lead_s) + route, 12.0, "ship", 0.0
+            ), RadarSize.LARGE
+        lon0, lat0, lon1, _ = self.mpa.bounds
+        entry = (float(rng.uniform(lon0 + 0.02, lon1 - 0.02)), lat0)
+        inside = (entry[0] + 0.005, lat0 + 0.015)
+        speed_kn = 8.0
         plan = self._route(
-            rng, ((float(lon), float(lat)), *route), speed_kn, "ship" if index == 0 else "trawler", 0.0
+            rng,
+            (
+                *self._before(entry, inside, speed_kn, lead_s),
+                entry,
+                inside,
+                (entry[0] - 0.02, 24.50),
+                _GATES[1],
+            ),
+            speed_kn,
+            "trawler",
+            0.0,
         )
-        if index == 1:  # loiter inside the protected area before leaving
-            inside = plan.waypoints[1]
-            inside_s = math.dist(_enu(entry), _enu(route[1])) / (speed_kn * KNOT_MPS)
-            hold_s = lead_s + inside_s + float(rng.uniform(240.0, 600.0))
-            loiter = Waypoint(
-                inside.east_m,
-                inside.north_m,
-                inside.speed_kn,
-                hold_until_s=hold_s,
-                hold_drift_kn=1.5,
-                hold_radius_m=200.0,
-            )
-            plan = MotionPlan(
-                plan.spawn_s,
-                plan.east_m,
-                plan.north_m,
-                plan.course_deg,
-                plan.speed_kn,
-                (plan.waypoints[0], loiter, *plan.waypoints[2:]),
-                True,
-                plan.kinematics,
-            )
-        return plan, size
+        inside_s = math.dist(_enu(entry), _enu(inside)) / (speed_kn * KNOT_MPS)
+        hold_s = lead_s + inside_s + float(rng.uniform(240.0, 600.0))
+        loiter = dataclasses.replace(
+            plan.waypoints[1], hold_until_s=hold_s, hold_drift_kn=1.5, hold_radius_m=200.0
+        )
+        waypoints = (plan.waypoints[0], loiter, *plan.waypoints[2:])
+        return dataclasses.replace(plan, waypoints=waypoints), RadarSize.MEDIUM
+
+    @staticmethod
+    def _before(entry: LonLat, towards: LonLat, speed_kn: float, lead_s: float) -> tuple[LonLat]:
+        """The point ``lead_s`` seconds at ``speed_kn`` short of ``entry`` on the line to ``towards``."""
+        start = _enu(entry)
+        heading = math.radians(_bearing_deg(start, _enu(towards)))
+        back_m = speed_kn * KNOT_MPS * lead_s
+        lat, lon = FRAME.to_geodetic(
+            start[0] - back_m * math.sin(heading), start[1] - back_m * math.cos(heading)
+        )
+        return ((float(lon), float(lat)),)
 
 
 def mix(vessels: int) -> dict[Kind, int]:
@@ -413,47 +389,6 @@ def mix(vessels: int) -> dict[Kind, int]:
         Kind.ZONE_CROSSER: 2 if special else 0,
     }
     return {Kind.MERCHANT: vessels - sum(counts.values()), **counts}
-
-
-# (ais_class, ship_type, length range m, beam range m, nav_status) by kind; None: no transponder.
-_HULLS: dict[str, tuple[str, int, tuple[float, float], tuple[float, float], int] | None] = {
-    "merchant": ("A", 70, (140.0, 300.0), (20.0, 45.0), 0),
-    "tanker": ("A", 80, (180.0, 330.0), (30.0, 58.0), 0),
-    "anchored": ("A", 70, (120.0, 280.0), (20.0, 45.0), 1),
-    "trawler": ("A", 30, (18.0, 40.0), (5.0, 9.0), 7),
-    "fishing_b": ("B", 30, (10.0, 18.0), (3.0, 5.0), 7),
-    "pleasure": ("B", 37, (8.0, 16.0), (2.5, 5.0), 0),
-    "dark": None,
-}
-
-
-def _identity(rng: np.random.Generator, hull: str, mmsi: int) -> AisIdentity | None:
-    spec = _HULLS[hull]
-    if spec is None:
-        return None
-    ais_class, ship_type, length_range, beam_range, nav_status = spec
-    length_m = float(rng.uniform(*length_range))
-    beam_m = float(rng.uniform(*beam_range))
-    bow_m = round(length_m * float(rng.uniform(0.6, 0.85)))
-    port_m = round(beam_m / 2)
-    imo_digits = [int(d) for d in str(int(rng.integers(900000, 999999)))]
-    check = sum(d * w for d, w in zip(imo_digits, range(7, 1, -1), strict=True)) % 10
-    name = f"{_SHIP_NAMES[int(rng.integers(len(_SHIP_NAMES)))]} {int(rng.integers(1, 30))}"
-    return AisIdentity(
-        mmsi=mmsi,
-        ais_class=ais_class,
-        name=name,
-        callsign=f"AP{int(rng.integers(1000, 9999))}",
-        imo=int("".join(map(str, imo_digits))) * 10 + check if ais_class == "A" else 0,
-        ship_type=ship_type,
-        to_bow_m=bow_m,
-        to_stern_m=max(1, round(length_m) - bow_m),
-        to_port_m=port_m,
-        to_starboard_m=max(1, round(beam_m) - port_m),
-        draught_m=round(min(length_m / 20.0, 14.0), 1),
-        destination="PKKHI" if ship_type in (70, 80) else "",
-        nav_status=nav_status,
-    )
 
 
 def plan_vessels(seed: int, vessels: int, duration_s: int, zones: tuple[Zone, ...]) -> list[Vessel]:
@@ -500,12 +435,12 @@ def plan_vessels(seed: int, vessels: int, duration_s: int, zones: tuple[Zone, ..
 
     used_mmsi: set[int] = set()
     fleet = []
-    for number, (kind, plan, size, hull, where) in enumerate(drafted):
+    for number, (kind, plan, size, profile, where) in enumerate(drafted):
         truth_id = f"V{number:03d}"
         rng = stream(seed, "identity", truth_id)
         mmsi = 463_000_000 + int(rng.integers(100_000, 999_999))
         while mmsi in used_mmsi:
             mmsi = 463_000_000 + int(rng.integers(100_000, 999_999))
         used_mmsi.add(mmsi)
-        fleet.append(Vessel(truth_id, kind, plan, _identity(rng, hull, mmsi), size, where))
+        fleet.append(Vessel(truth_id, kind, plan, identity(rng, profile, mmsi), size, where))
     return fleet
