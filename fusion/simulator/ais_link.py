@@ -119,7 +119,7 @@ def link(sent: Sequence[Transmission], traj: Trajectories, seed: int, start_time
     for time_s, station_index, i in heard:
         tx = sent[i]
         sentences = single_fragment.get(i)
-        if sentences is None and tx.fields["type"] == 5:  # 424 bits: always two fragments
+        if sentences is None and tx.fields["msg_type"] == 5:  # 424 bits: always two fragments
             seq_id = next_seq_id[station_index]
             next_seq_id[station_index] = (seq_id + 1) % 10
             sentences = encode_dict(

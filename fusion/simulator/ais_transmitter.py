@@ -115,10 +115,10 @@ def _position_fields(
         "accuracy": 1,
     }
     if ident.ais_class == "B":
-        return {"type": 18, **fields, "heading": HEADING_NOT_AVAILABLE, "cs": 1}
+        return {"msg_type": 18, **fields, "heading": HEADING_NOT_AVAILABLE, "cs": 1}
     rot_deg_min = float(np.clip(traj.rot_deg_s[k, j] * 60.0, -708.0, 708.0))
     return {
-        "type": 3 if itdma else 1,
+        "msg_type": 3 if itdma else 1,  # the key pyais sets the bits from (type 3 with "type" encodes as 1)
         **fields,
         "status": ident.nav_status,
         "turn": round(rot_deg_min),
@@ -136,9 +136,9 @@ def _static_messages(ident: AisIdentity) -> list[dict[str, Any]]:
     }
     if ident.ais_class == "B":
         return [
-            {"type": 24, "mmsi": ident.mmsi, "partno": 0, "shipname": ident.name},
+            {"msg_type": 24, "mmsi": ident.mmsi, "partno": 0, "shipname": ident.name},
             {
-                "type": 24,
+                "msg_type": 24,
                 "mmsi": ident.mmsi,
                 "partno": 1,
                 "ship_type": ident.ship_type,
@@ -148,7 +148,7 @@ def _static_messages(ident: AisIdentity) -> list[dict[str, Any]]:
         ]
     return [
         {
-            "type": 5,
+            "msg_type": 5,
             "mmsi": ident.mmsi,
             "ais_version": 2,
             "imo": ident.imo,

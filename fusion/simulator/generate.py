@@ -36,9 +36,14 @@ EVENT_KINDS = (
 )
 
 
+DEFAULT_START_TIME = 1768464000.0
+"""2026-01-15 08:00 UTC (13:00 in Karachi): a weekday morning."""
+
+
 def _command(
     seed: int, vessels: int, minutes: float, out_dir: Path, zones_path: Path, start_time: float
 ) -> str:
+    """The ``seawatch simulate`` command line that regenerates this folder."""
     args = [
         "seawatch", "simulate",
         "--seed", str(seed),
@@ -46,8 +51,9 @@ def _command(
         "--minutes", f"{minutes:g}",
         "--out", out_dir.as_posix(),
         "--zones", zones_path.as_posix(),
-        "--start-time", f"{start_time:.0f}",
     ]  # fmt: skip
+    if start_time != DEFAULT_START_TIME:
+        args += ["--start-time", f"{start_time:.0f}"]
     return shlex.join(args)
 
 
@@ -58,7 +64,7 @@ def simulate(
     minutes: float,
     out_dir: Path,
     zones_path: Path,
-    start_time: float = 1768464000.0,
+    start_time: float = DEFAULT_START_TIME,
     progress: bool = False,
 ) -> dict[str, int | float]:
     """Simulate ``vessels`` vessels for ``minutes`` and write the scenario folder ``out_dir``.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
-from pyais import decode
+from pyais import decode, encode_dict
 from pyais.messages import NMEASentenceFactory
 
 from fusion.simulator.ais_link import nmea_checksum, reception_probability
@@ -108,10 +109,27 @@ def test_transponder_reports_at_itu_intervals(
     duration_s = 900
     traj = simulate_motion([vessel.motion], np.zeros((duration_s, 1, 2)), duration_s)
     sent = transmissions([vessel], traj, traj.alive.copy(), seed=3, start_time=1768464000.0)
-    times = np.array([t.time_s for t in sent if t.fields["type"] in (1, 3, 18)])
+    times = np.array([t.time_s for t in sent if t.fields["msg_type"] in (1, 3, 18)])
     assert np.diff(times) == pytest.approx(expected_s)
-    statics = [t for t in sent if t.fields["type"] in (5, 24)]
+    statics = [t for t in sent if t.fields["msg_type"] in (5, 24)]
     assert len(statics) >= (2 if ais_class == "A" else 4)
+
+
+def test_turning_class_a_reports_faster_with_itdma_type_3() -> None:
+    vessel = _straight_vessel(8.0, "A", 0)
+    turn_north = (Waypoint(2000.0, 0.0, 8.0), Waypoint(2000.0, 1e6, 8.0))
+    vessel = dataclasses.replace(vessel, motion=dataclasses.replace(vessel.motion, waypoints=turn_north))
+    traj = simulate_motion([vessel.motion], np.zeros((600, 1, 2)), 600)
+    sent = [
+        t
+        for t in transmissions([vessel], traj, traj.alive.copy(), 3, 1768464000.0)
+        if t.fields["msg_type"] in (1, 3)
+    ]
+    gaps = np.diff([t.time_s for t in sent])
+    assert gaps.min() == pytest.approx(10.0 / 3.0) and gaps.max() == pytest.approx(10.0)
+    turning = [t for t in sent if t.fields["msg_type"] == 3]
+    assert len(turning) >= 5
+    assert decode(*encode_dict(turning[0].fields)).msg_type == 3
 
 
 def test_every_undamaged_line_round_trips_through_pyais(scenario: tuple[Path, dict]) -> None:
