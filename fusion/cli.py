@@ -17,7 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ZONES = REPO_ROOT / "zones.geojson"
+DEFAULT_ZONES = Path("zones.geojson") if Path("zones.geojson").is_file() else REPO_ROOT / "zones.geojson"
 DEFAULT_SCENARIO = REPO_ROOT / "replay_data" / "karachi"
 
 log = logging.getLogger("seawatch")
@@ -60,6 +60,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         minutes=args.minutes,
         out_dir=args.out,
         zones_path=args.zones,
+        start_time=args.start_time,
         progress=_progress_enabled(args.progress),
     )
     print(json.dumps(summary, sort_keys=True))
@@ -141,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--out", type=Path, required=True, help="scenario folder to write")
     sim.add_argument("--zones", type=Path, default=DEFAULT_ZONES)
     sim.add_argument(
+        "--start-time",
+        type=float,
+        default=1768464000.0,
+        metavar="UNIX_S",
+        help="event time of the first second (default 2026-01-15 08:00 UTC)",
+    )
+    sim.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -193,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from fusion.evaluation.evaluate import EvaluationInputError
+    from fusion.evaluation.loaders import EvaluationInputError
     from fusion.rules.zones import ZonesFileError
     from ingest.scenario import ScenarioError
     from ingest.sensors import SensorsFileError

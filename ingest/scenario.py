@@ -56,12 +56,12 @@ def open_scenario(path: Path, default_zones: Path) -> Scenario:
             "(see docs/formats.md; either data file may be empty)"
         )
     sensors = load_sensors(path / "sensors.json")
-    area_lat, area_lon = _area_origin(path / "sensors.json", sensors)
+    area_lat, area_lon = area_origin(path / "sensors.json", sensors)
     zones = path / "zones.geojson"
     return Scenario(path, sensors, area_lat, area_lon, zones if zones.is_file() else default_zones)
 
 
-def _area_origin(sensors_path: Path, sensors: Sensors) -> tuple[float, float]:
+def area_origin(sensors_path: Path, sensors: Sensors) -> tuple[float, float]:
     """The tangent-plane origin: ``area`` of sensors.json, else the mean sensor position."""
     area = json.loads(sensors_path.read_text()).get("area")
     if (
