@@ -17,7 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ZONES = Path("zones.geojson") if Path("zones.geojson").is_file() else REPO_ROOT / "zones.geojson"
+DEFAULT_ZONES = REPO_ROOT / "zones.geojson"
 DEFAULT_SCENARIO = REPO_ROOT / "replay_data" / "karachi"
 
 log = logging.getLogger("seawatch")
