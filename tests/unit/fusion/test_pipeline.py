@@ -52,7 +52,7 @@ def test_malformed_and_late_records_are_dead_lettered_and_processing_continues()
     source.publish(topics.AIS_REPORTS, "A1", to_json(_report(120.0)), 120.0)
     service.poll_once()
     source.publish(
-        topics.AIS_REPORTS, "A1", to_json(_report(101.0, mmsi=463000002)), 101.0
+        topics.AIS_REPORTS, "A1", to_json(_report(99.0, mmsi=463000002)), 99.0
     )  # after 100 released
     service.poll_once()
     service.finish()
