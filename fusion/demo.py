@@ -37,6 +37,7 @@ def run_demo(scenario_dir: Path, *, zones_path: Path, speed: float | None, host:
         )
         log.warning("demo replay finished: %d records; outputs in %s", summary.records_in, out_dir)
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per HTTP request is noise in a log
     threading.Thread(target=replay, name="replay", daemon=True).start()
     feed = PictureFeed(MemoryBus(broker, group_id="dashboard"))
     app = create_app(feed, json.loads(scenario.zones_path.read_text()), scenario.area_lat)
