@@ -78,13 +78,14 @@ def geodesic_destination(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Point reached from (lat, lon) after ``distance_m`` along the WGS84 geodesic at ``bearing_deg``."""
     lat2, lon2 = pymap3d.vincenty.vreckon(lat, lon, distance_m, bearing_deg)
-    return np.asarray(lat2, dtype=float), np.asarray(lon2, dtype=float)
+    shape = _broadcast_shape(lat, lon, distance_m, bearing_deg)
+    return _shaped(lat2, shape), _shaped(lon2, shape)
 
 
 def geodesic_distance_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> np.ndarray:
     """WGS84 geodesic distance in metres."""
     distance_m, _ = pymap3d.vincenty.vdist(lat1, lon1, lat2, lon2)
-    return np.asarray(distance_m, dtype=float)
+    return _shaped(distance_m, _broadcast_shape(lat1, lon1, lat2, lon2))
 
 
 def range_bearing(
@@ -92,4 +93,18 @@ def range_bearing(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Geodesic range (m) and true bearing (deg, clockwise from north) from a site to points."""
     distance_m, azimuth_deg = pymap3d.vincenty.vdist(site_lat, site_lon, lat, lon)
-    return np.asarray(distance_m, dtype=float), np.mod(np.asarray(azimuth_deg, dtype=float), 360.0)
+    shape = _broadcast_shape(site_lat, site_lon, lat, lon)
+    return _shaped(distance_m, shape), np.mod(_shaped(azimuth_deg, shape), 360.0)
+
+
+def _broadcast_shape(*inputs: ArrayLike) -> tuple[int, ...]:
+    return np.broadcast_shapes(*(np.shape(x) for x in inputs))
+
+
+def _shaped(values: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
+    """A pymap3d vincenty result in the inputs' broadcast shape.
+
+    vincenty squeezes what it returns ((n, 1) in gives (n,) out, one point gives a scalar),
+    which would misalign masks and stacks built from it with the arrays that went in.
+    """
+    return np.asarray(values, dtype=float).reshape(shape)

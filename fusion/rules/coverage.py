@@ -1,31 +1,70 @@
-"""Where AIS should be heard: discs of each receiver's ``range_m`` in the local plane."""
+"""Sensor coverage: the union of the sites' range discs in one local plane, on whole arrays.
+
+This is the one definition of "inside coverage" that the alert rules (AIS coverage for the
+dark-vessel and AIS-gap rules), the simulator (the coverage flags of its ground-truth
+events) and the evaluation (what the sensors could have seen) share, so the three agree on
+which side of a range edge a vessel is.
+
+Distances are planar in the area's ENU frame: within the 40-80 km ranges of coastal radars
+and AIS receivers the plane differs from the geodesic by a few metres, below the rules'
+margins and anything a score is sensitive to, and it keeps ~10^5 positions one vectorised
+pass.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from fusion.schemas import AisReceiverSite
+from fusion.schemas import AisReceiverSite, RadarSite
 from tracking.frames import LocalFrame
 
 
-class AisCoverage:
-    """Union of the receivers' range discs, shrunk by a margin, tested on whole arrays.
+class RangeCoverage:
+    """Sites with a reach each; a point is covered when it is within some site's reach.
 
-    Distances are planar in the tracker's ENU frame: within a receiver's 60-80 km range the
-    plane differs from the geodesic by well under the margin.
+    Parameters
+    ----------
+    site_lat, site_lon
+        Site positions, geodetic degrees, one per site (may be empty: nothing is covered).
+    reach_m
+        How far each site sees, metres.
+    frame
+        The ENU plane the points handed to :meth:`covers` are in.
     """
 
-    def __init__(self, receivers: tuple[AisReceiverSite, ...], frame: LocalFrame, margin_m: float) -> None:
-        lat = np.array([r.lat for r in receivers], dtype=float)
-        lon = np.array([r.lon for r in receivers], dtype=float)
-        east_m, north_m = frame.to_enu(lat, lon)
+    def __init__(
+        self,
+        site_lat: Sequence[float],
+        site_lon: Sequence[float],
+        reach_m: Sequence[float],
+        frame: LocalFrame,
+    ) -> None:
+        east_m, north_m = frame.to_enu(np.asarray(site_lat, dtype=float), np.asarray(site_lon, dtype=float))
         self._east_m = np.atleast_1d(east_m)
         self._north_m = np.atleast_1d(north_m)
-        self._reach_m = np.array([r.range_m for r in receivers], dtype=float) - margin_m
+        self._reach_m = np.asarray(reach_m, dtype=float)
+
+    @classmethod
+    def of_radars(cls, radars: Sequence[RadarSite], frame: LocalFrame) -> RangeCoverage:
+        """Radar coverage: each radar out to its ``max_range_m``."""
+        return cls([r.lat for r in radars], [r.lon for r in radars], [r.max_range_m for r in radars], frame)
+
+    @classmethod
+    def of_ais_receivers(
+        cls, receivers: Sequence[AisReceiverSite], frame: LocalFrame, margin_m: float = 0.0
+    ) -> RangeCoverage:
+        """AIS coverage: each receiver out to its ``range_m`` less ``margin_m``."""
+        reach_m = [r.range_m - margin_m for r in receivers]
+        return cls([r.lat for r in receivers], [r.lon for r in receivers], reach_m, frame)
+
+    def distances_m(self, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray:
+        """Planar distance from every point to every site, shape ``east_m.shape + (sites,)``."""
+        east_m = np.asarray(east_m, dtype=float)[..., None]
+        north_m = np.asarray(north_m, dtype=float)[..., None]
+        return np.hypot(east_m - self._east_m, north_m - self._north_m)
 
     def covers(self, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray:
-        """Boolean mask, shape (N,): each point is within some receiver's range less the margin."""
-        east_m = np.asarray(east_m, dtype=float)[:, None]
-        north_m = np.asarray(north_m, dtype=float)[:, None]
-        distance_m = np.hypot(east_m - self._east_m, north_m - self._north_m)  # (N, receivers)
-        return np.any(distance_m <= self._reach_m, axis=1)
+        """Boolean mask of the points' shape: within some site's reach (NaN positions are not)."""
+        return np.any(self.distances_m(east_m, north_m) <= self._reach_m, axis=-1)

@@ -15,7 +15,7 @@ import numpy as np
 
 from fusion.rules.ais_gap import AisGapRule
 from fusion.rules.config import DEFAULT_CONFIG, RulesConfig
-from fusion.rules.coverage import AisCoverage
+from fusion.rules.coverage import RangeCoverage
 from fusion.rules.dark_vessel import DarkVesselRule
 from fusion.rules.geofence import GeofenceRule
 from fusion.rules.lifecycle import AlertBook
@@ -45,7 +45,9 @@ class RuleEngine:
     ) -> None:
         local_zones = zones.to_local(frame, config.geofence_margin_m)
         book = AlertBook()
-        self._coverage = AisCoverage(sensors.ais_receivers, frame, config.ais_coverage_margin_m)
+        self._coverage = RangeCoverage.of_ais_receivers(
+            sensors.ais_receivers, frame, config.ais_coverage_margin_m
+        )
         self._geofence = GeofenceRule(local_zones, config, book)
         self._dark = DarkVesselRule(config, book)
         self._gap = AisGapRule(config, book)
