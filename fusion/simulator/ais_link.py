@@ -23,9 +23,10 @@ import numpy as np
 from pyais import encode_dict
 
 from fusion.simulator.ais_transmitter import Transmission
-from fusion.simulator.layout import FRAME, SENSORS, range_bearing
+from fusion.simulator.layout import FRAME, SENSORS
 from fusion.simulator.motion import Trajectories
 from fusion.simulator.random_streams import stream
+from tracking.frames import geodesic_distance_m
 
 RECEPTION_NEAR = 0.98
 RECEPTION_FULL_FRACTION = 0.7
@@ -107,7 +108,7 @@ def link(sent: Sequence[Transmission], traj: Trajectories, seed: int, start_time
     lat, lon = FRAME.to_geodetic(east_m, north_m)
     heard = []
     for station_index, receiver in enumerate(SENSORS.ais_receivers):
-        range_m, _ = range_bearing(receiver.lat, receiver.lon, lat, lon)
+        range_m = geodesic_distance_m(receiver.lat, receiver.lon, lat, lon)
         hits = np.flatnonzero(rng.random(len(sent)) < reception_probability(range_m, receiver.range_m))
         heard.extend((float(times_s[i]), station_index, int(i)) for i in hits)
     heard.sort()

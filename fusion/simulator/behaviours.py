@@ -22,11 +22,12 @@ from enum import StrEnum
 import numpy as np
 import shapely
 
+from fusion.rules.zones import Zones
 from fusion.simulator.identities import AisIdentity, identity
-from fusion.simulator.layout import FRAME, SEA, SENSORS, Zone, range_bearing, zone_by_id
+from fusion.simulator.layout import FRAME, SEA, SENSORS, zone_by_id
 from fusion.simulator.motion import Kinematics, MotionPlan, Waypoint
 from fusion.simulator.random_streams import stream
-from tracking.frames import KNOT_MPS, course_from_velocity
+from tracking.frames import KNOT_MPS, course_from_velocity, geodesic_distance_m
 
 
 class Kind(StrEnum):
@@ -109,13 +110,13 @@ def _offset_lane(lane: tuple[LonLat, ...], side: float) -> tuple[LonLat, ...]:
 class _Planner:
     """Draws plans for one scenario: seed, run length and zones are shared by every vessel."""
 
-    def __init__(self, seed: int, duration_s: int, zones: tuple[Zone, ...]) -> None:
+    def __init__(self, seed: int, duration_s: int, zones: Zones) -> None:
         self.seed = seed
         self.duration_s = duration_s
-        self.anchorage = zone_by_id(zones, "KHI-ANCH").polygon
-        self.channel = zone_by_id(zones, "KHI-CHANNEL").polygon
-        self.naval = zone_by_id(zones, "NAVAL-EX").polygon
-        self.mpa = zone_by_id(zones, "MONZE-MPA").polygon
+        self.anchorage = zone_by_id(zones, "KHI-ANCH").geometry
+        self.channel = zone_by_id(zones, "KHI-CHANNEL").geometry
+        self.naval = zone_by_id(zones, "NAVAL-EX").geometry
+        self.mpa = zone_by_id(zones, "MONZE-MPA").geometry
         self.busy = shapely.union_all([self.anchorage, self.channel]).buffer(0.012)
 
     # -- shared pieces ------------------------------------------------------------------
@@ -184,7 +185,7 @@ class _Planner:
     def _in_coverage(self, point: LonLat, margin_m: float) -> bool:
         """Inside the Manora radar's range by ``margin_m`` (so also inside both AIS ranges' union)."""
         radar = SENSORS.radars[0]
-        range_m, _ = range_bearing(radar.lat, radar.lon, np.array(point[1]), np.array(point[0]))
+        range_m = geodesic_distance_m(radar.lat, radar.lon, point[1], point[0])
         return bool(range_m < radar.max_range_m - margin_m)
 
     def _lane_trip(self, rng: np.random.Generator, speed_kn: float) -> MotionPlan:
@@ -391,7 +392,7 @@ def mix(vessels: int) -> dict[Kind, int]:
     return {Kind.MERCHANT: vessels - sum(counts.values()), **counts}
 
 
-def plan_vessels(seed: int, vessels: int, duration_s: int, zones: tuple[Zone, ...]) -> list[Vessel]:
+def plan_vessels(seed: int, vessels: int, duration_s: int, zones: Zones) -> list[Vessel]:
     """The scenario's vessels in truth-id order (``V000``, ``V001``, ...), kinds in :class:`Kind` order.
 
     Parameters

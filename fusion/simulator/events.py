@@ -11,14 +11,15 @@ them leaves, so GNSS-scale jitter at the threshold does not flicker events.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
+from fusion.rules.zones import Zones
 from fusion.simulator.behaviours import Vessel
-from fusion.simulator.layout import Zone
 from fusion.simulator.motion import Trajectories
 
 RENDEZVOUS_START_M = 200.0
@@ -110,7 +111,7 @@ def ground_truth_events(
     fleet: list[Vessel],
     traj: Trajectories,
     ais_on: np.ndarray,
-    zones: tuple[Zone, ...],
+    zones: Zones,
     coverage: Coverage,
     start_time: float,
 ) -> list[Event]:
@@ -118,8 +119,11 @@ def ground_truth_events(
     log = _EventLog(fleet, coverage, start_time)
     lon = np.nan_to_num(traj.lon)
     lat = np.nan_to_num(traj.lat)
-    for zone in zones:
-        inside = shapely.contains_xy(zone.polygon, lon, lat) & traj.alive
+    for zone in zones.zones:
+        # Tested against every (second, vessel): prepare a copy, so the caller's Zones is left as loaded.
+        geometry = copy.copy(zone.geometry)
+        shapely.prepare(geometry)
+        inside = shapely.contains_xy(geometry, lon, lat) & traj.alive
         (k_in, j_in), (k_out, j_out) = _transitions(inside, traj.alive)
         for k, j in zip(k_in, j_in, strict=True):
             log.add(int(k), "zone_entry", int(j), zone_id=zone.id)

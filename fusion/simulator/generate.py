@@ -9,6 +9,7 @@ named sub-streams of the one seed, so the output is byte-for-byte reproducible.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from collections import Counter
@@ -17,10 +18,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from fusion.rules.zones import load_zones
 from fusion.simulator import ais_link, ais_transmitter, writer
 from fusion.simulator.behaviours import Kind, SwitchOff, plan_vessels
 from fusion.simulator.events import Coverage, ground_truth_events
-from fusion.simulator.layout import in_ais_coverage, in_radar_coverage, load_zones
+from fusion.simulator.layout import AIS_COVERAGE, RADAR_COVERAGE
 from fusion.simulator.motion import simulate_motion
 from fusion.simulator.radar_sensor import radar_plots
 from fusion.simulator.random_streams import stream
@@ -40,18 +42,29 @@ DEFAULT_START_TIME = 1768464000.0
 """2026-01-15 08:00 UTC (13:00 in Karachi): a weekday morning."""
 
 
+REPOSITORY_ZONES = Path(__file__).resolve().parents[2] / "zones.geojson"
+"""The repository's zones.geojson, the CLI's default ``--zones``."""
+
+
 def _command(
     seed: int, vessels: int, minutes: float, out_dir: Path, zones_path: Path, start_time: float
 ) -> str:
-    """The ``seawatch simulate`` command line that regenerates this folder."""
+    """The ``seawatch simulate`` command line that regenerates this folder.
+
+    Defaults are left out, and ``--zones`` is relative to the working directory: the README
+    is committed with the scenario, and an absolute path would name one machine's checkout
+    and make the folder's bytes depend on where it was generated.
+    """
     args = [
         "seawatch", "simulate",
         "--seed", str(seed),
         "--vessels", str(vessels),
         "--minutes", f"{minutes:g}",
         "--out", out_dir.as_posix(),
-        "--zones", zones_path.as_posix(),
     ]  # fmt: skip
+    zones = zones_path.resolve()
+    if zones != REPOSITORY_ZONES:
+        args += ["--zones", Path(os.path.relpath(zones, Path.cwd().resolve())).as_posix()]
     if start_time != DEFAULT_START_TIME:
         args += ["--start-time", f"{start_time:.0f}"]
     return shlex.join(args)
@@ -112,7 +125,10 @@ def simulate(
     done("planned")
     traj = simulate_motion([v.motion for v in fleet], wander, duration_s)
     done("moved")
-    coverage = Coverage(ais=in_ais_coverage(traj.lat, traj.lon), radar=in_radar_coverage(traj.lat, traj.lon))
+    coverage = Coverage(
+        ais=AIS_COVERAGE.covers(traj.east_m, traj.north_m),
+        radar=RADAR_COVERAGE.covers(traj.east_m, traj.north_m),
+    )
     switch_off_places = {SwitchOff.COVERED: coverage.ais & coverage.radar, SwitchOff.UNCOVERED: ~coverage.ais}
     ais_on = ais_transmitter.ais_on_matrix(fleet, traj, switch_off_places, seed)
     sent = ais_transmitter.transmissions(fleet, traj, ais_on, seed, start_time)

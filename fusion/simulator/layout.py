@@ -8,24 +8,25 @@ approach channel to about 24.794 N, the Port Qasim approach to about 24.765 N an
 north to 24.785 N off Cape Monze so the reef protected area is water. Every route is
 planned inside it, so truth never puts a ship on land.
 
-Ranges and bearings from a site are taken in that site's own tangent plane
-(:class:`tracking.frames.LocalFrame`); within 60 km this differs from the geodesic by
-well under a metre, far below the 25 m radar range noise.
+Zones come from the validated loader the rules use (:func:`fusion.rules.zones.load_zones`),
+so a zones file the replay would reject cannot be simulated either. Coverage ("is this
+vessel inside radar / AIS range") is the rules' own :class:`fusion.rules.coverage.RangeCoverage`
+in the area plane, so the ground-truth events' coverage flags mean what the rules and the
+evaluation mean by it; what a sensor actually measures (radar range and bearing, AIS
+reception range) is geodesic (:func:`tracking.frames.range_bearing`).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import shapely
-from shapely.geometry import Polygon, shape
+from shapely.geometry import Polygon
 
+from fusion.rules.coverage import RangeCoverage
+from fusion.rules.zones import Zone, Zones
 from fusion.schemas import AisReceiverSite, RadarSite, Sensors
-from tracking.frames import LocalFrame, course_from_velocity
+from tracking.frames import LocalFrame
 
 AREA_LAT = 24.60
 AREA_LON = 66.95
@@ -47,6 +48,10 @@ SENSORS = Sensors(
 )
 SCAN_PHASE_S: dict[str, float] = {"MANORA": 0.0, "CAPE-MONZE": 1.3}
 """Offset of each radar's first scan after the scenario start, so the two sweeps never align."""
+RADAR_COVERAGE = RangeCoverage.of_radars(SENSORS.radars, FRAME)
+"""Where some radar is within its ``max_range_m``; tested on ``FRAME`` positions."""
+AIS_COVERAGE = RangeCoverage.of_ais_receivers(SENSORS.ais_receivers, FRAME)
+"""Where some AIS receiver is within its ``range_m`` (no margin: this is truth, not a rule)."""
 
 SEA = Polygon(
     [
@@ -71,33 +76,9 @@ SEA = Polygon(
 shapely.prepare(SEA)
 
 
-@dataclass(frozen=True, slots=True)
-class Zone:
-    """One zone of the scenario's zones.geojson; ``polygon`` is in (lon, lat) degrees."""
-
-    id: str
-    name: str
-    kind: str
-    polygon: Polygon
-
-
-def load_zones(path: Path) -> tuple[Zone, ...]:
-    """Zones in file order (the order events are tie-broken in)."""
-    features = json.loads(path.read_text())["features"]
-    zones = []
-    for feature in features:
-        props = feature["properties"]
-        polygon = shape(feature["geometry"])
-        shapely.prepare(polygon)
-        zones.append(
-            Zone(id=props["id"], name=props.get("name", ""), kind=props.get("kind", ""), polygon=polygon)
-        )
-    return tuple(zones)
-
-
-def zone_by_id(zones: tuple[Zone, ...], zone_id: str) -> Zone:
+def zone_by_id(zones: Zones, zone_id: str) -> Zone:
     """The zone ``zone_id``; the traffic is laid out around the demo zones, so it must exist."""
-    for zone in zones:
+    for zone in zones.zones:
         if zone.id == zone_id:
             return zone
     raise ValueError(f"zones file has no zone {zone_id!r}, which the simulated traffic is laid out around")
@@ -124,28 +105,3 @@ def sensors_json() -> dict[str, Any]:
             {"id": a.id, "lat": a.lat, "lon": a.lon, "range_m": a.range_m} for a in SENSORS.ais_receivers
         ],
     }
-
-
-def range_bearing(
-    site_lat: float, site_lon: float, lat: np.ndarray, lon: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ground range (m) and true bearing (deg, [0, 360)) of points seen from a site."""
-    east_m, north_m = LocalFrame(site_lat, site_lon).to_enu(lat, lon)
-    _, bearing_deg = course_from_velocity(east_m, north_m)
-    return np.hypot(east_m, north_m), bearing_deg
-
-
-def in_radar_coverage(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """True where at least one radar is within its ``max_range_m``."""
-    covered = np.zeros(np.shape(lat), dtype=bool)
-    for radar in SENSORS.radars:
-        covered |= range_bearing(radar.lat, radar.lon, lat, lon)[0] <= radar.max_range_m
-    return covered
-
-
-def in_ais_coverage(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """True where at least one AIS receiver is within its ``range_m``."""
-    covered = np.zeros(np.shape(lat), dtype=bool)
-    for receiver in SENSORS.ais_receivers:
-        covered |= range_bearing(receiver.lat, receiver.lon, lat, lon)[0] <= receiver.range_m
-    return covered

@@ -20,10 +20,10 @@ import shapely
 
 from fusion.schemas import RadarSite
 from fusion.simulator.behaviours import RadarSize, Vessel
-from fusion.simulator.layout import FRAME, SCAN_PHASE_S, SEA, SENSORS, range_bearing
+from fusion.simulator.layout import FRAME, SCAN_PHASE_S, SEA, SENSORS
 from fusion.simulator.motion import Trajectories
 from fusion.simulator.random_streams import stream
-from tracking.frames import geodesic_destination
+from tracking.frames import geodesic_destination, range_bearing
 
 DETECTION: dict[RadarSize, tuple[float, float]] = {
     RadarSize.LARGE: (0.98, 0.98),

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from fusion.simulator import simulate
+from fusion.simulator.generate import DEFAULT_START_TIME, _command
 
 FILES = (
     "ais.nmea",
@@ -61,3 +62,19 @@ def test_readme_records_the_command(scenario: tuple[Path, dict], small_args: dic
 def test_zones_file_is_copied(scenario: tuple[Path, dict], zones_path: Path) -> None:
     out_dir, _ = scenario
     assert (out_dir / "zones.geojson").read_bytes() == zones_path.read_bytes()
+
+
+def test_readme_command_names_no_machine_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zones_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "areas").mkdir()
+    own_zones = tmp_path / "areas" / "zones.geojson"
+    base = "seawatch simulate --seed 7 --vessels 60 --minutes 25 --out scn"
+    assert _command(7, 60, 25.0, Path("scn"), zones_path, DEFAULT_START_TIME) == base
+    assert _command(7, 60, 25.0, Path("scn"), own_zones, DEFAULT_START_TIME) == (
+        f"{base} --zones areas/zones.geojson"
+    )
+    assert _command(7, 60, 25.0, Path("scn"), zones_path, DEFAULT_START_TIME + 3600) == (
+        f"{base} --start-time {DEFAULT_START_TIME + 3600:.0f}"
+    )

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from fusion.simulator.behaviours import Kind, RadarSize, Vessel
-from fusion.simulator.layout import FRAME, SENSORS, range_bearing
+from fusion.simulator.layout import FRAME, SENSORS
 from fusion.simulator.motion import Kinematics, MotionPlan, Trajectories, Waypoint
 from fusion.simulator.radar_sensor import detection_probability, radar_plots
+from tracking.frames import range_bearing
 
 START = 1768464000.0
 

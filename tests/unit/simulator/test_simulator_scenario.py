@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import shapely
 
+from fusion.rules.zones import load_zones
 from fusion.simulator.behaviours import Kind, mix, plan_vessels
-from fusion.simulator.layout import SEA, load_zones, sensors_json
+from fusion.simulator.layout import SEA, sensors_json
 from fusion.simulator.motion import simulate_motion
 from fusion.simulator.random_streams import stream
 
