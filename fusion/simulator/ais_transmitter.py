@@ -1,16 +1,7 @@
 """What each vessel's AIS transponder transmits, and when (ITU-R M.1371-5).
 
-Reporting intervals follow ITU-R M.1371-5, Annex 1, Table 1 (class A autonomous mode)
-and Annex 7 (class B "CS", carrier-sense):
-
-=====================================================  ===========
-class A: at anchor or moored, not faster than 3 kn     180 s
-class A: 0-14 kn (changing course: 3 1/3 s)            10 s
-class A: 14-23 kn (changing course: 2 s)               6 s
-class A: faster than 23 kn                             2 s
-class B CS: faster than 2 kn                           30 s
-class B CS: 2 kn or slower                             180 s
-=====================================================  ===========
+Reporting intervals follow ITU-R M.1371-5 (the table lives in ``tracking.ais_schedule``,
+shared with the tracker, which uses it to judge how long a silence is normal).
 
 Static data goes out every 6 min: type 5 (two NMEA fragments) for class A, type 24 parts
 A and B for class B. "Changing course" is taken as a rate of turn of at least
@@ -34,30 +25,14 @@ from fusion.simulator.identities import AisIdentity
 from fusion.simulator.layout import FRAME
 from fusion.simulator.motion import Trajectories
 from fusion.simulator.random_streams import stream
+from tracking.ais_schedule import class_a_interval_s, class_b_interval_s
 
 TURNING_DEG_S = 0.3
 """Rate of turn (deg/s, 18 deg/min) from which a vessel counts as changing course."""
 GNSS_SIGMA_M = 3.5
 """Per-axis GNSS position noise, ~5 m horizontal RMS."""
 STATIC_PERIOD_S = 360.0
-ANCHORED_STATUSES = (1, 5)  # at anchor, moored
 HEADING_NOT_AVAILABLE = 511
-
-
-def class_a_interval_s(sog_kn: float, turning: bool, nav_status: int) -> float:
-    """Class A reporting interval in seconds (ITU-R M.1371-5 Annex 1 Table 1)."""
-    if nav_status in ANCHORED_STATUSES and sog_kn <= 3.0:
-        return 180.0
-    if sog_kn <= 14.0:
-        return 10.0 / 3.0 if turning else 10.0
-    if sog_kn <= 23.0:
-        return 2.0 if turning else 6.0
-    return 2.0
-
-
-def class_b_interval_s(sog_kn: float) -> float:
-    """Class B CS reporting interval in seconds (ITU-R M.1371-5 Annex 7)."""
-    return 30.0 if sog_kn > 2.0 else 180.0
 
 
 @dataclass(frozen=True, slots=True)

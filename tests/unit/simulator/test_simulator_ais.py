@@ -12,10 +12,11 @@ from pyais import decode, encode_dict
 from pyais.messages import NMEASentenceFactory
 
 from fusion.simulator.ais_link import nmea_checksum, reception_probability
-from fusion.simulator.ais_transmitter import class_a_interval_s, class_b_interval_s, transmissions
+from fusion.simulator.ais_transmitter import transmissions
 from fusion.simulator.behaviours import Kind, RadarSize, Vessel
 from fusion.simulator.identities import AisIdentity
 from fusion.simulator.motion import Kinematics, MotionPlan, Waypoint, simulate_motion
+from tracking.ais_schedule import class_a_interval_s, class_b_interval_s
 
 
 def _split(line: str) -> tuple[str, int, str]:
