@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from fusion.evaluation.alert_scoring import score_alerts
-from fusion.evaluation.loaders import load_events, load_raised_alerts, load_sensors, load_tracks, load_truth
+from fusion.evaluation.loaders import (
+    load_events,
+    load_raised_alerts,
+    load_sensor_layout,
+    load_tracks,
+    load_truth,
+)
 from fusion.evaluation.scene import Coverage, TruthScene
 from fusion.evaluation.track_scoring import score_tracks
 
@@ -35,14 +41,14 @@ def evaluate(scenario_dir: Path, tracks_path: Path, alerts_path: Path | None = N
     EvaluationInputError
         A file is missing or a line is malformed; the message names the file and line.
     """
-    layout = load_sensors(scenario_dir / "sensors.json")
-    coverage = Coverage.from_layout(layout)
+    sensors, frame = load_sensor_layout(scenario_dir / "sensors.json")
+    coverage = Coverage.from_sensors(sensors, frame)
     truth_table = load_truth(scenario_dir / "truth.jsonl")
-    truth = TruthScene.build(truth_table, layout, coverage)
-    result = score_tracks(truth, load_tracks(tracks_path), layout, coverage)
+    truth = TruthScene.build(truth_table, frame, coverage)
+    result = score_tracks(truth, load_tracks(tracks_path), frame, coverage)
     if alerts_path is not None:
         events = load_events(scenario_dir / "events.jsonl", frozenset(truth.vessel_ids))
-        result |= score_alerts(events, load_raised_alerts(alerts_path), truth, layout.frame)
+        result |= score_alerts(events, load_raised_alerts(alerts_path), truth, frame)
     return _json_ready(result)
 
 

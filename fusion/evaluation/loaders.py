@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from fusion.schemas import AisReceiverSite, AlertState, RadarSite, Sensors, TrackStatus
+from fusion.schemas import AlertState, Sensors, TrackStatus
+from ingest.scenario import ScenarioError, area_origin
+from ingest.sensors import SensorsFileError, load_sensors
 from tracking.frames import LocalFrame, velocity_from_course
 
 T = TypeVar("T")
@@ -97,56 +99,19 @@ def _parse_jsonl(path: Path, parse: Callable[[dict[str, Any]], T]) -> Iterator[T
                 raise EvaluationInputError(path, line_no, str(exc)) from None
 
 
-@dataclass(frozen=True, slots=True)
-class SensorLayout:
-    """The scenario's sensors and the local tangent plane every position is scored in."""
+def load_sensor_layout(path: Path) -> tuple[Sensors, LocalFrame]:
+    """The scenario's sensors and the tangent plane every position is scored in.
 
-    sensors: Sensors
-    frame: LocalFrame
-
-
-def load_sensors(path: Path) -> SensorLayout:
-    """Read sensors.json; the plane's origin is ``area`` if given, else the mean sensor position."""
+    Read by the replay's own loader and origin rule (``ingest.sensors``, ``ingest.scenario``),
+    so the file is validated the same way and the scoring plane is the tracker's plane;
+    their errors become an ``EvaluationInputError`` so the CLI reports one line.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise EvaluationInputError(path, None, f"cannot read file ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise EvaluationInputError(path, exc.lineno, f"not valid JSON ({exc.msg})") from None
-    try:
-        if not isinstance(data, dict):
-            raise _FieldError("expected a JSON object")
-        radars = tuple(
-            RadarSite(**{name: _number(site, name) for name in _RADAR_NUMBERS}, id=_string(site, "id"))
-            for site in data.get("radars", [])
-        )
-        receivers = tuple(
-            AisReceiverSite(**{name: _number(site, name) for name in _AIS_NUMBERS}, id=_string(site, "id"))
-            for site in data.get("ais_receivers", [])
-        )
-        area = data.get("area")
-        if area is not None:
-            frame = LocalFrame(_number(area, "lat"), _number(area, "lon"))
-        elif radars or receivers:
-            sites = radars + receivers
-            frame = LocalFrame(float(np.mean([s.lat for s in sites])), float(np.mean([s.lon for s in sites])))
-        else:
-            raise _FieldError("no radars, no AIS receivers and no area: nothing to place the plane on")
-    except (_FieldError, AttributeError, TypeError) as exc:
-        raise EvaluationInputError(path, None, f"bad sensor layout ({exc})") from None
-    return SensorLayout(Sensors(radars=radars, ais_receivers=receivers), frame)
-
-
-_RADAR_NUMBERS = (
-    "lat",
-    "lon",
-    "height_m",
-    "range_sigma_m",
-    "bearing_sigma_deg",
-    "max_range_m",
-    "scan_period_s",
-)
-_AIS_NUMBERS = ("lat", "lon", "range_m")
+        sensors = load_sensors(path)
+        lat0, lon0 = area_origin(path, sensors)
+    except (SensorsFileError, ScenarioError) as exc:
+        raise EvaluationInputError(path, None, str(exc).removeprefix(f"{path}: ")) from None
+    return sensors, LocalFrame(lat0, lon0)
 
 
 def _codes(labels: list[str]) -> tuple[tuple[str, ...], np.ndarray]:

@@ -1,8 +1,8 @@
 """Ground truth placed in the scoring plane, with sensor coverage and per-vessel look-ups.
 
-Coverage distances are measured in the area's local tangent plane. Against the geodesic
-ground range this is off by metres at 40 km, far below anything a coverage boundary (or a
-score) is sensitive to, and it keeps ~10^5 truth rows a single vectorised pass.
+Coverage is the rules' :class:`fusion.rules.coverage.RangeCoverage` in the scoring plane:
+"observable" then means inside the same range discs the rules and the simulator's
+ground-truth events use.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fusion.evaluation.loaders import SensorLayout, TruthTable
+from fusion.evaluation.loaders import TruthTable
+from fusion.rules.coverage import RangeCoverage
+from fusion.schemas import Sensors
+from tracking.frames import LocalFrame
 
 TRUTH_LOOKUP_TOLERANCE_S = 1.0
 """Truth is written each second; a vessel with no line this close to a time is absent then."""
@@ -19,51 +22,34 @@ TRUTH_LOOKUP_TOLERANCE_S = 1.0
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """Sensor sites in the scoring plane and what each can see."""
+    """What the radars and the AIS receivers can see, tested on (n, 2) scoring-plane points."""
 
-    radar_xy_m: np.ndarray
-    radar_range_m: np.ndarray
+    radar: RangeCoverage
+    ais: RangeCoverage
     radar_scan_period_s: np.ndarray
-    ais_xy_m: np.ndarray
-    ais_range_m: np.ndarray
 
     @classmethod
-    def from_layout(cls, layout: SensorLayout) -> Coverage:
-        radars, receivers = layout.sensors.radars, layout.sensors.ais_receivers
+    def from_sensors(cls, sensors: Sensors, frame: LocalFrame) -> Coverage:
         return cls(
-            radar_xy_m=_sites_xy(layout, [(r.lat, r.lon) for r in radars]),
-            radar_range_m=np.array([r.max_range_m for r in radars], dtype=float),
-            radar_scan_period_s=np.array([r.scan_period_s for r in radars], dtype=float),
-            ais_xy_m=_sites_xy(layout, [(a.lat, a.lon) for a in receivers]),
-            ais_range_m=np.array([a.range_m for a in receivers], dtype=float),
+            radar=RangeCoverage.of_radars(sensors.radars, frame),
+            ais=RangeCoverage.of_ais_receivers(sensors.ais_receivers, frame),
+            radar_scan_period_s=np.array([r.scan_period_s for r in sensors.radars], dtype=float),
         )
 
     def in_radar(self, xy_m: np.ndarray) -> np.ndarray:
         """Whether each (east, north) point is within some radar's max_range_m."""
-        return np.any(_distances_m(xy_m, self.radar_xy_m) <= self.radar_range_m, axis=1)
+        return self.radar.covers(xy_m[:, 0], xy_m[:, 1])
 
     def in_ais(self, xy_m: np.ndarray) -> np.ndarray:
         """Whether each point is within some AIS receiver's range_m."""
-        return np.any(_distances_m(xy_m, self.ais_xy_m) <= self.ais_range_m, axis=1)
+        return self.ais.covers(xy_m[:, 0], xy_m[:, 1])
 
     def nearest_scan_period_s(self, xy_m: np.ndarray) -> np.ndarray:
         """Scan period of the radar nearest each point (NaN without radars): one tracker "scan"."""
-        if not len(self.radar_xy_m):
+        if not len(self.radar_scan_period_s):
             return np.full(len(xy_m), np.nan)
-        return self.radar_scan_period_s[np.argmin(_distances_m(xy_m, self.radar_xy_m), axis=1)]
-
-
-def _sites_xy(layout: SensorLayout, lat_lon: list[tuple[float, float]]) -> np.ndarray:
-    if not lat_lon:
-        return np.empty((0, 2))
-    lat, lon = np.array(lat_lon, dtype=float).T
-    return np.column_stack(layout.frame.to_enu(lat, lon))
-
-
-def _distances_m(points_xy_m: np.ndarray, sites_xy_m: np.ndarray) -> np.ndarray:
-    """(n points, k sites) planar distances."""
-    delta = points_xy_m[:, None, :] - sites_xy_m[None, :, :]
-    return np.hypot(delta[..., 0], delta[..., 1])
+        nearest = np.argmin(self.radar.distances_m(xy_m[:, 0], xy_m[:, 1]), axis=1)
+        return self.radar_scan_period_s[nearest]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +72,9 @@ class TruthScene:
     """Row range of vessel v is ``vessel_start[v]:vessel_start[v + 1]``."""
 
     @classmethod
-    def build(cls, table: TruthTable, layout: SensorLayout, coverage: Coverage) -> TruthScene:
+    def build(cls, table: TruthTable, frame: LocalFrame, coverage: Coverage) -> TruthScene:
         order = np.lexsort((table.time_s, table.vessel))
-        east_m, north_m = layout.frame.to_enu(table.lat[order], table.lon[order])
+        east_m, north_m = frame.to_enu(table.lat[order], table.lon[order])
         xy_m = np.column_stack((east_m, north_m))
         ais_on, has_mmsi = table.ais_on[order], table.has_mmsi[order]
         in_radar = coverage.in_radar(xy_m)

@@ -38,9 +38,10 @@ from typing import Any
 import numpy as np
 
 from fusion.evaluation.gospa import gospa
-from fusion.evaluation.loaders import SensorLayout, TrackTable
+from fusion.evaluation.loaders import TrackTable
 from fusion.evaluation.scene import Coverage, TruthScene
 from fusion.evaluation.stats import median_and_p95, ratio
+from tracking.frames import LocalFrame
 
 GOSPA_C_M = 500.0
 GOSPA_P = 2.0
@@ -95,7 +96,7 @@ def truth_rows_on_grid(truth: TruthScene, grid: Grid) -> tuple[np.ndarray, np.nd
 
 
 def held_tracks_on_grid(
-    tracks: TrackTable, layout: SensorLayout, grid: Grid
+    tracks: TrackTable, frame: LocalFrame, grid: Grid
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Instant, track code and extrapolated (east, north) of the estimated set at every instant.
 
@@ -121,7 +122,7 @@ def held_tracks_on_grid(
     )
     source = order[line]
     age_s = grid.t0_s + step * grid.step_s - tracks.time_s[source]
-    east_m, north_m = layout.frame.to_enu(tracks.lat, tracks.lon)
+    east_m, north_m = frame.to_enu(tracks.lat, tracks.lon)
     xy_m = np.column_stack(
         (east_m[source] + tracks.ve_mps[source] * age_s, north_m[source] + tracks.vn_mps[source] * age_s)
     )
@@ -133,7 +134,7 @@ def assign_steps(
     truth: TruthScene,
     truth_on_grid: tuple[np.ndarray, np.ndarray],
     tracks: TrackTable,
-    layout: SensorLayout,
+    frame: LocalFrame,
     grid: Grid,
 ) -> StepAssignments:
     """GOSPA between the truth and estimated sets at every instant of ``grid``.
@@ -141,7 +142,7 @@ def assign_steps(
     ``truth_on_grid`` is ``truth_rows_on_grid(truth, grid)``, shared with the caller.
     """
     truth_step, truth_row = truth_on_grid
-    track_step, track_code, track_xy_m = held_tracks_on_grid(tracks, layout, grid)
+    track_step, track_code, track_xy_m = held_tracks_on_grid(tracks, frame, grid)
     bounds = np.arange(grid.n_steps + 1)
     truth_bounds, track_bounds = np.searchsorted(truth_step, bounds), np.searchsorted(track_step, bounds)
     terms = np.zeros((6, grid.n_steps))
@@ -189,12 +190,12 @@ def _assigned_rms_m(localisation_m: np.ndarray, pair_count: int) -> float | None
 
 
 def score_tracks(
-    truth: TruthScene, tracks: TrackTable, layout: SensorLayout, coverage: Coverage
+    truth: TruthScene, tracks: TrackTable, frame: LocalFrame, coverage: Coverage
 ) -> dict[str, Any]:
     """All track metrics of the module docstring, as a flat JSON-ready dict."""
     grid = Grid.spanning(truth.time_s, CONFIRM_STEP_S)
     truth_step, truth_row = truth_rows_on_grid(truth, grid)
-    steps = assign_steps(truth, (truth_step, truth_row), tracks, layout, grid)
+    steps = assign_steps(truth, (truth_step, truth_row), tracks, frame, grid)
     stride = round(GOSPA_STEP_S / CONFIRM_STEP_S)
     coarse = np.arange(0, grid.n_steps, stride)
     on_coarse = steps.pair_step % stride == 0

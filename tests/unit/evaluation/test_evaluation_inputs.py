@@ -83,3 +83,20 @@ def test_empty_replay_outputs_score_every_vessel_missed(one_vessel: Scenario) ->
     dark = result["alerts"]["dark_vessel"]
     assert (dark["expected"], dark["raised"], dark["matched"]) == (1, 0, 0)
     assert (dark["precision"], dark["recall"], dark["delay_median_s"]) == (None, 0.0, None)
+
+
+@pytest.mark.parametrize(
+    ("layout", "message"),
+    [
+        ({"radars": [], "ais_receivers": [{"id": "A1", "lat": 24.8, "lon": 66.9}]}, r"range_m is missing"),
+        ({"radars": [], "ais_receivers": []}, r"no radars or AIS receivers"),
+    ],
+)
+def test_bad_sensor_layout_is_one_evaluation_error(one_vessel: Scenario, layout: dict, message: str) -> None:
+    tracks_path, _ = one_vessel.write()
+    sensors_path = one_vessel.root / "sensors.json"
+    sensors_path.write_text(json.dumps(layout))
+    with pytest.raises(EvaluationInputError, match=message) as caught:
+        evaluate(one_vessel.root, tracks_path)
+    assert str(caught.value).count(str(sensors_path)) == 1
+    assert "\n" not in str(caught.value)
