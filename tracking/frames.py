@@ -83,9 +83,9 @@ def geodesic_destination(
 
 
 def geodesic_distance_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> np.ndarray:
-    """WGS84 geodesic distance in metres."""
-    distance_m, _ = pymap3d.vincenty.vdist(lat1, lon1, lat2, lon2)
-    return _shaped(distance_m, _broadcast_shape(lat1, lon1, lat2, lon2))
+    """WGS84 geodesic distance in metres (the range of :func:`range_bearing`)."""
+    distance_m, _ = range_bearing(lat1, lon1, lat2, lon2)
+    return distance_m
 
 
 def range_bearing(
