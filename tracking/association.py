@@ -46,8 +46,13 @@ def associate(
     R: np.ndarray,
     gate_chi2: float,
     pregate_radius_m: float,
+    track_cost_offset: np.ndarray | None = None,
 ) -> Assignment:
-    """Assign plots ``z`` (M, 2) [east, north] to predicted tracks ``x_pred`` (N, 4), one-to-one."""
+    """Assign plots ``z`` (M, 2) [east, north] to predicted tracks ``x_pred`` (N, 4), one-to-one.
+
+    ``track_cost_offset`` (N,) is added to every pairing of a track: a negative log prior
+    that lets established tracks win plots over newborn ones.
+    """
     n_tracks, n_plots = x_pred.shape[0], z.shape[0]
     empty = np.empty(0, dtype=int)
     if n_tracks == 0 or n_plots == 0:
@@ -74,6 +79,8 @@ def associate(
     cols, col_of = np.unique(mj, return_inverse=True)
     cost = np.full((rows.size, cols.size), _UNGATED_COST)
     cost[row_of, col_of] = d2 + np.log(np.linalg.det(S))
+    if track_cost_offset is not None:
+        cost[row_of, col_of] += track_cost_offset[ti]
     r, c = linear_sum_assignment(cost)
     kept = cost[r, c] < _UNGATED_COST
     r, c = r[kept], c[kept]

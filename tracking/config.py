@@ -7,9 +7,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrackerConfig:
-    process_noise_q_m2ps3: float = 0.05
-    """White-acceleration density. 0.05 m²/s³ lets a 10 kn ship change course by ~20° over
-    a minute without leaving the gate, yet keeps anchored vessels steady."""
+    quiet_process_noise_q_m2ps3: float = 0.005
+    """White-acceleration density of a vessel holding its course: ships change velocity
+    slowly, and a small q is what keeps radar noise (±100 m cross-range at 20 km) out of
+    the velocity estimate, so a drifting boat does not appear to make 5 kn."""
+
+    manoeuvre_process_noise_q_m2ps3: float = 0.5
+    """Density while a track manoeuvres: enough for a 20 kn boat turning at 3°/s."""
+
+    manoeuvre_probability: float = 0.99
+    """An innovation beyond the χ² quantile at this probability (9.2 for a 2-D radar plot,
+    13.3 for AIS position and velocity) says the track is turning or accelerating: its
+    process noise switches to the manoeuvre level (a two-level adaptive CV filter,
+    Bar-Shalom et al. 2001 §11.2; the IMM of issue 4 is the full form)."""
+
+    manoeuvre_decay: float = 0.6
+    """Per-update factor by which the process noise falls back towards the quiet level once
+    innovations are normal again (about five updates, two radar scans)."""
 
     gate_chi2: float = 13.8
     """Mahalanobis gate for radar plots: χ²(2 dof) at 99.9 %, so a true plot falls outside
@@ -31,23 +45,45 @@ class TrackerConfig:
     """Radar updates that confirm a tentative track (3 of the first scans, see
     ``tentative_max_misses``): one clutter plot rarely finds two more in line."""
 
+    confirm_min_age_scans: float = 2.0
+    """A tentative track also needs this many scan periods of age: with two radars
+    overlapping, three plots arrive within one scan period, too soon to tell a vessel
+    from a clutter plot that found a vessel's plots."""
+
+    tentative_cost_penalty: float = 6.0
+    """Added to a tentative track's association cost (a log-likelihood ratio of ~e³): a
+    confirmed track keeps its plot when a newborn track wants it as well."""
+
     tentative_max_misses: int = 2
     """Scans in coverage a tentative track may miss before deletion."""
+
+    confirmed_max_misses: int = 16
+    """Consecutive scans in coverage a confirmed track may miss before deletion, unless its
+    AIS is still current. Even a small boat seen with probability 0.85 is missed 16 times
+    running once in 10¹³ scans; a ship that has berthed out of view or sunk is gone."""
 
     radar_scan_hold_s: float = 30.0
     """A track updated by radar within this time is held by radar: it coasts after three
     missed scans and a radar-only track is deleted after this much silence."""
 
-    ais_moving_max_idle_s: float = 120.0
-    """An AIS-identified moving vessel reports every 2-10 s (ITU-R M.1371); two minutes of
-    nothing from AIS or radar and its track is dropped."""
+    ais_missed_reports_to_coast: float = 3.0
+    """An AIS-only track coasts once this many of its expected reports are overdue."""
 
-    ais_slow_max_idle_s: float = 600.0
-    """At anchor or below 3 kn a class A reports every 3 min; keep the track through three
-    missed reports before dropping it."""
+    ais_missed_reports_to_drop: float = 6.0
+    """An AIS-identified track is dropped once this many expected reports have not come
+    (and radar has not seen it either); reception thins out towards the edge of VHF range."""
 
-    slow_speed_kn: float = 3.0
-    """Below this a vessel reports on the slow AIS schedule (ITU-R M.1371 table 1)."""
+    ais_min_idle_s: float = 240.0
+    """Lower bound on that idle time: near the edge of VHF range most reports are lost
+    (gaps of 2-3 min from a class A sending every 10 s are normal there), and a vessel
+    holding its course is predicted to within ~100 m over four minutes."""
+
+    ais_max_idle_s: float = 600.0
+    """Upper bound: an anchored ship (3 min reports) is dropped after ten minutes."""
+
+    coast_report_s: float = 30.0
+    """A coasting track publishes its predicted state this often (event time), so a
+    subscriber sees where it should be rather than a position frozen minutes ago."""
 
     ais_position_sigma_m: float = 15.0
     """GNSS error (~5-10 m) plus position latency: the report's position is a few seconds

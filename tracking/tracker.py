@@ -5,11 +5,16 @@ step, each driven only by the times in the data:
 
 - ``update_radar_scan``: predict, gate and assign a radar scan (GNN), update assigned
   tracks at each plot's own time, count misses, start tentative tracks from plots outside
-  every gate (two-point initiation with a velocity gate), confirm after M hits.
+  every gate (two-point initiation with a velocity gate), confirm after M hits spread over
+  at least two scans.
 - ``update_ais``: fuse an AIS report into the track carrying its MMSI, or bind it to the
   best unidentified track in gate (a radar track gains an identity), or start a track.
 - ``expire``: mark tracks coasting when an expected update is overdue, and delete the
-  ones silent for too long.
+  ones silent for too long; "expected" follows each vessel's own AIS reporting schedule
+  (ITU-R M.1371) or the radar scan period.
+
+Each track carries its own process-noise level: quiet while its innovations are normal,
+raised while they say it manoeuvres (see ``TrackerConfig.manoeuvre_probability``).
 
 A track keeps its MMSI for life: an identity is never moved from one track to another, so
 two vessels passing close cannot swap names. Output leaves as ``TrackState`` records.
@@ -20,8 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.stats import chi2
 
 from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
+from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
 from tracking.config import TrackerConfig
 from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict, update
@@ -35,12 +42,15 @@ class _TrackMeta:
 
     track_id: str
     status: TrackStatus
+    born_time: float
     mmsi: int | None = None
     hits: int = 0
     misses: int = 0
     last_update_time: float = 0.0
     last_ais_time: float | None = None
+    ais_interval_s: float | None = None
     last_radar_time: float | None = None
+    last_report_time: float = 0.0
     radar_ids: set[str] = field(default_factory=set)
 
 
@@ -49,6 +59,7 @@ class _RadarGeometry:
     east_m: float
     north_m: float
     max_range_m: float
+    scan_period_s: float
 
 
 class Tracker:
@@ -61,13 +72,18 @@ class Tracker:
         self._x = np.empty((0, 4))
         self._P = np.empty((0, 4, 4))
         self._t = np.empty(0)
+        self._q = np.empty(0)
         self._meta: list[_TrackMeta] = []
         self._by_mmsi: dict[int, int] = {}
         self._next_number = 1
         self._radars: dict[str, _RadarGeometry] = {}
         for radar in sensors.radars:
             east, north = frame.to_enu(radar.lat, radar.lon)
-            self._radars[radar.id] = _RadarGeometry(float(east), float(north), radar.max_range_m)
+            self._radars[radar.id] = _RadarGeometry(
+                float(east), float(north), radar.max_range_m, radar.scan_period_s
+            )
+        self._slowest_scan_s = max((r.scan_period_s for r in sensors.radars), default=10.0)
+        self._manoeuvre_nis = {dof: float(chi2.ppf(self.config.manoeuvre_probability, dof)) for dof in (2, 4)}
         self.identity_conflicts = 0
 
     @property
@@ -85,6 +101,7 @@ class Tracker:
         if site is None or any(p.sensor_id != sensor_id for p in plots):
             raise ValueError(f"a scan holds plots of one known radar, got {sensor_id!r}")
         cfg = self.config
+        radar = self._radars[sensor_id]
         range_m = np.array([p.range_m for p in plots])
         bearing_deg = np.array([p.bearing_deg for p in plots])
         plot_time = np.array([p.time for p in plots])
@@ -94,10 +111,14 @@ class Tracker:
 
         scan_time = float(plot_time.mean())
         x_pred, P_pred = self._predicted(np.arange(self.track_count), scan_time)
-        found = associate(x_pred, P_pred, z, R, cfg.gate_chi2, cfg.pregate_radius_m)
+        tentative = np.array([m.status is TrackStatus.TENTATIVE for m in self._meta], dtype=bool)
+        found = associate(
+            x_pred, P_pred, z, R, cfg.gate_chi2, cfg.pregate_radius_m,
+            track_cost_offset=np.where(tentative, cfg.tentative_cost_penalty, 0.0),
+        )  # fmt: skip
 
-        out_of_order = np.argsort(plot_time[found.plot_index], kind="stable")
-        tracks, plots_used = found.track_index[out_of_order], found.plot_index[out_of_order]
+        in_time_order = np.argsort(plot_time[found.plot_index], kind="stable")
+        tracks, plots_used = found.track_index[in_time_order], found.plot_index[in_time_order]
         self._fuse(tracks, z[plots_used], R[plots_used], plot_time[plots_used], H_POSITION)
         updated: list[int] = []
         for i, j in zip(tracks.tolist(), plots_used.tolist(), strict=True):
@@ -106,12 +127,11 @@ class Tracker:
             meta.misses = 0
             meta.last_radar_time = float(plot_time[j])
             meta.radar_ids.add(sensor_id)
-            confirmed_now = meta.status is TrackStatus.TENTATIVE and meta.hits >= cfg.confirm_hits
-            if confirmed_now or meta.status is TrackStatus.COASTING:
+            if meta.status is TrackStatus.COASTING or self._ready_to_confirm(meta, radar):
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
-        deleted = self._count_misses(set(tracks.tolist()), x_pred, self._radars[sensor_id])
+        deleted = self._count_misses(set(tracks.tolist()), x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
         births = [
             self._start_track(
@@ -123,18 +143,41 @@ class Tracker:
         states += self._remove(sorted(deleted), scan_time)
         return states
 
-    def _count_misses(self, assigned: set[int], x_pred: np.ndarray, radar: _RadarGeometry) -> set[int]:
-        """Tentative tracks the radar should have seen but did not; returns those to delete."""
+    def _ready_to_confirm(self, meta: _TrackMeta, radar: _RadarGeometry) -> bool:
+        """M hits, spread over enough scans that clutter rarely lines up (see config)."""
+        old_enough = (
+            meta.last_update_time - meta.born_time >= self.config.confirm_min_age_scans * radar.scan_period_s
+        )
+        return meta.status is TrackStatus.TENTATIVE and meta.hits >= self.config.confirm_hits and old_enough
+
+    def _count_misses(
+        self, assigned: set[int], x_pred: np.ndarray, radar: _RadarGeometry, scan_time: float
+    ) -> set[int]:
+        """Count scans that should have seen a track and did not; returns the tracks to delete.
+
+        A tentative track dies after a few misses; a confirmed one after many, and only
+        when AIS does not vouch for it either.
+        """
+        cfg = self.config
+        in_coverage = np.hypot(x_pred[:, 0] - radar.east_m, x_pred[:, 2] - radar.north_m) <= radar.max_range_m
         doomed: set[int] = set()
-        for i, meta in enumerate(self._meta):
-            if i in assigned or meta.status is not TrackStatus.TENTATIVE:
-                continue
-            if np.hypot(x_pred[i, 0] - radar.east_m, x_pred[i, 2] - radar.north_m) > radar.max_range_m:
+        for i in np.flatnonzero(in_coverage).tolist():
+            meta = self._meta[i]
+            if i in assigned:
                 continue
             meta.misses += 1
-            if meta.misses > self.config.tentative_max_misses:
+            if meta.status is TrackStatus.TENTATIVE:
+                if meta.misses > cfg.tentative_max_misses:
+                    doomed.add(i)
+            elif meta.misses > cfg.confirmed_max_misses and not self._ais_current(meta, scan_time):
                 doomed.add(i)
         return doomed
+
+    def _ais_current(self, meta: _TrackMeta, now: float) -> bool:
+        """Has the track's AIS reported within the time its schedule makes normal?"""
+        if meta.last_ais_time is None or meta.ais_interval_s is None:
+            return False
+        return now - meta.last_ais_time <= self.config.ais_missed_reports_to_coast * meta.ais_interval_s
 
     def _velocity_gate(self, updated: list[int]) -> set[int]:
         """Tentative radar tracks implying an impossible speed are clutter pairs."""
@@ -176,13 +219,7 @@ class Tracker:
             P0 = np.diag([R[0, 0], cfg.init_speed_sigma_mps**2, R[1, 1], cfg.init_speed_sigma_mps**2])
             if has_velocity:
                 P0[np.ix_([1, 3], [1, 3])] = R[2:, 2:]
-            index = self._start_track(
-                z[:2] if not has_velocity else z[[0, 1]],
-                P0,
-                None,
-                report.time,
-                velocity=z[2:] if has_velocity else None,
-            )
+            index = self._start_track(z[:2], P0, None, report.time, velocity=z[2:] if has_velocity else None)
         else:
             self._fuse(np.array([index]), z[None], R[None], np.array([report.time]), H)
             self._meta[index].hits += 1
@@ -190,15 +227,15 @@ class Tracker:
         meta.mmsi = report.mmsi
         meta.status = TrackStatus.CONFIRMED
         meta.last_ais_time = report.time
+        meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
         self._by_mmsi[report.mmsi] = index
         return self._states([index])
 
     def _identity_consistent(self, index: int, z: np.ndarray, time: float) -> bool:
         """Is an AIS position plausible for the track already carrying that MMSI?"""
         x_pred, P_pred = self._predicted(np.array([index]), time)
-        y, S = innovation(
-            x_pred, P_pred, z[None, :2], np.diag([self.config.ais_position_sigma_m**2] * 2)[None], H_POSITION
-        )
+        R = np.diag([self.config.ais_position_sigma_m**2] * 2)[None]
+        y, S = innovation(x_pred, P_pred, z[None, :2], R, H_POSITION)
         return bool(
             mahalanobis_sq(y, S)[0] < self.config.gate_chi2 * 4
             or np.hypot(*y[0]) < self.config.ais_identity_gate_m
@@ -224,62 +261,72 @@ class Tracker:
     # ----------------------------------------------------------------- expiry
 
     def expire(self, now: float) -> list[TrackState]:
-        """Coast overdue tracks and delete silent ones, judged at event time ``now``."""
-        cfg = self.config
+        """Coast overdue tracks, report coasting ones, delete silent ones, at event time ``now``."""
         coasting: list[int] = []
         doomed: list[int] = []
         for i, meta in enumerate(self._meta):
             idle_s = now - meta.last_update_time
-            radar_held = (
-                meta.last_radar_time is not None and now - meta.last_radar_time < cfg.radar_scan_hold_s
-            )
-            slow = np.hypot(self._x[i, 1], self._x[i, 3]) < cfg.slow_speed_kn * 1852 / 3600
-            if meta.mmsi is None:
-                max_idle_s = cfg.radar_scan_hold_s if meta.status is not TrackStatus.TENTATIVE else 10.0
-            else:
-                max_idle_s = cfg.ais_slow_max_idle_s if slow else cfg.ais_moving_max_idle_s
+            expected_s, max_idle_s = self._update_expectation(meta, now)
             if idle_s > max_idle_s:
                 doomed.append(i)
-                continue
-            scan_s = self._slowest_scan_s()
-            expected_s = scan_s if radar_held or meta.mmsi is None else (180.0 if slow else 10.0)
-            if meta.status is TrackStatus.CONFIRMED and idle_s > 3 * expected_s:
+            elif meta.status is TrackStatus.CONFIRMED and idle_s > expected_s:
                 meta.status = TrackStatus.COASTING
+                coasting.append(i)
+            elif (
+                meta.status is TrackStatus.COASTING
+                and now - meta.last_report_time >= self.config.coast_report_s
+            ):
                 coasting.append(i)
         states = self._states(coasting, at_time=now)
         return states + self._remove(doomed, now)
 
-    def _slowest_scan_s(self) -> float:
-        return max((r.scan_period_s for r in self.sensors.radars), default=10.0)
+    def _update_expectation(self, meta: _TrackMeta, now: float) -> tuple[float, float]:
+        """(silence after which the track coasts, silence after which it is dropped), in s.
+
+        A track radar holds is expected every scan; otherwise an identified vessel is
+        expected on its own AIS schedule; an unidentified track lives only by radar.
+        """
+        cfg = self.config
+        radar_held = meta.last_radar_time is not None and now - meta.last_radar_time < cfg.radar_scan_hold_s
+        radar_coast_s = 3 * self._slowest_scan_s
+        if meta.status is TrackStatus.TENTATIVE:
+            return radar_coast_s, 4 * self._slowest_scan_s
+        if meta.ais_interval_s is None:
+            return radar_coast_s, cfg.radar_scan_hold_s
+        ais_coast_s = cfg.ais_missed_reports_to_coast * meta.ais_interval_s
+        ais_drop_s = min(
+            max(cfg.ais_missed_reports_to_drop * meta.ais_interval_s, cfg.ais_min_idle_s), cfg.ais_max_idle_s
+        )
+        return (radar_coast_s if radar_held else max(ais_coast_s, radar_coast_s)), ais_drop_s
 
     # ----------------------------------------------------------- table upkeep
 
     def _predicted(self, indices: np.ndarray, time: float) -> tuple[np.ndarray, np.ndarray]:
         dt = time - self._t[indices]
-        return predict(
-            self._x[indices],
-            self._P[indices],
-            cv_transition(dt),
-            cv_process_noise(dt, self.config.process_noise_q_m2ps3),
-        )
+        Q = cv_process_noise(dt, 1.0) * self._q[indices, None, None]
+        return predict(self._x[indices], self._P[indices], cv_transition(dt), Q)
 
     def _fuse(
         self, indices: np.ndarray, z: np.ndarray, R: np.ndarray, times: np.ndarray, H: np.ndarray
     ) -> None:
-        """Predict the given tracks to their measurements' times and update them in place."""
+        """Predict the given tracks to their measurements' times, update them in place, and
+        adapt their process noise to what the innovations say about manoeuvring."""
         if indices.size == 0:
             return
         dt = times - self._t[indices]
-        x_pred, P_pred = predict(
-            self._x[indices],
-            self._P[indices],
-            cv_transition(dt),
-            cv_process_noise(dt, self.config.process_noise_q_m2ps3),
-        )
-        x_new, P_new, _ = update(x_pred, P_pred, z, R, H)
+        Q = cv_process_noise(dt, 1.0) * self._q[indices, None, None]
+        x_pred, P_pred = predict(self._x[indices], self._P[indices], cv_transition(dt), Q)
+        x_new, P_new, nis = update(x_pred, P_pred, z, R, H)
         self._x[indices] = x_new
         self._P[indices] = P_new
         self._t[indices] = times
+        cfg = self.config
+        manoeuvring = nis > self._manoeuvre_nis[H.shape[0]]
+        self._q[indices] = np.where(
+            manoeuvring,
+            cfg.manoeuvre_process_noise_q_m2ps3,
+            np.maximum(self._q[indices] * cfg.manoeuvre_decay, cfg.quiet_process_noise_q_m2ps3),
+        )
         for i, t in zip(indices.tolist(), times.tolist(), strict=True):
             self._meta[i].last_update_time = t
 
@@ -302,8 +349,13 @@ class Tracker:
         self._x = np.vstack([self._x, [[position[0], ve, position[1], vn]]])
         self._P = np.concatenate([self._P, P[None]])
         self._t = np.append(self._t, time)
+        self._q = np.append(self._q, self.config.quiet_process_noise_q_m2ps3)
         meta = _TrackMeta(
-            track_id=f"T{self._next_number:06d}", status=TrackStatus.TENTATIVE, hits=1, last_update_time=time
+            track_id=f"T{self._next_number:06d}",
+            status=TrackStatus.TENTATIVE,
+            born_time=time,
+            hits=1,
+            last_update_time=time,
         )
         if radar_id is not None:
             meta.last_radar_time = time
@@ -321,7 +373,7 @@ class Tracker:
         states = self._states(indices, at_time=now)
         keep = np.ones(len(self._meta), dtype=bool)
         keep[indices] = False
-        self._x, self._P, self._t = self._x[keep], self._P[keep], self._t[keep]
+        self._x, self._P, self._t, self._q = self._x[keep], self._P[keep], self._t[keep], self._q[keep]
         self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
@@ -341,6 +393,7 @@ class Tracker:
         out = []
         for k, i in enumerate(indices):
             meta = self._meta[i]
+            meta.last_report_time = float(times[k])
             out.append(
                 TrackState(
                     time=round(float(times[k]), 3),

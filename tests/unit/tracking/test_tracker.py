@@ -1,5 +1,7 @@
 """Tracker behaviour on small hand-built scenes: confirmation, binding, identity, expiry."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -49,6 +51,7 @@ def _ais(
     north_m: float,
     sog_kn: float | None = None,
     cog_deg: float | None = None,
+    nav_status: int = 0,
 ) -> AisReport:
     lat, lon = FRAME.to_geodetic(east_m, north_m)
     return AisReport(
@@ -61,7 +64,7 @@ def _ais(
         sog_kn=sog_kn,
         cog_deg=cog_deg,
         heading_deg=None,
-        nav_status=0,
+        nav_status=nav_status,
         receiver_id="A1",
         raw="",
     )
@@ -156,15 +159,38 @@ def test_silent_tracks_coast_then_are_lost_and_ids_are_never_reused():
     tracker.update_ais(_ais(0.0, 463000004, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))
     coasting = tracker.expire(31.0)
     assert [s.status for s in coasting] == [TrackStatus.COASTING]
-    lost = tracker.expire(121.0)
+    assert [s.status for s in tracker.expire(61.0)] == [TrackStatus.COASTING]  # a predicted state every 30 s
+    lost = tracker.expire(241.0)  # six missed 10 s reports, at least 4 min (fringe reception)
     assert [(s.track_id, s.status) for s in lost] == [("T000001", TrackStatus.LOST)]
     assert tracker.track_count == 0
-    assert tracker.update_ais(_ais(130.0, 463000004, 0.0, 0.0))[0].track_id == "T000002"
+    assert tracker.update_ais(_ais(250.0, 463000004, 0.0, 0.0))[0].track_id == "T000002"
 
 
 def test_anchored_ais_vessel_is_kept_between_three_minute_reports():
+    """ITU-R M.1371: a class A at anchor (status 1) reports every 3 min; that is not silence."""
     tracker = Tracker(FRAME, SENSORS)
     for k in range(4):
-        tracker.update_ais(_ais(180.0 * k, 463000005, 0.0, 0.0, sog_kn=0.1, cog_deg=0.0))
+        tracker.update_ais(_ais(180.0 * k, 463000005, 0.0, 0.0, sog_kn=0.1, cog_deg=0.0, nav_status=1))
         assert not [s for s in tracker.expire(180.0 * k + 179.0) if s.status is TrackStatus.LOST]
     assert tracker.track_count == 1
+
+
+def test_class_b_vessel_outside_radar_survives_missed_reports():
+    """Class B above 2 kn reports every 30 s; losing several reports near the edge of VHF
+    range must not drop its track (it used to, after a fixed 120 s)."""
+    tracker = Tracker(FRAME, SENSORS)
+    report = _ais(0.0, 463000006, 50_000.0, -50_000.0, sog_kn=3.5, cog_deg=0.0)
+    tracker.update_ais(dataclasses.replace(report, msg_type=18, nav_status=None))
+    assert not [s for s in tracker.expire(235.0) if s.status is TrackStatus.LOST]
+    assert [s.status for s in tracker.expire(241.0)] == [TrackStatus.LOST]
+
+
+def test_confirmed_radar_track_no_longer_seen_in_coverage_is_dropped_unless_ais_vouches():
+    """A ship that berths out of view stops giving plots: after 16 missed scans it is gone."""
+    rng = np.random.default_rng(8)
+    tracker = Tracker(FRAME, SENSORS)
+    for k in range(8):
+        tracker.update_radar_scan([_plot(2.5 * k, *_vessel(2.5 * k), rng)])
+    clutter_far_away = [_plot(2.5 * k, -20_000.0, -20_000.0 + 900 * k) for k in range(8, 26)]
+    lost = [s for p in clutter_far_away for s in tracker.update_radar_scan([p]) if s.track_id == "T000001"]
+    assert lost[-1].status is TrackStatus.LOST and lost[-1].time <= 2.5 * 25
