@@ -5,12 +5,14 @@ lost, and if the vessel transmits again it may come back on a new track. The rul
 per MMSI, the time of the last fused AIS report and the vessel's latest state (radar may
 keep updating it, a coasting track keeps predicting it; a lost track freezes it).
 
-A gap is due at ``last_ais_time + RulesConfig.ais_gap_after_s(sog)``, the speed taken
-from the latest state (a vessel that stopped after going silent would also have slowed
-its reporting). It is raised only if the latest known position is inside AIS coverage:
-a vessel that sailed out of range is not silent. Severity is high when radar still holds
-the vessel (a recent radar update on a live track), medium otherwise. It is cleared by
-the next AIS report from the MMSI, on whatever track.
+A gap is due at ``last_ais_time + RulesConfig.ais_gap_after_s(state)``, the speed class
+taken from the latest state (a vessel that stopped after going silent would also have
+slowed its reporting) and allowing for its speed uncertainty (a radar-held anchored
+vessel whose noisy speed reads 3 kn still reports every 3 min). It is raised only if
+the latest known position is inside AIS coverage: a vessel that sailed out of range is
+not silent. Severity is high when radar still holds the vessel (a recent radar update
+on a live track), medium otherwise. It is cleared by the next AIS report from the MMSI,
+on whatever track.
 
 Updates of any track status count here, tentative included: an MMSI in a track means an
 AIS report was heard, and that fact does not depend on the track being confirmed.
@@ -81,7 +83,7 @@ class AisGapRule:
         if self._book.is_open(key) or not vessel.in_ais_coverage:
             return []
         latest = vessel.latest
-        gap_after_s = self._config.ais_gap_after_s(latest.sog_kn)
+        gap_after_s = self._config.ais_gap_after_s(latest)
         due_time = vessel.last_ais_time + gap_after_s
         if now < due_time:
             return []

@@ -16,9 +16,12 @@ vessel silent.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from fusion.rules.zones import ZoneKind
+from fusion.schemas import TrackState
+from tracking.frames import KNOT_MPS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,6 +34,17 @@ class RulesConfig:
         Below this a vessel counts as "slow" (at anchor, drifting, alongside): 3 kn is
         M.1371's boundary for the 3 min class A anchored rate, and the rendezvous
         definition in docs/formats.md ("under 3 kn").
+    slow_speed_sigmas
+        A track is slow unless its speed is *significantly* above ``slow_speed_kn``:
+        ``sog_kn - slow_speed_sigmas * sigma_speed_kn < slow_speed_kn``, sigma from the
+        track's velocity covariance along its course. A radar-only track of a vessel
+        drifting at 0.6 kn reads 3-8 kn from plot noise (sigma 2-3 kn); judged on ``sog_kn``
+        alone it keeps leaving the slow class, which resets rendezvous timers. Every rule
+        wants "slow unless shown to be moving": a rendezvous must survive noise, and a
+        vessel that may be slow may be reporting every 3 min, so the dark and gap rules
+        must wait the slow times. 2 sigma: a vessel truly at the threshold is called
+        moving on ~2 % of updates (one-sided normal); a track fed by AIS (sigma ~0.5 kn)
+        is slow only below ~4 kn.
     geofence_margin_m
         Hysteresis band outside a zone's edge. Entry needs the track inside the zone
         itself; exit needs it farther than this outside. 50 m is several times the error
@@ -88,6 +102,7 @@ class RulesConfig:
     """
 
     slow_speed_kn: float = 3.0
+    slow_speed_sigmas: float = 2.0
     geofence_margin_m: float = 50.0
     geofence_confirm_updates: int = 2
     geofence_confirm_s: float = 10.0
@@ -111,18 +126,35 @@ class RulesConfig:
         if self.rendezvous_part_m < self.rendezvous_distance_m:
             raise ValueError("rendezvous_part_m must be at least rendezvous_distance_m (hysteresis)")
 
-    def is_slow(self, sog_kn: float) -> bool:
-        """True below ``slow_speed_kn``: the speed class that sets AIS rates and rendezvous."""
-        return sog_kn < self.slow_speed_kn
+    def is_slow(self, state: TrackState) -> bool:
+        """Not significantly faster than ``slow_speed_kn``: the class that sets AIS rates and rendezvous."""
+        return state.sog_kn - self.slow_speed_sigmas * speed_sigma_kn(state) < self.slow_speed_kn
 
-    def dark_after_s(self, sog_kn: float) -> float:
+    def dark_after_s(self, state: TrackState) -> float:
         """Seconds without an MMSI inside AIS coverage before a radar track is dark."""
-        return self.dark_slow_s if self.is_slow(sog_kn) else self.dark_moving_s
+        return self.dark_slow_s if self.is_slow(state) else self.dark_moving_s
 
-    def ais_gap_after_s(self, sog_kn: float) -> float:
+    def ais_gap_after_s(self, state: TrackState) -> float:
         """Seconds of AIS silence that make a gap: missed reports x expected interval, clipped."""
-        interval_s = self.ais_interval_slow_s if self.is_slow(sog_kn) else self.ais_interval_moving_s
+        interval_s = self.ais_interval_slow_s if self.is_slow(state) else self.ais_interval_moving_s
         return min(max(self.ais_gap_min_s, self.ais_gap_missed_reports * interval_s), self.ais_gap_max_s)
+
+
+def speed_sigma_kn(state: TrackState) -> float:
+    """Standard deviation of the track's speed, knots: velocity covariance along its course.
+
+    ``cov`` is [east, ve, north, vn] row-major, so the velocity block is elements 5, 7, 13
+    and 15. Projecting on the course (not the largest eigenvalue) is what speed error
+    means to first order; across-course error turns the course, not the speed. A state
+    at rest has no course and gives 0: it is below every speed threshold anyway.
+    """
+    speed_mps = math.hypot(state.ve_mps, state.vn_mps)
+    if speed_mps == 0.0:
+        return 0.0
+    ue, un = state.ve_mps / speed_mps, state.vn_mps / speed_mps
+    cov = state.cov
+    variance = ue * ue * cov[5] + ue * un * (cov[7] + cov[13]) + un * un * cov[15]
+    return math.sqrt(max(variance, 0.0)) / KNOT_MPS
 
 
 DEFAULT_CONFIG = RulesConfig()

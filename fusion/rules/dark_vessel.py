@@ -2,7 +2,8 @@
 
 A confirmed or coasting track that radar has updated, that has no MMSI, and whose
 position is inside AIS coverage (less a margin) starts a timer at its first such update.
-After ``RulesConfig.dark_after_s`` (120 s moving, 360 s slow; see the config for why)
+After ``RulesConfig.dark_after_s`` (120 s moving, 360 s slow, "slow" allowing for the
+track's speed uncertainty; see the config for why)
 it raises ``dark_vessel`` (high) at exactly that due time. The timer restarts if the
 track leaves coverage before then. Once raised, the incident is cleared only when the
 track gets an MMSI (the tracker fused an AIS report) or is lost.
@@ -62,7 +63,7 @@ class DarkVesselRule:
         if track_id not in self._pending:
             return []
         since, state = self._pending[track_id]
-        dark_after_s = self._config.dark_after_s(state.sog_kn)
+        dark_after_s = self._config.dark_after_s(state)
         due_time = since + dark_after_s
         if now < due_time:
             return []

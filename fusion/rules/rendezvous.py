@@ -1,6 +1,7 @@
 """Rendezvous: two slow vessels staying close together (transfer at sea, bunkering).
 
-On every evaluation the slow (< ``slow_speed_kn``) confirmed or coasting tracks go into a
+On every evaluation the slow (not significantly above ``slow_speed_kn`` given the track's
+speed uncertainty, see ``RulesConfig.is_slow``) confirmed or coasting tracks go into a
 ``cKDTree`` in ENU metres and ``query_pairs`` returns those within
 ``rendezvous_distance_m``: O(N log N), no loop over all pairs. Pairs with both tracks
 inside a ``port`` zone are left out (ships at neighbouring berths). A pair is *together*
@@ -98,7 +99,7 @@ class RendezvousRule:
     def _close_pairs(self, tracks: Mapping[str, TrackState]) -> dict[Pair, float]:
         """Slow, alerting tracks within ``rendezvous_distance_m`` of each other, not both in port."""
         slow = sorted(
-            (s for s in tracks.values() if s.status in ALERTING_STATUSES and self._config.is_slow(s.sog_kn)),
+            (s for s in tracks.values() if s.status in ALERTING_STATUSES and self._config.is_slow(s)),
             key=lambda s: s.track_id,
         )
         if len(slow) < 2:

@@ -88,10 +88,18 @@ class World:
         mmsi: int | None = None,
         last_ais_s: float | None = None,
         last_radar_s: float | None = None,
+        speed_sigma_kn: float = 0.0,
     ) -> TrackState:
-        """A track state at ``T0_S + t_s``; ``last_*_s`` are also seconds after ``T0_S``."""
+        """A track state at ``T0_S + t_s``; ``last_*_s`` are also seconds after ``T0_S``.
+
+        ``speed_sigma_kn`` sets an isotropic velocity covariance (sigma per axis), the
+        uncertainty a radar-only track carries; the default 0 is an exact track.
+        """
         lat, lon = self.frame.to_geodetic(east_m, north_m)
         speed_mps = sog_kn * KNOT_MPS
+        velocity_variance = (speed_sigma_kn * KNOT_MPS) ** 2
+        cov = [0.0] * 16
+        cov[5] = cov[15] = velocity_variance  # [east, ve, north, vn] row-major: ve,ve and vn,vn
         return TrackState(
             time=T0_S + t_s,
             track_id=track_id,
@@ -104,7 +112,7 @@ class World:
             vn_mps=speed_mps * float(np.cos(np.radians(cog_deg))),
             sog_kn=sog_kn,
             cog_deg=cog_deg,
-            cov=(0.0,) * 16,
+            cov=tuple(cov),
             mmsi=mmsi,
             last_ais_time=None if last_ais_s is None else T0_S + last_ais_s,
             last_radar_time=None if last_radar_s is None else T0_S + last_radar_s,

@@ -108,3 +108,23 @@ def test_report_arriving_before_the_due_time_prevents_the_gap(world):
     late = world.state(200.0, "T1", 5_000.0, 0.0, mmsi=MMSI, last_ais_s=170.0)
     assert engine.on_tracks([first], first.time) == []
     assert engine.on_tracks([late], late.time) == []
+
+
+def test_anchored_vessel_with_noisy_radar_speed_is_not_silent_between_3_min_reports(world, feed_states):
+    engine = world.engine()
+    # AIS at 0, 180 and 360 s (anchored rate); radar between reads 3.0-3.5 kn, sigma 1.9 kn.
+    states = [
+        world.state(
+            k * SCAN_S,
+            "T1",
+            8_000.0,
+            0.0,
+            sog_kn=0.2 if k * SCAN_S % 180.0 == 0.0 else 3.0 + 0.5 * (k % 2),
+            speed_sigma_kn=0.3 if k * SCAN_S % 180.0 == 0.0 else 1.9,
+            mmsi=MMSI,
+            last_ais_s=180.0 * (k * SCAN_S // 180.0),
+            last_radar_s=k * SCAN_S,
+        )
+        for k in range(int(360.0 / SCAN_S) + 1)
+    ]
+    assert _gaps(feed_states(engine, states, tick_s=1.0)) == []

@@ -71,3 +71,19 @@ def test_lost_dark_track_is_cleared(world, feed_states):
     cleared = engine.on_tracks([lost], lost.time)
     assert [(a.state, a.alert_id) for a in cleared] == [(AlertState.CLEARED, raised[0].alert_id)]
     assert "track lost" in cleared[0].message
+
+
+def test_noisy_track_that_may_be_slow_waits_the_slow_time(world, feed_states):
+    engine = world.engine()
+    # 4 kn read with sigma 2 kn (e.g. an anchored vessel's radar duplicate): maybe slow, so
+    # maybe a 3 min AIS reporter: 360 s. The same speed measured precisely is moving: 120 s.
+    noisy = [
+        world.state(k * SCAN_S, "T1", 10_000.0, 0.0, sog_kn=4.0, speed_sigma_kn=2.0, last_radar_s=k * SCAN_S)
+        for k in range(161)
+    ]
+    precise = [
+        world.state(k * SCAN_S, "T2", 20_000.0, 0.0, sog_kn=4.0, speed_sigma_kn=0.3, last_radar_s=k * SCAN_S)
+        for k in range(161)
+    ]
+    alerts = feed_states(engine, sorted(noisy + precise, key=lambda s: s.time), tick_s=1.0)
+    assert [(a.track_id, a.time - world.t0_s) for a in alerts] == [("T2", 120.0), ("T1", 360.0)]

@@ -68,3 +68,40 @@ def test_neighbours_at_berth_inside_a_port_do_not_raise(world, feed_states):
     engine = world.engine([world.rectangle("P", "port", (4_000.0, 6_000.0), (-1_000.0, 1_000.0))])
     berthed = _pair(world, 60, lambda k: 5_000.0, lambda k: 5_100.0, sog_kn=0.0)
     assert _rendezvous(feed_states(engine, berthed)) == []
+
+
+def _noisy_sog_kn(k):
+    """Speeds a radar-only track of a vessel drifting at 0.6 kn reads: 0.2 to 6.2 kn."""
+    return 0.2 + (k * 7 % 11) * 0.6
+
+
+def test_noisy_speed_slow_pair_raises(world, feed_states):
+    engine = world.engine()
+    # A dark drifter whose radar speed jumps to 3-6 kn (sigma 2.8 kn), beside an AIS track.
+    states = []
+    for k in range(40):
+        t_s = k * STEP_S
+        states.append(world.state(t_s, "T1", 5_000.0, 0.0, sog_kn=0.6, mmsi=111, speed_sigma_kn=0.5))
+        states.append(
+            world.state(
+                t_s, "T9", 5_120.0, 0.0, sog_kn=_noisy_sog_kn(k), speed_sigma_kn=2.8, last_radar_s=t_s
+            )
+        )
+    assert max(_noisy_sog_kn(k) for k in range(40)) > 6.0
+    raised = _rendezvous(feed_states(engine, states, tick_s=2.0))
+    assert [(a.state, a.severity, a.time - world.t0_s) for a in raised] == [
+        (AlertState.RAISED, Severity.HIGH, 240.0)
+    ]
+
+
+def test_noisy_pair_passing_at_speed_does_not_raise(world, feed_states):
+    engine = world.engine()
+    # Two radar-only tracks at 10 kn (sigma 2.8 kn: 10 - 2 x 2.8 is still above 3 kn), 100 m apart.
+    states = []
+    for k in range(60):
+        t_s = k * STEP_S
+        for track_id, north_m in (("T1", 0.0), ("T2", 100.0)):
+            states.append(
+                world.state(t_s, track_id, 5_000.0 + 51.4 * k, north_m, speed_sigma_kn=2.8, last_radar_s=t_s)
+            )
+    assert _rendezvous(feed_states(engine, states, tick_s=2.0)) == []
