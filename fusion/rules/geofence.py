@@ -16,6 +16,11 @@ A track whose first confirmed position is inside a zone raises ``zone_entry`` on
 the kinds in ``geofence_first_fix_alert_kinds`` (restricted, mpa); elsewhere it starts
 inside silently (see the config for why) and its exit is still reported.
 
+Only measured positions move a machine: a coasting state is the tracker's prediction
+after missed updates, so it neither starts, confirms nor cancels a crossing (a pending
+crossing may still commit on time). Otherwise a track coasting on past its vessel
+would "enter" whatever zone lies ahead.
+
 Alerts: entry opens a ``zone_entry`` incident (``raised``); exit ``clears`` it and
 announces a separate ``zone_exit`` (a point event, never cleared). A lost track's open
 entries are cleared without an exit.
@@ -68,7 +73,7 @@ class GeofenceRule:
         self._config = config
         self._book = book
         self._sides: dict[str, dict[int, _Side]] = {}
-        self._latest: dict[str, TrackState] = {}
+        self._latest: dict[str, TrackState] = {}  # latest measured state, where alerts are placed
 
     def locate(self, updates: Sequence[TrackState]) -> list[ZoneSides]:
         """Zone membership of every update in one vectorised pass (STRtree + ``contains_xy``)."""
@@ -90,6 +95,8 @@ class GeofenceRule:
         """Advance every (track, zone) machine this update touches; returns transitions."""
         if state.status is TrackStatus.LOST:
             return self._on_lost(state)
+        if state.status is TrackStatus.COASTING:
+            return self._mature(state.track_id, state.time) if state.track_id in self._sides else []
         if state.status not in ALERTING_STATUSES:
             return []
         if state.track_id not in self._sides:

@@ -102,3 +102,27 @@ def test_tentative_updates_are_ignored_and_lost_track_clears_entry(world, feed_s
     alerts = engine.on_tracks([lost], lost.time)
     assert _transitions(alerts) == [(AlertKind.ZONE_ENTRY, AlertState.CLEARED)]
     assert "track lost" in alerts[0].message
+
+
+def test_coasting_predictions_neither_enter_nor_exit(world, feed_states):
+    engine = world.engine([world.rectangle("P", "port", ZONE_E_M, ZONE_N_M)])
+    # Measured 100 m short of the zone, then predicted into it after the vessel vanished.
+    measured = [world.state(k * SCAN_S, "T1", -150.0 + 25.0 * k, 0.0, mmsi=1) for k in range(3)]
+    coasting = [
+        world.state(10.0 + k, "T1", 100.0 + 5.0 * k, 0.0, mmsi=1, status=TrackStatus.COASTING)
+        for k in range(3)
+    ]
+    assert feed_states(engine, measured + coasting, tick_s=1.0) == []
+    assert engine.on_tracks([], world.t0_s + 60.0) == []
+    # A track inside (silently: a port) whose prediction runs out of the zone does not exit;
+    # measured outside, it does.
+    inside = [world.state(100.0 + k * SCAN_S, "T2", 1950.0, 0.0, mmsi=2) for k in range(2)]
+    predicted_out = [
+        world.state(110.0 + k, "T2", 2100.0 + 5.0 * k, 0.0, mmsi=2, status=TrackStatus.COASTING)
+        for k in range(3)
+    ]
+    assert feed_states(engine, inside + predicted_out, tick_s=1.0) == []
+    assert engine.on_tracks([], world.t0_s + 200.0) == []
+    measured_out = [world.state(200.0 + k * SCAN_S, "T2", 2150.0, 0.0, mmsi=2) for k in range(2)]
+    alerts = feed_states(engine, measured_out)
+    assert [(a.kind, a.state, a.track_id) for a in alerts] == [(AlertKind.ZONE_EXIT, AlertState.RAISED, "T2")]
