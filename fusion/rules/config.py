@@ -64,6 +64,13 @@ class RulesConfig:
         matters however the vessel got there; being inside a port or an anchorage is
         normal, and alerting there would repeat every time a track is re-created (such a
         track starts "inside" silently and still reports its exit).
+    geofence_startup_s
+        Tracks first confirmed within this long of the first track update the rules saw
+        start inside every zone silently, whatever its kind: they are the picture the
+        system starts with, vessels that were there before anyone watched, and
+        "entered" would state a crossing nobody saw. 180 s: by then every vessel present
+        at start-up has been heard (a slow class B or anchored class A reports every
+        3 min; radar confirms a track within ~30 s). Their exits are still reported.
     ais_coverage_margin_m
         A position counts as inside AIS coverage only this far within some receiver's
         ``range_m``: VHF range is not a sharp circle, and a vessel on the edge that is
@@ -107,6 +114,7 @@ class RulesConfig:
     geofence_confirm_updates: int = 2
     geofence_confirm_s: float = 10.0
     geofence_first_fix_alert_kinds: frozenset[ZoneKind] = frozenset({ZoneKind.RESTRICTED, ZoneKind.MPA})
+    geofence_startup_s: float = 180.0
     ais_coverage_margin_m: float = 500.0
     dark_moving_s: float = 120.0
     dark_slow_s: float = 360.0

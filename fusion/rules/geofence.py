@@ -13,8 +13,10 @@ update count, a track jittering across the edge produces no alerts at all, and a
 that entered and then sits on the edge produces no exit.
 
 A track whose first confirmed position is inside a zone raises ``zone_entry`` only for
-the kinds in ``geofence_first_fix_alert_kinds`` (restricted, mpa); elsewhere it starts
-inside silently (see the config for why) and its exit is still reported.
+the kinds in ``geofence_first_fix_alert_kinds`` (restricted, mpa), and only once the
+start-up picture is built (``geofence_startup_s`` after the first update the rule saw);
+otherwise it starts inside silently (see the config for why) and its exit is still
+reported.
 
 Only measured positions move a machine: a coasting state is the tracker's prediction
 after missed updates, so it neither starts, confirms nor cancels a crossing (a pending
@@ -74,6 +76,7 @@ class GeofenceRule:
         self._book = book
         self._sides: dict[str, dict[int, _Side]] = {}
         self._latest: dict[str, TrackState] = {}  # latest measured state, where alerts are placed
+        self._started_time: float | None = None  # first update seen: the start-up picture's clock
 
     def locate(self, updates: Sequence[TrackState]) -> list[ZoneSides]:
         """Zone membership of every update in one vectorised pass (STRtree + ``contains_xy``)."""
@@ -93,6 +96,8 @@ class GeofenceRule:
 
     def on_update(self, state: TrackState, sides: ZoneSides) -> list[Alert]:
         """Advance every (track, zone) machine this update touches; returns transitions."""
+        if self._started_time is None:
+            self._started_time = state.time
         if state.status is TrackStatus.LOST:
             return self._on_lost(state)
         if state.status is TrackStatus.COASTING:
@@ -100,7 +105,8 @@ class GeofenceRule:
         if state.status not in ALERTING_STATUSES:
             return []
         if state.track_id not in self._sides:
-            self._sides[state.track_id] = self._first_fix_sides(state, sides)
+            starting_up = state.time - self._started_time < self._config.geofence_startup_s
+            self._sides[state.track_id] = self._first_fix_sides(state, sides, starting_up)
         track_sides = self._sides[state.track_id]
         alerts = self._mature(state.track_id, state.time)
         self._latest[state.track_id] = state
@@ -118,9 +124,12 @@ class GeofenceRule:
         self._forget_idle(state.track_id)
         return alerts
 
-    def _first_fix_sides(self, state: TrackState, sides: ZoneSides) -> dict[int, _Side]:
-        """Machines of a new track: already inside (silently) the zones whose kind does not alert."""
-        alerting = self._config.geofence_first_fix_alert_kinds
+    def _first_fix_sides(self, state: TrackState, sides: ZoneSides, starting_up: bool) -> dict[int, _Side]:
+        """Machines of a new track: already inside (silently) the zones whose kind does not alert.
+
+        During start-up no kind alerts: those tracks are vessels that were already there.
+        """
+        alerting = frozenset() if starting_up else self._config.geofence_first_fix_alert_kinds
         return {
             zone: _Side(inside=True, changed_time=state.time)
             for zone in sides.inner

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from fusion.rules.config import RulesConfig
 from fusion.schemas import AlertKind, AlertState, Severity, TrackStatus
 
 ZONE_E_M = (0.0, 2000.0)
 ZONE_N_M = (-1000.0, 1000.0)
 SCAN_S = 2.5
+NO_STARTUP = RulesConfig(geofence_startup_s=0.0)
+"""For tests whose track starts the stream but whose subject is not the start-up picture."""
 
 
 def _transitions(alerts):
@@ -48,7 +51,7 @@ def test_edge_sitter_jittering_across_the_edge_raises_nothing(world, feed_states
 
 
 def test_vessel_inside_sitting_on_the_edge_does_not_exit(world, feed_states):
-    engine = world.engine([world.rectangle("Z", "mpa", ZONE_E_M, ZONE_N_M)])
+    engine = world.engine([world.rectangle("Z", "mpa", ZONE_E_M, ZONE_N_M)], config=NO_STARTUP)
     inside = [world.state(k * SCAN_S, "T1", 300.0, 0.0) for k in range(4)]
     jitter = [world.state((4 + k) * SCAN_S, "T1", -40.0 if k % 3 else 15.0, 0.0) for k in range(200)]
     alerts = feed_states(engine, inside + jitter, tick_s=1.0)
@@ -75,7 +78,8 @@ def test_first_fix_inside_alerts_only_for_restricted_and_mpa(world, feed_states)
         [
             world.rectangle("R", "restricted", ZONE_E_M, ZONE_N_M),
             world.rectangle("A", "anchorage", ZONE_E_M, ZONE_N_M),
-        ]
+        ],
+        config=NO_STARTUP,
     )
     born_inside = [world.state(k * SCAN_S, "T1", 1000.0, 0.0) for k in range(3)]
     alerts = feed_states(engine, born_inside)
@@ -91,7 +95,7 @@ def test_first_fix_inside_alerts_only_for_restricted_and_mpa(world, feed_states)
 
 
 def test_tentative_updates_are_ignored_and_lost_track_clears_entry(world, feed_states):
-    engine = world.engine([world.rectangle("Z", "restricted", ZONE_E_M, ZONE_N_M)])
+    engine = world.engine([world.rectangle("Z", "restricted", ZONE_E_M, ZONE_N_M)], config=NO_STARTUP)
     tentative = [
         world.state(k * SCAN_S, "T1", -100.0 + 60 * k, 0.0, status=TrackStatus.TENTATIVE) for k in range(4)
     ]
@@ -102,6 +106,20 @@ def test_tentative_updates_are_ignored_and_lost_track_clears_entry(world, feed_s
     alerts = engine.on_tracks([lost], lost.time)
     assert _transitions(alerts) == [(AlertKind.ZONE_ENTRY, AlertState.CLEARED)]
     assert "track lost" in alerts[0].message
+
+
+def test_tracks_of_the_start_up_picture_start_inside_silently(world, feed_states):
+    engine = world.engine([world.rectangle("R", "restricted", ZONE_E_M, ZONE_N_M)])
+    # T1 is inside when the system starts: found there, not seen entering; its exit is real.
+    already_inside = [world.state(k * SCAN_S, "T1", 1900.0 + 5.14 * SCAN_S * k, 0.0) for k in range(20)]
+    alerts = feed_states(engine, already_inside, tick_s=1.0)
+    assert [(a.kind, a.state) for a in alerts] == [(AlertKind.ZONE_EXIT, AlertState.RAISED)]
+    # T2 appears inside after start-up (180 s): that still matters however it got there.
+    appears = [world.state(200.0 + k * SCAN_S, "T2", 1000.0, 0.0) for k in range(3)]
+    alerts = feed_states(engine, appears)
+    assert [(a.kind, a.state, a.track_id) for a in alerts] == [
+        (AlertKind.ZONE_ENTRY, AlertState.RAISED, "T2")
+    ]
 
 
 def test_coasting_predictions_neither_enter_nor_exit(world, feed_states):
