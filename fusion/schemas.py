@@ -6,17 +6,19 @@ files of a replay all carry the same bytes. Field names carry units and frames
 always event time in unix seconds (UTC), never the wall clock; ``lat``/``lon`` are WGS84
 degrees. "Not available" is ``None``, never a sentinel number such as AIS's 511 or 360.
 
-This module imports only the standard library so that ``tracking/`` can depend on it
+This module imports only the standard library and orjson (records' JSON is on every hop of
+the pipeline, and orjson encodes it ~10x faster) so that ``tracking/`` can depend on it
 without pulling in anything else (see docs/architecture.md, import layers).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
+
+import orjson
 
 SCHEMA_VERSION = 1
 
@@ -245,7 +247,7 @@ def to_dict(record: Record) -> dict[str, Any]:
 
 def to_json(record: Record) -> bytes:
     """Compact UTF-8 JSON; key order is the field order, so equal records give equal bytes."""
-    return json.dumps(to_dict(record), separators=(",", ":"), ensure_ascii=False).encode()
+    return orjson.dumps(to_dict(record))
 
 
 def from_dict(cls: type[R], data: dict[str, Any]) -> R:
@@ -261,4 +263,5 @@ def from_dict(cls: type[R], data: dict[str, Any]) -> R:
 
 
 def from_json(cls: type[R], payload: bytes | str) -> R:
-    return from_dict(cls, json.loads(payload))
+    """Parse and rebuild a record; malformed JSON raises ``ValueError`` (orjson's decode error)."""
+    return from_dict(cls, orjson.loads(payload))
