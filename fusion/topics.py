@@ -14,6 +14,8 @@ RADAR_PLOTS = "radar.plots"
 REJECTS = "ingest.rejects"
 TRACKS = "tracks"
 ALERTS = "alerts"
+ALERT_ACKS = "alerts.acks"
+"""Watch officers' acknowledgements (``dashboard.acks.AlertAck``), keyed by alert id."""
 
 RECORD_TYPES: dict[str, type] = {
     AIS_REPORTS: AisReport,
