@@ -22,9 +22,15 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/seawatch demo $(SCENARIO) --speed 10 --host 127.0.0.1 --port 8050
 
-## Lint, check the import layers, run the whole test suite.
+## Lint, check the import layers, run the whole test suite against a fresh single-node Kafka
+## broker (scripts/kafka, its own instance folder), stopped again however the tests end.
+KAFKA_TEST_DIR := .cache/kafka/test
 test: install lint
-	$(BIN)/python -m pytest -q
+	@rm -rf $(KAFKA_TEST_DIR)
+	@set -e; export SEAWATCH_KAFKA_DIR=$(CURDIR)/$(KAFKA_TEST_DIR); \
+	trap 'scripts/kafka stop' EXIT INT TERM; \
+	bootstrap=$$(scripts/kafka start); echo "Kafka test broker on $$bootstrap"; \
+	SEAWATCH_KAFKA_BOOTSTRAP=$$bootstrap SEAWATCH_REQUIRE_KAFKA=1 $(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check .
