@@ -119,6 +119,8 @@ class AisStatic:
     destination: str | None = None
     receiver_id: str = ""
     raw: str = ""
+    mothership_mmsi: int | None = None  # type 24 B of an auxiliary craft (98MIDxxxx): its parent ship
+    flag_state: str | None = None  # ISO 3166 alpha-2 of the MMSI's MID (ITU MID table); None if unallocated
 
 
 @dataclass(**_RECORD)
@@ -238,8 +240,13 @@ _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
 
 
 def to_dict(record: Record) -> dict[str, Any]:
-    """Plain-JSON dict of a record (enums as their string values), without deep copies."""
-    out = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    """Plain-JSON dict of a record (enums as their string values), without deep copies.
+
+    The first key is ``schema_version`` (``SCHEMA_VERSION``): subscribers of the Kafka
+    topics validate values against docs/schemas/ and can tell a future layout apart.
+    """
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    out.update((f.name, getattr(record, f.name)) for f in dataclasses.fields(record))
     for name in _TUPLE_FIELDS.get(type(record), ()):
         out[name] = list(out[name])
     return out
@@ -251,8 +258,15 @@ def to_json(record: Record) -> bytes:
 
 
 def from_dict(cls: type[R], data: dict[str, Any]) -> R:
-    """Rebuild a record, converting enum strings and lists back; unknown keys are an error."""
+    """Rebuild a record, converting enum strings and lists back; unknown keys are an error.
+
+    ``schema_version`` may be absent (files written before it existed) but must not be a
+    version this code does not know.
+    """
     kwargs = dict(data)
+    version = kwargs.pop("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"schema_version {version!r} is not supported (this seawatch reads {SCHEMA_VERSION})")
     for name, enum_cls in _ENUM_FIELDS.get(cls, {}).items():
         if name in kwargs:
             kwargs[name] = enum_cls(kwargs[name])

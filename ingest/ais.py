@@ -35,7 +35,17 @@ from pyais.messages import (
 )
 
 from fusion.schemas import AisReport, AisStatic, Reject, RejectReason, TimeSource
-from ingest.nmea import NmeaError, TagBlock, VdmSentence, is_vdm, parse_vdm, split_tag_block
+from ingest.mmsi import InvalidMmsi, MmsiInfo, classify, flag_alpha2
+from ingest.nmea import (
+    NmeaError,
+    TagBlock,
+    VdmSentence,
+    is_pghp,
+    is_vdm,
+    parse_pghp,
+    parse_vdm,
+    split_tag_block,
+)
 
 AisOutput = AisReport | AisStatic | Reject
 
@@ -47,7 +57,8 @@ _DEFINED_TYPES = range(1, 29)  # ITU-R M.1371-5 types 1-27, plus 28 from M.1371-
 # Six-bit armour value of each payload byte ('0' -> 0 ... 'w' -> 63); the first one is the type.
 _ARMOR = tuple((c - 48 - 8 if c - 48 > 40 else c - 48) if 48 <= c <= 119 else -1 for c in range(256))
 
-MMSI_MIN, MMSI_MAX = 100_000_000, 999_999_999
+#: Classified MMSIs kept per decoder; a busy national feed hears some tens of thousands.
+_MAX_MMSI_CACHE = 200_000
 
 # Not-available values (gpsd AIVDM.html). Class A/B speed is in 0.1 kn, 1023 = n/a; course in
 # 0.1 deg, 3600 = n/a and 3601-4095 invalid; heading 511 = n/a and 360-510 invalid; nav status
@@ -83,7 +94,7 @@ _FIELDS_READ: dict[type[Payload], tuple[str, ...]] = {
     MessageType5: ("mmsi", "imo", "callsign", "shipname", "ship_type", *_DIMENSIONS, "destination"),
     MessageType24PartA: ("mmsi", "partno", "shipname"),
     MessageType24PartB: ("mmsi", "partno", "ship_type", "callsign", *_DIMENSIONS),
-    MessageType24PartBAuxiliaryCraft: ("mmsi", "partno", "ship_type", "callsign"),
+    MessageType24PartBAuxiliaryCraft: ("mmsi", "partno", "ship_type", "callsign", "mothership_mmsi"),
 }
 
 
@@ -107,21 +118,37 @@ class _Pending:
 
 
 @dataclass(slots=True)
-class _Group:
-    """``c:``/``s:`` of the first line of a tag-block group, inherited by later lines."""
+class _Receiver:
+    """Per receiving station: its newest event time and its partial messages.
 
-    time_s: float | None
-    station: str | None
-    seen_s: float  # event time when the first line came, for expiry
+    Expiry runs per receiver on that receiver's own clock, so one station's bad time (or a
+    quiet station) never flushes another station's fragments.
+    """
+
+    newest_s: float
+    pending: dict[tuple[str, str, int], _Pending]
+    line_count: int | None = None  # last tag-block n:, to count lines lost upstream
+
+
+#: Consecutive lines that must agree on a time far behind the reference before the reference
+#: (newest plausible time) moves back to them: one bad old stamp must not move it.
+_REFERENCE_RESET_LINES = 3
+#: Open tag-block groups kept at most (a group normally closes on its next line).
+_MAX_OPEN_GROUPS = 1024
 
 
 class AisDecoder:
     """Decode one input source's NMEA lines into AIS records, rejects and counts.
 
-    Stateful only for multi-fragment reassembly: fragments are joined by (receiver, channel,
+    Times, most specific first: the line's tag-block ``c:`` (or that of the first line of its
+    ``g:`` group), a USCG receive stamp after the checksum, a Gatehouse ``$PGHP`` line or a
+    tag-block-only line just before the message, and last the caller's ``receipt_time``.
+    All but the last are the receiver's own stamps (``TimeSource.TAG_BLOCK``).
+
+    Stateful for multi-fragment reassembly: fragments are joined by (receiver, channel,
     sequential id, fragment count) and must arrive in order, as IEC 61162-1 sends them. A
-    message's time is that of its last fragment. Pending fragments older than
-    ``fragment_timeout_s`` (by event time, never the wall clock) become ORPHAN_FRAGMENT rejects.
+    message's time is that of its last fragment. A receiver's pending fragments older than
+    ``fragment_timeout_s`` behind that receiver's newest time become ORPHAN_FRAGMENT rejects.
 
     Parameters
     ----------
@@ -132,22 +159,34 @@ class AisDecoder:
         60 s: fragments are sent back-to-back in the same or next slots (tens of ms), so anything
         near a minute late belongs to another message; it also absorbs the few seconds of arrival
         reordering that network paths add.
+    max_future_s : float
+        A line stamped more than this many seconds after the reference time is rejected as
+        OUT_OF_RANGE (a receiver with a wrong clock). The reference is the line's receipt time
+        when given, else the newest plausible time of this source. One day: generous for clock
+        drift and time zones written as UTC, small against the years a dead RTC battery gives.
 
     Attributes
     ----------
     counts : collections.Counter[str]
         Per outcome: ``accepted:typeN``, ``unused:typeN`` (decodable types we have no record for),
-        ``reject:<reason>``, ``skipped:comment``, ``skipped:blank``. Messages, not lines: a
-        two-part type 5 counts once.
+        ``reject:<reason>``, ``skipped:comment``, ``skipped:blank``, ``stamp:pghp`` and
+        ``stamp:tag_line`` (time-stamp lines consumed), and flags on accepted data:
+        ``flag:unallocated_mid``, ``flag:tag_checksum_without_group``, ``flag:lines_lost`` (gaps
+        in tag-block ``n:``). Messages, not lines: a two-part type 5 counts once.
     """
 
-    def __init__(self, source: str, fragment_timeout_s: float = 60.0) -> None:
+    def __init__(self, source: str, fragment_timeout_s: float = 60.0, max_future_s: float = 86_400.0) -> None:
         self.source = source
         self.fragment_timeout_s = fragment_timeout_s
+        self.max_future_s = max_future_s
         self.counts: collections.Counter[str] = collections.Counter()
-        self._pending: dict[tuple[str, str, str, int], _Pending] = {}
-        self._groups: dict[str, _Group] = {}
-        self._newest_time_s = -math.inf
+        self._receivers: dict[str, _Receiver] = {}
+        self._groups: dict[str, TagBlock] = {}
+        self._reference_s = -math.inf
+        self._behind_run = 0
+        self._stamp_s: float | None = None  # $PGHP time for the next message
+        self._stamp_tag: TagBlock | None = None  # tag block written on a line of its own
+        self._mmsi: dict[int, MmsiInfo | str] = {}
 
     def feed(
         self, line: str, line_no: int | None = None, receipt_time: float | None = None
@@ -161,14 +200,15 @@ class AisDecoder:
         line_no : int or None
             1-based line number in the source, kept in rejects for the analyst.
         receipt_time : float or None
-            Unix seconds at which the line was received; used when the line has no ``c:``.
+            Unix seconds at which the line was received (the source clock); used when the line
+            carries no time of its own, and as the reference for the far-future check.
 
         Returns
         -------
         list of AisReport, AisStatic or Reject
-            Usually zero or one item: nothing for a comment, a fragment awaiting its partner or
-            an unused type; two for a type 19 (position and static); expired fragments of other
-            messages come first as ORPHAN_FRAGMENT rejects.
+            Usually zero or one item: nothing for a comment, a time-stamp line, a fragment
+            awaiting its partner or an unused type; two for a type 19 (position and static);
+            expired fragments of the same receiver come first as ORPHAN_FRAGMENT rejects.
         """
         text = line.strip()
         if not text:
@@ -181,54 +221,113 @@ class AisDecoder:
         try:
             tag, sentence = split_tag_block(text.encode("ascii", "replace"))
             if not is_vdm(sentence):
-                raise NmeaError(RejectReason.UNKNOWN_SENTENCE, "not an !xxVDM/!xxVDO AIS sentence")
+                return self._stamp_line(tag, sentence)
             vdm = parse_vdm(sentence)
-            time_s, time_source, receiver = self._time_and_receiver(tag, receipt_time)
+            if tag is None and self._stamp_tag is not None:
+                tag = self._stamp_tag
+            self._stamp_tag = None
+            time_s, time_source, receiver = self._time_and_receiver(tag, vdm, receipt_time)
         except NmeaError as err:
             time_s = tag.time_s if tag is not None and tag.time_s is not None else receipt_time
             return [self._reject(time_s, line_no, err.reason, err.detail, text)]
 
-        self._newest_time_s = max(self._newest_time_s, time_s)
-        out: list[AisOutput] = self._expire() if self._pending or self._groups else []
+        state = self._receivers.get(receiver)
+        if state is None:
+            state = self._receivers[receiver] = _Receiver(time_s, {})
+        out: list[AisOutput] = []
+        if time_s > state.newest_s:
+            state.newest_s = time_s
+            if state.pending:
+                out = self._expire(state)
+        if tag is not None:
+            self._note_tag(tag, state)
         if vdm.fragment_count == 1:
+            self._stamp_s = None
             out += self._decode(vdm.payload, vdm.fill_bits, [text], line_no, time_s, time_source, receiver)
         else:
-            out += self._add_fragment(vdm, text, line_no, time_s, time_source, receiver)
+            if vdm.fragment_number == vdm.fragment_count:
+                self._stamp_s = None
+            out += self._add_fragment(state, vdm, text, line_no, time_s, time_source, receiver)
         return out
 
     def flush(self) -> list[Reject]:
         """End of input: every message still waiting for a fragment becomes an ORPHAN_FRAGMENT reject."""
-        out = [self._orphan(p, "input ended before the message was complete") for p in self._pending.values()]
-        self._pending.clear()
+        why = "input ended before the message was complete"
+        out = [self._orphan(p, why) for state in self._receivers.values() for p in state.pending.values()]
+        self._receivers.clear()
         self._groups.clear()
+        self._stamp_s = self._stamp_tag = None
         return out
 
+    def _stamp_line(self, tag: TagBlock | None, sentence: bytes) -> list[AisOutput]:
+        """A line that is not AIS: a time stamp for the next message, or an unknown sentence."""
+        if not sentence and tag is not None:
+            self._stamp_tag = tag
+            self.counts["stamp:tag_line"] += 1
+            return []
+        if is_pghp(sentence):
+            self._stamp_s = parse_pghp(sentence)
+            self.counts["stamp:pghp"] += 1
+            return []
+        raise NmeaError(RejectReason.UNKNOWN_SENTENCE, "not an !xxVDM/!xxVDO AIS sentence")
+
+    def _note_tag(self, tag: TagBlock, state: _Receiver) -> None:
+        """Count tag-block facts worth an operator's eye: lost lines, a recorder's checksum fault."""
+        if tag.group_outside_checksum:
+            self.counts["flag:tag_checksum_without_group"] += 1
+        if tag.line_count is not None:
+            if state.line_count is not None and tag.line_count > state.line_count + 1:
+                self.counts["flag:lines_lost"] += tag.line_count - state.line_count - 1
+            state.line_count = tag.line_count
+
     def _time_and_receiver(
-        self, tag: TagBlock | None, receipt_time: float | None
+        self, tag: TagBlock | None, vdm: VdmSentence, receipt_time: float | None
     ) -> tuple[float, TimeSource, str]:
-        """Event time (``c:`` else receipt) and receiver (``s:`` else the source) of one line."""
+        """Event time, its source and the receiver of one line; rejects far-future times."""
         time_s, station = (None, None) if tag is None else (tag.time_s, tag.station)
         if tag is not None and tag.group is not None:
-            time_s, station = self._group_fields(tag.group, time_s, station, receipt_time)
-        if time_s is not None:
-            return time_s, TimeSource.TAG_BLOCK, station or self.source
+            time_s, station = self._group_fields(tag, time_s, station)
+        if time_s is None:
+            time_s = vdm.trailer_time_s if vdm.trailer_time_s is not None else self._stamp_s
+        receiver = station or vdm.trailer_station or self.source
+        if time_s is None:
+            if receipt_time is None:
+                raise NmeaError(RejectReason.NO_TIME, "no tag-block c:, receiver stamp or receipt time")
+            return receipt_time, TimeSource.RECEIPT, receiver
+        self._check_future(time_s, receipt_time)
+        return time_s, TimeSource.TAG_BLOCK, receiver
+
+    def _check_future(self, time_s: float, receipt_time: float | None) -> None:
+        """Reject a stamp far ahead of the reference; let the reference follow the data back in time."""
+        reference = receipt_time if receipt_time is not None else self._reference_s
+        ahead_s = time_s - reference  # +inf before the first stamp: nothing to compare with yet
+        if ahead_s > self.max_future_s and reference != -math.inf:
+            what = "the receipt time" if receipt_time is not None else "the newest plausible time"
+            raise NmeaError(
+                RejectReason.OUT_OF_RANGE,
+                f"time {time_s:.0f} is {ahead_s:.0f} s ahead of {what} {reference:.0f} "
+                f"(limit {self.max_future_s:g} s): receiver clock wrong?",
+            )
         if receipt_time is not None:
-            return receipt_time, TimeSource.RECEIPT, station or self.source
-        raise NmeaError(RejectReason.NO_TIME, "no tag-block c: time and no receipt time")
+            return
+        if ahead_s >= -self.max_future_s:
+            self._behind_run = 0
+            self._reference_s = max(self._reference_s, time_s)
+            return
+        self._behind_run += 1
+        if self._behind_run >= _REFERENCE_RESET_LINES:  # the reference itself was the outlier
+            self._reference_s, self._behind_run = time_s, 0
 
     def _group_fields(
-        self,
-        group: tuple[int, int, str],
-        time_s: float | None,
-        station: str | None,
-        receipt_time: float | None,
+        self, tag: TagBlock, time_s: float | None, station: str | None
     ) -> tuple[float | None, str | None]:
         """NMEA 4.10 groups: only the first line of a group need carry ``c:`` and ``s:``."""
-        number, count, group_id = group
+        number, count, group_id = tag.group  # type: ignore[misc]
         if number == 1:
             if count > 1:
-                seen_s = next((t for t in (time_s, receipt_time) if t is not None), self._newest_time_s)
-                self._groups[group_id] = _Group(time_s, station, seen_s)
+                if len(self._groups) >= _MAX_OPEN_GROUPS:
+                    del self._groups[next(iter(self._groups))]
+                self._groups[group_id] = tag
             return time_s, station
         first = self._groups.pop(group_id, None) if number == count else self._groups.get(group_id)
         if first is None:
@@ -237,6 +336,7 @@ class AisDecoder:
 
     def _add_fragment(
         self,
+        state: _Receiver,
         vdm: VdmSentence,
         text: str,
         line_no: int | None,
@@ -244,19 +344,20 @@ class AisDecoder:
         time_source: TimeSource,
         receiver: str,
     ) -> list[AisOutput]:
-        key = (receiver, vdm.channel, vdm.sequence_id, vdm.fragment_count)
+        key = (vdm.channel, vdm.sequence_id, vdm.fragment_count)
+        pending_by_key = state.pending
         out: list[AisOutput] = []
         if vdm.fragment_number == 1:
-            stale = self._pending.pop(key, None)
+            stale = pending_by_key.pop(key, None)
             if stale is not None:
                 out.append(self._orphan(stale, f"a new fragment 1 of {_label(vdm, receiver)} arrived first"))
-            self._pending[key] = _Pending([text], [vdm.payload], line_no, time_s, receiver)
+            pending_by_key[key] = _Pending([text], [vdm.payload], line_no, time_s, receiver)
             return out
-        pending = self._pending.get(key)
+        pending = pending_by_key.get(key)
         expected = len(pending.lines) + 1 if pending is not None else 1
         if pending is None or vdm.fragment_number != expected:
             if pending is not None:
-                del self._pending[key]
+                del pending_by_key[key]
                 why = f"fragment {vdm.fragment_number} came instead of {expected}"
                 out.append(self._orphan(pending, why))
             detail = (
@@ -270,20 +371,31 @@ class AisDecoder:
         pending.time_s = time_s
         if vdm.fragment_number < vdm.fragment_count:
             return out
-        del self._pending[key]
+        del pending_by_key[key]
         payload = b"".join(pending.payloads)
         return out + self._decode(
             payload, vdm.fill_bits, pending.lines, pending.first_line_no, time_s, time_source, receiver
         )
 
-    def _expire(self) -> list[AisOutput]:
-        """Reject partial messages whose newest fragment is more than the timeout older than the data."""
-        cutoff_s = self._newest_time_s - self.fragment_timeout_s
-        stale = [key for key, p in self._pending.items() if p.time_s < cutoff_s]
-        for key in [k for k, g in self._groups.items() if g.seen_s < cutoff_s]:
-            del self._groups[key]
+    def _expire(self, state: _Receiver) -> list[AisOutput]:
+        """Reject this receiver's partial messages that are more than the timeout behind its newest time."""
+        cutoff_s = state.newest_s - self.fragment_timeout_s
+        stale = [key for key, p in state.pending.items() if p.time_s < cutoff_s]
         detail = f"no next fragment within {self.fragment_timeout_s:g} s"
-        return [self._orphan(self._pending.pop(key), detail) for key in stale]
+        return [self._orphan(state.pending.pop(key), detail) for key in stale]
+
+    def _mmsi_info(self, mmsi: int) -> MmsiInfo | str:
+        """Classified MMSI, or why it is invalid; cached (a feed repeats its vessels)."""
+        info = self._mmsi.get(mmsi)
+        if info is None:
+            try:
+                info = classify(mmsi)
+            except InvalidMmsi as err:
+                info = str(err)
+            if len(self._mmsi) >= _MAX_MMSI_CACHE:
+                self._mmsi.clear()
+            self._mmsi[mmsi] = info
+        return info
 
     def _decode(
         self,
@@ -319,9 +431,11 @@ class AisDecoder:
                 RejectReason.UNDECODABLE_PAYLOAD,
                 f"type {msg_type} payload has {n_bits} bits, its fields need {required} (truncated?)",
             )
-        mmsi = msg.mmsi
-        if not MMSI_MIN <= mmsi <= MMSI_MAX:
-            return reject(RejectReason.INVALID_MMSI, f"MMSI {mmsi:09d} is outside {MMSI_MIN}-{MMSI_MAX}")
+        info = self._mmsi_info(msg.mmsi)
+        if isinstance(info, str):
+            return reject(RejectReason.INVALID_MMSI, info)
+        if info.flag is None and info.mid is not None:
+            self.counts["flag:unallocated_mid"] += 1
 
         out: list[AisOutput] = []
         if msg_type in POSITION_TYPES:
@@ -331,7 +445,7 @@ class AisDecoder:
             else:
                 out.append(_report(msg, msg_type, time_s, time_source, receiver, raw))
         if msg_type in STATIC_TYPES:
-            out.append(_static(msg, msg_type, time_s, receiver, raw))
+            out.append(_static(msg, msg_type, time_s, receiver, raw, flag_alpha2(info)))
         if len(out) > 1 or not isinstance(out[0], Reject):
             self.counts[f"accepted:type{msg_type}"] += 1
         return out
@@ -398,7 +512,9 @@ def _report(
     )
 
 
-def _static(msg: Payload, msg_type: int, time_s: float, receiver: str, raw: str) -> AisStatic:
+def _static(
+    msg: Payload, msg_type: int, time_s: float, receiver: str, raw: str, flag: str | None
+) -> AisStatic:
     """Static data with pyais' missing fields, zeros (not available) and empty text as None."""
     return AisStatic(
         time=time_s,
@@ -415,6 +531,8 @@ def _static(msg: Payload, msg_type: int, time_s: float, receiver: str, raw: str)
         destination=_text(getattr(msg, "destination", None)),
         receiver_id=receiver,
         raw=raw,
+        mothership_mmsi=_positive(getattr(msg, "mothership_mmsi", None)),
+        flag_state=flag,
     )
 
 

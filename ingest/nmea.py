@@ -13,6 +13,7 @@ https://gpsd.gitlab.io/gpsd/AIVDM.html ("NMEA 4.0 tag blocks" and "AIVDM/AIVDO s
 from __future__ import annotations
 
 import operator
+from datetime import UTC, datetime
 from functools import reduce
 from typing import NamedTuple
 
@@ -46,7 +47,7 @@ class NmeaError(ValueError):
 
 
 class TagBlock(NamedTuple):
-    """The parts of an NMEA 4.10 tag block that seawatch uses (a tuple: built for every line).
+    """The fields of an NMEA 4.10 tag block (a tuple: built for every line).
 
     Attributes
     ----------
@@ -56,12 +57,27 @@ class TagBlock(NamedTuple):
         ``s:`` source station (the receiver), e.g. ``KHI-AIS``.
     group : tuple of (int, int, str) or None
         ``g:`` sentence-group (line number, line count, group id): lines after the first of a
-        group usually carry no ``c:``/``s:`` of their own and inherit the first line's.
+        group usually carry no ``c:``/``s:`` of their own and inherit the first line's. The
+        NMEA 4.0 spelling ``1G2:id`` is read the same way.
+    line_count : int or None
+        ``n:`` running line count kept by the recorder: a gap shows lines lost on the way.
+    quality : str or None
+        ``q:`` receiver quality / status text, kept verbatim (receivers disagree on its syntax).
+    text : str or None
+        ``t:`` free text (some recorders put a second time stamp here; it is not interpreted).
+    group_outside_checksum : bool
+        True when the checksum only verifies with the ``g:`` field left out, a recorder fault
+        seen in real data (Ais.Net's ``Ais1000Lines.nm4``: the group was added after the
+        checksum was computed). The sentence's own checksum still protects the payload.
     """
 
     time_s: float | None
     station: str | None
     group: tuple[int, int, str] | None
+    line_count: int | None = None
+    quality: str | None = None
+    text: str | None = None
+    group_outside_checksum: bool = False
 
 
 class VdmSentence(NamedTuple):
@@ -81,6 +97,10 @@ class VdmSentence(NamedTuple):
         Six-bit armoured payload characters.
     fill_bits : int
         Bits (0-5) to drop from the end of the last payload character.
+    trailer_time_s : float or None
+        Receive time, unix seconds, from USCG N-AIS fields after the checksum.
+    trailer_station : str or None
+        Receiving station from those fields (``r003669946``, ``b003669976``).
     """
 
     talker: str
@@ -90,6 +110,8 @@ class VdmSentence(NamedTuple):
     channel: str
     payload: bytes
     fill_bits: int
+    trailer_time_s: float | None = None
+    trailer_station: str | None = None
 
 
 def nmea_checksum(data: bytes) -> int:
@@ -127,14 +149,15 @@ def split_tag_block(line: bytes) -> tuple[TagBlock | None, bytes]:
     tag_block : TagBlock or None
         None when the line has no tag block.
     sentence : bytes
-        The rest of the line.
+        The rest of the line (empty for a line that is only a tag block, which some recorders
+        write on a line of its own before the sentence it describes).
 
     Raises
     ------
     NmeaError
         BAD_CHECKSUM for a wrong checksum; MALFORMED_TAG_BLOCK for an unterminated block, a
-        missing or malformed checksum, a field without ``k:``, or a ``c:``/``g:`` value that is not
-        what NMEA 4.10 says.
+        missing or malformed checksum, a field without ``k:``, or a ``c:``/``g:``/``n:`` value
+        that is not what NMEA 4.10 says.
     """
     if not line.startswith(b"\\"):
         return None, line
@@ -149,18 +172,44 @@ def split_tag_block(line: bytes) -> tuple[TagBlock | None, bytes]:
     if star < 0:
         raise NmeaError(RejectReason.MALFORMED_TAG_BLOCK, "tag block has no '*hh' checksum")
     body = block[:star]
-    _verify(body, block[star + 1 :], RejectReason.MALFORMED_TAG_BLOCK, "tag block")
-    tag = _parse_tag_fields(body.decode("ascii"))
+    try:
+        body_text = body.decode("ascii")
+    except UnicodeDecodeError:
+        raise NmeaError(RejectReason.MALFORMED_TAG_BLOCK, "tag block is not ASCII text") from None
+    given = block[star + 1 :]
+    outside = False
+    try:
+        _verify(body, given, RejectReason.MALFORMED_TAG_BLOCK, "tag block")
+    except NmeaError as err:
+        if err.reason is not RejectReason.BAD_CHECKSUM or not _verifies_without_group(body_text, given):
+            raise
+        outside = True
+    tag = _parse_tag_fields(body_text)
+    if outside:
+        tag = tag._replace(group_outside_checksum=True)
     if len(_TAG_CACHE) >= _MAX_TAG_CACHE:
         _TAG_CACHE.clear()
     _TAG_CACHE[block] = tag
     return tag, line[end + 1 :]
 
 
+def _verifies_without_group(body: str, given: bytes) -> bool:
+    """Whether the checksum fits the block with its ``g:`` field left out (see TagBlock)."""
+    items = body.split(",")
+    rest = [item for item in items if not item.startswith("g:")]
+    if len(rest) == len(items) or not rest:
+        return False
+    return int(given, 16) == nmea_checksum(",".join(rest).encode("ascii"))
+
+
 def _parse_tag_fields(body: str) -> TagBlock:
+    """Read the fields of a verified block; unknown keys (``d:``, ``r:``, ``T:`` ...) are skipped."""
     time_s: float | None = None
     station: str | None = None
     group: tuple[int, int, str] | None = None
+    line_count: int | None = None
+    quality: str | None = None
+    text: str | None = None
     for item in body.split(","):
         key, sep, value = item.partition(":")
         if not sep:
@@ -171,7 +220,17 @@ def _parse_tag_fields(body: str) -> TagBlock:
             station = value or None
         elif key == "g":
             group = _parse_group(value)
-    return TagBlock(time_s=time_s, station=station, group=group)
+        elif key == "n":
+            if not value.isdigit():
+                raise NmeaError(RejectReason.MALFORMED_TAG_BLOCK, f"tag-block line count n:{value!r}")
+            line_count = int(value)
+        elif key == "q":
+            quality = value
+        elif key == "t":
+            text = value
+        elif len(key) == 3 and key[1] == "G" and key[0].isdigit() and key[2].isdigit():
+            group = _parse_group(f"{key[0]}-{key[2]}-{value}")  # NMEA 4.0: "1G2:id"
+    return TagBlock(time_s, station, group, line_count, quality, text)
 
 
 def _parse_receive_time(value: str) -> float:
@@ -200,10 +259,11 @@ def is_vdm(sentence: bytes) -> bool:
 def parse_vdm(sentence: bytes) -> VdmSentence:
     """Verify the checksum of an AIS sentence and validate its fields.
 
-    Text after ``*hh`` that starts with a comma (USCG N-AIS receive stamps such as
-    ``,r003669935,1272416372``) is ignored; the checksum does not cover it. A field between the
-    payload and the fill bits (Navico GoFree writes ``payload,0,0*hh``) is tolerated as pyais does:
-    the fill bits are the last field.
+    Text after ``*hh`` that starts with a comma is the USCG N-AIS receive stamp
+    (``,b003669976,1272412827`` or ``,d-109,S2105,t050056.00,T56.13,r003669946,1325394060``);
+    the checksum does not cover it, so it is read leniently (see :func:`parse_uscg_trailer`). A
+    field between the payload and the fill bits (Navico GoFree writes ``payload,0,0*hh``) is
+    tolerated as pyais does: the fill bits are the last field.
 
     Parameters
     ----------
@@ -247,15 +307,85 @@ def parse_vdm(sentence: bytes) -> VdmSentence:
         raise NmeaError(_MALFORMED, f"payload of {len(payload)} characters is too long")
     if payload.translate(None, _PAYLOAD_ALPHABET):
         raise NmeaError(_MALFORMED, "payload has characters outside the AIS six-bit alphabet")
+    trailer_time_s, trailer_station = parse_uscg_trailer(trailer) if trailer else (None, None)
     return VdmSentence(
-        talker=fields[0][:2].decode("ascii"),
-        fragment_count=count,
-        fragment_number=number,
-        sequence_id=seq_id.decode("ascii"),
-        channel=channel.decode("ascii"),
-        payload=payload,
-        fill_bits=fill,
+        fields[0][:2].decode("ascii"),
+        count,
+        number,
+        seq_id.decode("ascii"),
+        channel.decode("ascii"),
+        payload,
+        fill,
+        trailer_time_s,
+        trailer_station,
     )
+
+
+#: Earliest and latest plausible epoch for a bare number in a USCG trailer (2000 to 2286):
+#: smaller numbers there are signal levels or slot counters, not times.
+_TRAILER_EPOCH_MIN_S, _TRAILER_EPOCH_MAX_S = 946_684_800, 9_999_999_999
+
+
+def parse_uscg_trailer(trailer: bytes) -> tuple[float | None, str | None]:
+    """Receive time and station from the comma fields a USCG N-AIS logger appends after ``*hh``.
+
+    The fields are ``d`` (dBm), ``S`` (slot), ``t`` (hhmmss.ss), ``T`` (seconds in the minute),
+    ``x`` (counter), ``r``/``b`` + station id, then one or two unix times (receiver, then
+    logger). The first whole number in the epoch range is the receive time. Garbage (seen in
+    real logs as ``,1daasd4218``) is skipped rather than fatal: the checksum does not cover
+    these fields, and the sentence itself is intact.
+
+    Returns
+    -------
+    time_s : float or None
+        Unix seconds, None when no field is a plausible epoch.
+    station : str or None
+        The ``r...``/``b...`` field verbatim, None when absent.
+    """
+    time_s: float | None = None
+    station: str | None = None
+    for field in trailer.split(b","):
+        if not field:
+            continue
+        if field.isdigit():
+            if time_s is None and _TRAILER_EPOCH_MIN_S <= int(field) <= _TRAILER_EPOCH_MAX_S:
+                time_s = float(field)
+        elif station is None and field[:1] in (b"r", b"b") and field[1:].isalnum():
+            station = field.decode("ascii")
+    return time_s, station
+
+
+def is_pghp(sentence: bytes) -> bool:
+    """True for a Gatehouse ``$PGHP`` proprietary sentence."""
+    return sentence.startswith(b"$PGHP,")
+
+
+def parse_pghp(sentence: bytes) -> float:
+    """Receive time, unix seconds (UTC), of a Gatehouse ``$PGHP,1,...`` line.
+
+    Gatehouse (DMA) recorders write ``$PGHP,1,yyyy,mm,dd,hh,mi,ss,ms,MID,region,PSS,online,cc*hh``
+    before the sentence(s) of the message it stamps.
+
+    Raises
+    ------
+    NmeaError
+        BAD_CHECKSUM, or MALFORMED_SENTENCE for a missing checksum, another PGHP message type or
+        a date that does not exist.
+    """
+    star = sentence.find(b"*")
+    if star < 0:
+        raise NmeaError(_MALFORMED, "$PGHP line has no '*hh' checksum (truncated line?)")
+    body = sentence[1:star]
+    _verify(body, sentence[star + 1 : star + 3], _MALFORMED, "$PGHP")
+    fields = body.split(b",")
+    if len(fields) < 9 or fields[1] != b"1":
+        raise NmeaError(_MALFORMED, "$PGHP is not a type 1 time stamp")
+    try:
+        year, month, day, hour, minute, second, millis = (int(f) for f in fields[2:9])
+        stamp = datetime(year, month, day, hour, minute, second, millis * 1000, tzinfo=UTC)
+    except ValueError as err:
+        raise NmeaError(_MALFORMED, f"$PGHP time is not a date: {err}") from None
+    return stamp.timestamp()
 
 
 def _small_int(field: bytes, name: str) -> int:

@@ -176,6 +176,7 @@ CASES = [
                 destination="ROTTERDAM",
                 receiver_id="src",
                 raw=at(TYPE5_A, T0) + "\n" + at(TYPE5_B, T0 + 1),
+                flag_state="SE",
             )
         ],
         id="type5-two-parts-in-order",
@@ -189,6 +190,7 @@ CASES = [
                 msg_type=5,
                 receiver_id="src",
                 raw=at(TYPE5_EMPTY_A) + "\n" + at(TYPE5_EMPTY_B),
+                flag_state="SE",
             )
         ],
         id="type5-empty-text-and-zeros-to-none",
@@ -239,6 +241,7 @@ CASES = [
                 to_starboard_m=2,
                 receiver_id="src",
                 raw=at(TYPE19),
+                flag_state="SE",
             ),
         ],
         id="type19-position-and-static",
@@ -247,7 +250,13 @@ CASES = [
         [at(TYPE24A)],
         [
             AisStatic(
-                time=float(T0), mmsi=MMSI, msg_type=24, name="SMALL ONE", receiver_id="src", raw=at(TYPE24A)
+                time=float(T0),
+                mmsi=MMSI,
+                msg_type=24,
+                name="SMALL ONE",
+                receiver_id="src",
+                raw=at(TYPE24A),
+                flag_state="SE",
             )
         ],
         id="type24-part-a",
@@ -264,6 +273,7 @@ CASES = [
                 to_bow_m=5,
                 receiver_id="src",
                 raw=at(TYPE24B),
+                flag_state="SE",
             )
         ],
         id="type24-part-b",
@@ -332,9 +342,7 @@ CASES = [
         [rejected(RejectReason.UNKNOWN_SENTENCE)],
         id="gps-sentence",
     ),
-    pytest.param(
-        ["$PGHP,1,2009,5,9,0,0,0,10,338,2,,1,09*17"], [rejected(RejectReason.UNKNOWN_SENTENCE)], id="pghp"
-    ),
+    pytest.param(["$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17"], [], id="pghp-alone-is-a-stamp"),
     pytest.param(["\x00\xff garbage ☃"], [rejected(RejectReason.UNKNOWN_SENTENCE)], id="binary-garbage"),
     pytest.param(
         [at(TYPE1.replace("13", "1é", 1))], [rejected(RejectReason.BAD_CHECKSUM)], id="non-ascii-in-vdm"
@@ -369,7 +377,7 @@ def test_no_time_at_all_is_rejected() -> None:
 
 
 def test_tag_block_time_wins_over_receipt_time() -> None:
-    item = AisDecoder("src").feed(at(TYPE1), 1, receipt_time=5.0)[0]
+    item = AisDecoder("src").feed(at(TYPE1), 1, receipt_time=T0 - 5.0)[0]
     assert isinstance(item, AisReport)
     assert (item.time, item.time_source) == (float(T0), TimeSource.TAG_BLOCK)
 

@@ -27,6 +27,7 @@ FILES = [
 ]
 _FRAGMENT_COUNT = re.compile(r"VD[MO],(\d)")
 _MESSAGE_KEYS = ("accepted:", "unused:")
+RECEIPT_T0 = 2.0e9
 
 
 def _real_lines(relative: str) -> list[str]:
@@ -50,11 +51,12 @@ def _decode_accounting_for_every_line(lines: list[str]) -> AisDecoder:
     accounted = 0
     for line_no, line in enumerate(lines, 1):
         before = Counter(decoder.counts)
-        # Files without tag blocks get a synthetic receipt clock (10 lines/s) so they have a time.
-        out = decoder.feed(line, line_no, receipt_time=line_no * 0.1)
+        # Files without tag blocks get a synthetic receipt clock (10 lines/s, from 2033: after every
+        # recording, as a live clock would be) so they have a time.
+        out = decoder.feed(line, line_no, receipt_time=RECEIPT_T0 + line_no * 0.1)
         assert all(isinstance(item, AisReport | AisStatic | Reject) for item in out)
         new = decoder.counts - before
-        skipped = sum(n for key, n in new.items() if key.startswith("skipped:"))
+        skipped = sum(n for key, n in new.items() if key.startswith(("skipped:", "stamp:")))
         unused = sum(n for key, n in new.items() if key.startswith("unused:"))
         match = _FRAGMENT_COUNT.search(line)
         accounted += _lines_in(out) + skipped + unused * (int(match.group(1)) if match else 1)
@@ -69,19 +71,21 @@ def test_every_line_yields_a_record_or_a_counted_reject(relative: str) -> None:
 
 
 def test_ais1000lines_message_count_matches_the_manifest() -> None:
-    """MANIFEST.md counts 877 messages (pyais, checksums not enforced); we accept 749.
+    """MANIFEST.md counts 877 messages; we accept all but 5 position reports at lat 91 / lon 181
+    and a type 5 from MMSI 887211405 (8MIDxxxxx with MID 872: no MID starts with 8).
 
-    The difference is exact and deliberate:
-    - 123 two-part type 5 messages (246 lines) carry tag blocks ``\\g:1-2-id,c:...*hh\\`` whose
-      checksum was computed without the ``g:`` field (it equals that of ``c:...`` alone), so they
-      fail tag-block verification, which docs/formats.md requires;
-    - 5 position reports say lat 91 / lon 181 (position not available).
+    The 123 two-part type 5 messages (246 lines) carry tag blocks ``\\g:1-2-id,c:...*hh\\`` whose
+    checksum was computed without the ``g:`` field (it equals that of ``c:...`` alone; NMEA 4.10
+    covers every character between the ``\\`` and the ``*``). They are accepted, because the
+    sentence checksum still covers the payload, and counted as a recorder fault.
     """
     decoder = _decode_accounting_for_every_line(_real_lines(AIS1000))
     messages = sum(n for key, n in decoder.counts.items() if key.startswith(_MESSAGE_KEYS))
-    assert decoder.counts[f"reject:{RejectReason.BAD_CHECKSUM}"] == 246
+    assert decoder.counts[f"reject:{RejectReason.BAD_CHECKSUM}"] == 0
+    assert decoder.counts["flag:tag_checksum_without_group"] == 246
     assert decoder.counts[f"reject:{RejectReason.NO_POSITION}"] == 5
-    assert messages == 877 - 123 - 5
+    assert decoder.counts[f"reject:{RejectReason.INVALID_MMSI}"] == 1
+    assert messages == 877 - 5 - 1
 
 
 def test_nmea_data_sample_rejects_empty_payloads() -> None:

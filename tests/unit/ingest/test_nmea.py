@@ -41,7 +41,7 @@ def test_c_field_seconds_or_milliseconds(c_value: str, seconds: float) -> None:
 def test_tag_block_fields_and_unknown_keys() -> None:
     body = b"g:1-2-1604,s:rORBCOMM008,c:1418169601,T:2014-12-10 00.00.01,q:u"
     tag, _ = split_tag_block(b"\\" + body + b"*%02X\\!x" % nmea_checksum(body))
-    assert tag == TagBlock(time_s=1418169601.0, station="rORBCOMM008", group=(1, 2, "1604"))
+    assert tag == TagBlock(time_s=1418169601.0, station="rORBCOMM008", group=(1, 2, "1604"), quality="u")
 
 
 def test_no_tag_block_passes_the_line_through() -> None:
