@@ -226,14 +226,18 @@ class AisDecoder:
             if tag is None and self._stamp_tag is not None:
                 tag = self._stamp_tag
             self._stamp_tag = None
-            time_s, time_source, receiver = self._time_and_receiver(tag, vdm, receipt_time)
+            time_s, time_source, link = self._time_and_link(tag, vdm, receipt_time)
         except NmeaError as err:
             time_s = tag.time_s if tag is not None and tag.time_s is not None else receipt_time
             return [self._reject(time_s, line_no, err.reason, err.detail, text)]
 
-        state = self._receivers.get(receiver)
+        # A USCG trailer names the receiver but is not always on every fragment of a message, so
+        # fragments are joined per link (tag-block station, else this source) and the record
+        # names the most specific receiver known.
+        receiver = link if link != self.source else (vdm.trailer_station or link)
+        state = self._receivers.get(link)
         if state is None:
-            state = self._receivers[receiver] = _Receiver(time_s, {})
+            state = self._receivers[link] = _Receiver(time_s, {})
         out: list[AisOutput] = []
         if time_s > state.newest_s:
             state.newest_s = time_s
@@ -280,22 +284,25 @@ class AisDecoder:
                 self.counts["flag:lines_lost"] += tag.line_count - state.line_count - 1
             state.line_count = tag.line_count
 
-    def _time_and_receiver(
+    def _time_and_link(
         self, tag: TagBlock | None, vdm: VdmSentence, receipt_time: float | None
     ) -> tuple[float, TimeSource, str]:
-        """Event time, its source and the receiver of one line; rejects far-future times."""
+        """Event time, its source and the link (``s:`` station, else the source) of one line.
+
+        Rejects far-future times.
+        """
         time_s, station = (None, None) if tag is None else (tag.time_s, tag.station)
         if tag is not None and tag.group is not None:
             time_s, station = self._group_fields(tag, time_s, station)
         if time_s is None:
             time_s = vdm.trailer_time_s if vdm.trailer_time_s is not None else self._stamp_s
-        receiver = station or vdm.trailer_station or self.source
+        link = station or self.source
         if time_s is None:
             if receipt_time is None:
                 raise NmeaError(RejectReason.NO_TIME, "no tag-block c:, receiver stamp or receipt time")
-            return receipt_time, TimeSource.RECEIPT, receiver
+            return receipt_time, TimeSource.RECEIPT, link
         self._check_future(time_s, receipt_time)
-        return time_s, TimeSource.TAG_BLOCK, receiver
+        return time_s, TimeSource.TAG_BLOCK, link
 
     def _check_future(self, time_s: float, receipt_time: float | None) -> None:
         """Reject a stamp far ahead of the reference; let the reference follow the data back in time."""
