@@ -266,7 +266,7 @@ def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     kwargs = dict(data)
     version = kwargs.pop("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
-        raise ValueError(f"schema_version {version!r} is not supported (this seawatch reads {SCHEMA_VERSION})")
+        raise ValueError(f"schema_version {version!r} is not supported (this code reads {SCHEMA_VERSION})")
     for name, enum_cls in _ENUM_FIELDS.get(cls, {}).items():
         if name in kwargs:
             kwargs[name] = enum_cls(kwargs[name])
