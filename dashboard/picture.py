@@ -1,61 +1,95 @@
-"""The current picture a dashboard shows, built only from the tracks and alerts topics.
+"""The dashboard's one bus consumer: topics in, a time-indexed ``History`` out.
 
-The dashboard never asks the tracker for anything: it is one more subscriber of the
-bus, which is what lets the same page run against a replay or a live Kafka cluster.
+The dashboard never asks the tracker for anything: it is one more subscriber of the bus
+(tracks, alerts, acknowledgements, AIS static data, and the raw feeds and rejects for
+feed health), which is what lets the same page run against a replay or a live Kafka
+cluster. Acknowledgements are published back on the bus, so they reach every dashboard.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections import deque
-from dataclasses import dataclass, field
+from collections import Counter
 
+from dashboard.acks import AlertAck, ack_from_json, ack_to_json
+from dashboard.history import History, HistoryConfig, Picture
 from fusion import topics
-from fusion.bus import Bus
-from fusion.schemas import Alert, AlertState, TrackState, TrackStatus, from_json
+from fusion.bus import Bus, Envelope
+from fusion.schemas import AisStatic, Alert, TrackState, from_json
 
-RECENT_ALERTS = 200
-"""Alert events kept for the panel; older ones remain on the alerts topic."""
+log = logging.getLogger(__name__)
 
-
-@dataclass
-class Picture:
-    """Latest state of each live track and the most recent alert events."""
-
-    tracks: dict[str, TrackState] = field(default_factory=dict)
-    alerts: deque[Alert] = field(default_factory=lambda: deque(maxlen=RECENT_ALERTS))
-    open_alerts: dict[str, Alert] = field(default_factory=dict)
-    time: float | None = None
-
-    def apply_track(self, state: TrackState) -> None:
-        if state.status is TrackStatus.LOST:
-            self.tracks.pop(state.track_id, None)
-        else:
-            self.tracks[state.track_id] = state
-        self.time = state.time if self.time is None else max(self.time, state.time)
-
-    def apply_alert(self, alert: Alert) -> None:
-        self.alerts.appendleft(alert)
-        if alert.state is AlertState.CLEARED:
-            self.open_alerts.pop(alert.alert_id, None)
-        else:
-            self.open_alerts[alert.alert_id] = alert
+SUBSCRIBED = (
+    topics.TRACKS,
+    topics.ALERTS,
+    topics.ALERT_ACKS,
+    topics.AIS_STATIC,
+    topics.AIS_REPORTS,
+    topics.RADAR_PLOTS,
+    topics.REJECTS,
+)
+POLL_BATCH = 20_000
 
 
 class PictureFeed:
-    """Keeps a ``Picture`` up to date from a bus; ``refresh`` is called by the page's timer."""
+    """Keeps a ``History`` up to date from a bus; ``refresh`` is called by the page's timer.
 
-    def __init__(self, bus: Bus) -> None:
+    One feed serves every browser session of one dashboard process; its lock makes a
+    refresh from two sessions at once safe. A record the dashboard cannot decode is
+    counted in ``undecodable`` and logged, never allowed to stop the page.
+    """
+
+    def __init__(self, bus: Bus, config: HistoryConfig | None = None) -> None:
         self.bus = bus
-        self.picture = Picture()
+        self.history = History(config)
+        self.undecodable: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._cache: tuple[tuple[float | None, int], Picture] | None = None
 
-    def refresh(self) -> Picture:
+    def refresh(self) -> History:
+        """Read everything new on the bus into the history."""
         with self._lock:
-            while envelopes := self.bus.poll((topics.TRACKS, topics.ALERTS), max_records=20_000):
+            while envelopes := self.bus.poll(SUBSCRIBED, max_records=POLL_BATCH):
                 for envelope in envelopes:
-                    if envelope.topic == topics.TRACKS:
-                        self.picture.apply_track(from_json(TrackState, envelope.value))
-                    else:
-                        self.picture.apply_alert(from_json(Alert, envelope.value))
-            return self.picture
+                    self._apply(envelope)
+            return self.history
+
+    def picture_at(self, time: float | None) -> Picture:
+        """``History.picture_at``, cached for the last (time, version): sessions share a refresh."""
+        with self._lock:
+            key = (time, self.history.version)
+            if self._cache is None or self._cache[0] != key:
+                self._cache = (key, self.history.picture_at(time))
+            return self._cache[1]
+
+    def live_time(self) -> float | None:
+        """Picture time of the live view: the newest event time of any track or alert."""
+        return self.history.end
+
+    def acknowledge(self, ack: AlertAck) -> None:
+        """Publish an acknowledgement; this and every other dashboard read it back from the bus."""
+        self.bus.publish(topics.ALERT_ACKS, ack.alert_id, ack_to_json(ack), ack.time)
+        self.bus.flush()
+        self.refresh()
+
+    def _apply(self, envelope: Envelope) -> None:
+        topic, history = envelope.topic, self.history
+        try:
+            if topic == topics.TRACKS:
+                history.add_track(from_json(TrackState, envelope.value))
+            elif topic == topics.ALERTS:
+                history.add_alert(from_json(Alert, envelope.value))
+            elif topic == topics.ALERT_ACKS:
+                history.add_ack(ack_from_json(envelope.value))
+            elif topic == topics.AIS_STATIC:
+                history.add_static(from_json(AisStatic, envelope.value))
+            elif topic == topics.AIS_REPORTS:
+                history.add_feed_message("ais", envelope.key, envelope.time)
+            elif topic == topics.RADAR_PLOTS:
+                history.add_feed_message("radar", envelope.key, envelope.time)
+            elif topic == topics.REJECTS:
+                history.add_reject(envelope.key, envelope.time)
+        except (ValueError, TypeError, KeyError) as err:
+            self.undecodable[topic] += 1
+            log.warning("dashboard: undecodable record %s@%d skipped: %s", topic, envelope.offset, err)

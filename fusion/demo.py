@@ -2,7 +2,8 @@
 
 The replay runs in a background thread at ``speed`` times real time and publishes to a
 ``MemoryBroker``; the dashboard is a separate consumer group of that broker, exactly as
-it would be of a Kafka cluster.
+it would be of a Kafka cluster. The demo users (config/users.demo.toml) have public
+passwords, printed at start-up.
 """
 
 from __future__ import annotations
@@ -14,17 +15,40 @@ import threading
 from pathlib import Path
 
 from dashboard.app import create_app
+from dashboard.auth import load_users
+from dashboard.config import DashboardConfig
 from dashboard.picture import PictureFeed
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.replay import run_replay
-from ingest.scenario import open_scenario
+from ingest.mid import flag_state
+from ingest.scenario import Scenario, open_scenario
 
 log = logging.getLogger(__name__)
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_USERS = REPO_ROOT / "config" / "users.demo.toml"
+DEMO_CREDENTIALS = "officer / officer-demo (watch officer), analyst / analyst-demo (analyst, read-only)"
 
-def run_demo(scenario_dir: Path, *, zones_path: Path, speed: float | None, host: str, port: int) -> None:
-    scenario = open_scenario(scenario_dir, zones_path)
-    broker = MemoryBroker()
+
+def flag_name(mid: int) -> str | None:
+    """The dashboard's MID lookup, served from the ingest helper's ITU table."""
+    flag = flag_state(mid)
+    return f"{flag.name} ({flag.alpha2})" if flag else None
+
+
+def scenario_dashboard_config(scenario: Scenario, users_path: Path) -> DashboardConfig:
+    """Dashboard settings of a scenario: its zones and radar sites, and the users file."""
+    return DashboardConfig(
+        zones_geojson=json.loads(scenario.zones_path.read_text()),
+        radars=tuple(scenario.sensors.radars),
+        centre_lat=scenario.area_lat,
+        users=load_users(users_path),
+        flag_of=flag_name,
+    )
+
+
+def start_replay(scenario: Scenario, broker: MemoryBroker, speed: float | None) -> threading.Thread:
+    """Replay ``scenario`` onto ``broker`` in a daemon thread (outputs in a temporary folder)."""
     out_dir = Path(tempfile.mkdtemp(prefix="seawatch-demo-"))
 
     def replay() -> None:
@@ -37,13 +61,30 @@ def run_demo(scenario_dir: Path, *, zones_path: Path, speed: float | None, host:
         )
         log.warning("demo replay finished: %d records; outputs in %s", summary.records_in, out_dir)
 
+    thread = threading.Thread(target=replay, name="replay", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_demo(
+    scenario_dir: Path,
+    *,
+    zones_path: Path,
+    speed: float | None,
+    host: str,
+    port: int,
+    users_path: Path = DEMO_USERS,
+) -> None:
+    scenario = open_scenario(scenario_dir, zones_path)
+    config = scenario_dashboard_config(scenario, users_path)
+    broker = MemoryBroker()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per HTTP request is noise in a log
-    threading.Thread(target=replay, name="replay", daemon=True).start()
-    feed = PictureFeed(MemoryBus(broker, group_id="dashboard"))
-    app = create_app(feed, json.loads(scenario.zones_path.read_text()), scenario.area_lat)
+    start_replay(scenario, broker, speed)
+    app = create_app(PictureFeed(MemoryBus(broker, group_id="dashboard")), config)
+    login = f"log in as {DEMO_CREDENTIALS}" if users_path == DEMO_USERS else f"users from {users_path}"
     print(
         f"seawatch demo: replaying {scenario.path} at {speed or 'max'}x; dashboard on http://{host}:{port}/ "
-        "(Ctrl-C stops)",
+        f"({login}; Ctrl-C stops)",
         flush=True,
     )
     app.run(host=host, port=port, debug=False)
