@@ -22,10 +22,12 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/seawatch demo $(SCENARIO) --speed 10 --host 127.0.0.1 --port 8050
 
-## Lint, check the import layers, run the whole test suite against a fresh single-node Kafka
+## Lint, check the import layers, install Debian chromium for the browser tests
+## (scripts/install_browser), run the whole test suite against a fresh single-node Kafka
 ## broker (scripts/kafka, its own instance folder), stopped again however the tests end.
 KAFKA_TEST_DIR := .cache/kafka/test
 test: install lint
+	scripts/install_browser
 	@rm -rf $(KAFKA_TEST_DIR)
 	@set -e; export SEAWATCH_KAFKA_DIR=$(CURDIR)/$(KAFKA_TEST_DIR); \
 	trap 'scripts/kafka stop' EXIT INT TERM; \
