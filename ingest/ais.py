@@ -105,6 +105,26 @@ def _required_bits(cls: type[Payload], names: tuple[str, ...]) -> int:
 
 _REQUIRED_BITS = {cls: _required_bits(cls, names) for cls, names in _FIELDS_READ.items()}
 
+# pyais turns ship type into an enum that maps the codes ITU-R M.1371 leaves reserved (9, 38,
+# 66 ...) onto 0 or a neighbour; a coastguard wants the code the ship sent, so it is read from
+# the payload bits at the offset pyais' own plan gives.
+_SHIP_TYPE_BITS = {
+    cls: (offset, width)
+    for cls in _FIELDS_READ
+    for name, offset, width, *_ in cls.decoder_plan()
+    if name == "ship_type"
+}
+
+
+def _payload_bits(payload: bytes, offset: int, width: int) -> int:
+    """Unsigned integer in bits [offset, offset + width) of an armoured payload."""
+    first, last = offset // 6, (offset + width - 1) // 6
+    value = 0
+    for char in payload[first : last + 1]:
+        value = (value << 6) | _ARMOR[char]
+    spare = (last + 1) * 6 - offset - width
+    return (value >> spare) & ((1 << width) - 1)
+
 
 @dataclass(slots=True)
 class _Pending:
@@ -452,7 +472,9 @@ class AisDecoder:
             else:
                 out.append(_report(msg, msg_type, time_s, time_source, receiver, raw))
         if msg_type in STATIC_TYPES:
-            out.append(_static(msg, msg_type, time_s, receiver, raw, flag_alpha2(info)))
+            bits = _SHIP_TYPE_BITS.get(type(msg))
+            ship_type = _payload_bits(payload, *bits) if bits else None
+            out.append(_static(msg, msg_type, time_s, receiver, raw, flag_alpha2(info), ship_type))
         if len(out) > 1 or not isinstance(out[0], Reject):
             self.counts[f"accepted:type{msg_type}"] += 1
         return out
@@ -520,7 +542,13 @@ def _report(
 
 
 def _static(
-    msg: Payload, msg_type: int, time_s: float, receiver: str, raw: str, flag: str | None
+    msg: Payload,
+    msg_type: int,
+    time_s: float,
+    receiver: str,
+    raw: str,
+    flag: str | None,
+    ship_type: int | None,
 ) -> AisStatic:
     """Static data with pyais' missing fields, zeros (not available) and empty text as None."""
     return AisStatic(
@@ -530,7 +558,7 @@ def _static(
         name=_text(getattr(msg, "shipname", None)),
         call_sign=_text(getattr(msg, "callsign", None)),
         imo=_positive(getattr(msg, "imo", None)),
-        ship_type=_positive(getattr(msg, "ship_type", None)),
+        ship_type=ship_type or None,
         to_bow_m=_positive(getattr(msg, "to_bow", None)),
         to_stern_m=_positive(getattr(msg, "to_stern", None)),
         to_port_m=_positive(getattr(msg, "to_port", None)),
