@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from fusion.rules.config import RulesConfig
 from fusion.rules.lifecycle import AlertBook, IncidentKey, duration_text
+from fusion.rules.observation import Observation
 from fusion.schemas import Alert, AlertKind, Severity, TrackState, TrackStatus
 
 
@@ -36,6 +37,11 @@ class _Vessel:
     last_ais_time: float
     latest: TrackState
     in_ais_coverage: bool
+    gap_after_s: float  # silence that makes a gap, for the latest state's speed class
+
+    @property
+    def due_time(self) -> float:
+        return self.last_ais_time + self.gap_after_s
 
 
 class AisGapRule:
@@ -45,14 +51,19 @@ class AisGapRule:
         self._config = config
         self._book = book
         self._vessels: dict[int, _Vessel] = {}
+        self._gap_after_s = {slow: config.ais_gap_after_s(slow) for slow in (False, True)}
 
-    def on_update(self, state: TrackState, in_ais_coverage: bool) -> list[Alert]:
+    def on_update(self, observation: Observation) -> list[Alert]:
         """Record the vessel's latest state; clear its gap if this update carries new AIS."""
+        state = observation.state
         if state.mmsi is None or state.last_ais_time is None:
             return []
+        gap_after_s = self._gap_after_s[observation.slow]
         vessel = self._vessels.get(state.mmsi)
         if vessel is None:
-            self._vessels[state.mmsi] = _Vessel(state.last_ais_time, state, in_ais_coverage)
+            self._vessels[state.mmsi] = _Vessel(
+                state.last_ais_time, state, observation.in_ais_coverage, gap_after_s
+            )
             return []
         alerts: list[Alert] = []
         if state.last_ais_time > vessel.last_ais_time:
@@ -67,13 +78,14 @@ class AisGapRule:
         else:
             alerts += self._check(state.mmsi, state.time)
         if state.time >= vessel.latest.time:
-            vessel.latest, vessel.in_ais_coverage = state, in_ais_coverage
+            vessel.latest, vessel.in_ais_coverage = state, observation.in_ais_coverage
+            vessel.gap_after_s = gap_after_s
         return alerts
 
     def on_time(self, now: float) -> list[Alert]:
         """Raise every gap that is due by the watermark ``now``."""
         alerts: list[Alert] = []
-        for mmsi in sorted(self._vessels):
+        for mmsi in sorted(m for m, v in self._vessels.items() if v.due_time <= now and v.in_ais_coverage):
             alerts += self._check(mmsi, now)
         return alerts
 
@@ -83,8 +95,8 @@ class AisGapRule:
         if self._book.is_open(key) or not vessel.in_ais_coverage:
             return []
         latest = vessel.latest
-        gap_after_s = self._config.ais_gap_after_s(latest)
-        due_time = vessel.last_ais_time + gap_after_s
+        gap_after_s = vessel.gap_after_s
+        due_time = vessel.due_time
         if now < due_time:
             return []
         radar_holds = (

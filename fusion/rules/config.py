@@ -138,13 +138,13 @@ class RulesConfig:
         """Not significantly faster than ``slow_speed_kn``: the class that sets AIS rates and rendezvous."""
         return state.sog_kn - self.slow_speed_sigmas * speed_sigma_kn(state) < self.slow_speed_kn
 
-    def dark_after_s(self, state: TrackState) -> float:
+    def dark_after_s(self, slow: bool) -> float:
         """Seconds without an MMSI inside AIS coverage before a radar track is dark."""
-        return self.dark_slow_s if self.is_slow(state) else self.dark_moving_s
+        return self.dark_slow_s if slow else self.dark_moving_s
 
-    def ais_gap_after_s(self, state: TrackState) -> float:
+    def ais_gap_after_s(self, slow: bool) -> float:
         """Seconds of AIS silence that make a gap: missed reports x expected interval, clipped."""
-        interval_s = self.ais_interval_slow_s if self.is_slow(state) else self.ais_interval_moving_s
+        interval_s = self.ais_interval_slow_s if slow else self.ais_interval_moving_s
         return min(max(self.ais_gap_min_s, self.ais_gap_missed_reports * interval_s), self.ais_gap_max_s)
 
 

@@ -13,6 +13,7 @@ pass.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,6 +46,9 @@ class RangeCoverage:
         self._east_m = np.atleast_1d(east_m)
         self._north_m = np.atleast_1d(north_m)
         self._reach_m = np.asarray(reach_m, dtype=float)
+        self._sites = list(
+            zip(self._east_m.tolist(), self._north_m.tolist(), self._reach_m.tolist(), strict=True)
+        )
 
     @classmethod
     def of_radars(cls, radars: Sequence[RadarSite], frame: LocalFrame) -> RangeCoverage:
@@ -64,6 +68,10 @@ class RangeCoverage:
         east_m = np.asarray(east_m, dtype=float)[..., None]
         north_m = np.asarray(north_m, dtype=float)[..., None]
         return np.hypot(east_m - self._east_m, north_m - self._north_m)
+
+    def covers_point(self, east_m: float, north_m: float) -> bool:
+        """:meth:`covers` for one point, in plain Python: a few sites, no array overhead."""
+        return any(math.hypot(east_m - e, north_m - n) <= reach for e, n, reach in self._sites)
 
     def covers(self, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray:
         """Boolean mask of the points' shape: within some site's reach (NaN positions are not)."""

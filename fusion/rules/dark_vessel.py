@@ -11,13 +11,23 @@ track gets an MMSI (the tracker fused an AIS report) or is lost.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fusion.rules.config import RulesConfig
 from fusion.rules.lifecycle import ALERTING_STATUSES, AlertBook, IncidentKey, duration_text, vessel_label
+from fusion.rules.observation import Observation
 from fusion.schemas import Alert, AlertKind, Severity, TrackState, TrackStatus
 
 
 def _key(track_id: str) -> IncidentKey:
     return (AlertKind.DARK_VESSEL, track_id, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Timer:
+    since: float  # first update of this dark spell inside coverage
+    due_time: float  # since + dark_after_s of the latest state's speed class
+    latest: TrackState
 
 
 class DarkVesselRule:
@@ -26,10 +36,11 @@ class DarkVesselRule:
     def __init__(self, config: RulesConfig, book: AlertBook) -> None:
         self._config = config
         self._book = book
-        self._pending: dict[str, tuple[float, TrackState]] = {}  # track -> (dark since, latest state)
+        self._pending: dict[str, _Timer] = {}
 
-    def on_update(self, state: TrackState, in_ais_coverage: bool) -> list[Alert]:
-        """Advance the track's timer; ``in_ais_coverage`` is for this update's position."""
+    def on_update(self, observation: Observation) -> list[Alert]:
+        """Advance the track's timer."""
+        state = observation.state
         key = _key(state.track_id)
         identified = state.mmsi is not None
         if state.status is TrackStatus.LOST or identified:
@@ -45,29 +56,29 @@ class DarkVesselRule:
             return alerts
         if state.status not in ALERTING_STATUSES or self._book.is_open(key):
             return []
-        if state.last_radar_time is None or not in_ais_coverage:
+        if state.last_radar_time is None or not observation.in_ais_coverage:
             self._pending.pop(state.track_id, None)
             return []
-        since = self._pending[state.track_id][0] if state.track_id in self._pending else state.time
-        self._pending[state.track_id] = (since, state)
+        timer = self._pending.get(state.track_id)
+        since = timer.since if timer is not None else state.time
+        due_time = since + self._config.dark_after_s(observation.slow)
+        self._pending[state.track_id] = _Timer(since, due_time, state)
         return self._check(state.track_id, state.time)
 
     def on_time(self, now: float) -> list[Alert]:
         """Raise every timer that is due by the watermark ``now``."""
         alerts: list[Alert] = []
-        for track_id in sorted(self._pending):
+        for track_id in sorted(t for t, timer in self._pending.items() if timer.due_time <= now):
             alerts += self._check(track_id, now)
         return alerts
 
     def _check(self, track_id: str, now: float) -> list[Alert]:
-        if track_id not in self._pending:
-            return []
-        since, state = self._pending[track_id]
-        dark_after_s = self._config.dark_after_s(state)
-        due_time = since + dark_after_s
-        if now < due_time:
+        timer = self._pending.get(track_id)
+        if timer is None or now < timer.due_time:
             return []
         del self._pending[track_id]
+        since, due_time, state = timer.since, timer.due_time, timer.latest
+        dark_after_s = due_time - since
         message = (
             f"{vessel_label(track_id, None)} on radar without AIS for {duration_text(dark_after_s)} "
             f"inside AIS coverage at {state.sog_kn:.1f} kn"

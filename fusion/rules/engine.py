@@ -8,6 +8,7 @@ often the pipeline ticks; the tick only has to come before the alert is wanted.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from operator import attrgetter
 
@@ -19,14 +20,22 @@ from fusion.rules.coverage import RangeCoverage
 from fusion.rules.dark_vessel import DarkVesselRule
 from fusion.rules.geofence import GeofenceRule
 from fusion.rules.lifecycle import AlertBook
+from fusion.rules.observation import Observation
 from fusion.rules.rendezvous import RendezvousRule
-from fusion.rules.zones import Zones
+from fusion.rules.zones import SMALL_BATCH, Zones
 from fusion.schemas import Alert, Sensors, TrackState, TrackStatus
 from tracking.frames import LocalFrame
 
 
 class RuleEngine:
     """Runs geofence, dark-vessel, AIS-gap and rendezvous rules over the tracker's output.
+
+    Work is split by what drives it. Per update, only the updated tracks are touched, with
+    the facts every rule needs (speed class, AIS coverage, zone membership) derived once,
+    in vectorised passes over the batch (:class:`Observation`). Timers (dwell, silence,
+    pair durations) are swept at most once per ``sweep_s`` of event time, however often
+    the tracker steps: alert times are the timers' due times either way, so the sweep
+    cadence only bounds how late an alert is published, never what it says.
 
     Parameters
     ----------
@@ -38,30 +47,40 @@ class RuleEngine:
         The tracker's ENU plane: ``TrackState.east_m``/``north_m`` must be in it.
     config
         Thresholds; the defaults are documented in :class:`RulesConfig`.
+    sweep_s
+        Event-time period of the timer sweeps (s): the pipeline's tick.
     """
 
     def __init__(
-        self, zones: Zones, sensors: Sensors, frame: LocalFrame, config: RulesConfig = DEFAULT_CONFIG
+        self,
+        zones: Zones,
+        sensors: Sensors,
+        frame: LocalFrame,
+        config: RulesConfig = DEFAULT_CONFIG,
+        sweep_s: float = 1.0,
     ) -> None:
-        local_zones = zones.to_local(frame, config.geofence_margin_m)
+        self._config = config
+        self._zones = zones.to_local(frame, config.geofence_margin_m)
         book = AlertBook()
         self._coverage = RangeCoverage.of_ais_receivers(
             sensors.ais_receivers, frame, config.ais_coverage_margin_m
         )
-        self._geofence = GeofenceRule(local_zones, config, book)
+        self._geofence = GeofenceRule(self._zones, config, book)
         self._dark = DarkVesselRule(config, book)
         self._gap = AisGapRule(config, book)
-        self._rendezvous = RendezvousRule(local_zones, config, book)
-        self._tracks: dict[str, TrackState] = {}
+        self._rendezvous = RendezvousRule(self._zones, config, book)
+        self._live: dict[str, Observation] = {}
+        self._sweep_s = sweep_s
+        self._next_sweep_time = -math.inf
 
     def on_tracks(self, updates: Sequence[TrackState], now: float) -> list[Alert]:
-        """Apply track updates (event-time order) and evaluate time-based rules at ``now``.
+        """Apply track updates (event-time order) and, once per sweep period, the timers at ``now``.
 
         Parameters
         ----------
         updates
             Track states as the tracker produced them, ``lost`` ones included; may be
-            empty (a tick: the caller must tick at least every few seconds of event time).
+            empty (a tick: the caller must tick at least every ``sweep_s`` of event time).
         now
             The pipeline's event-time watermark (unix s), not before any update's time.
 
@@ -72,23 +91,40 @@ class RuleEngine:
             which the rules produced them, which depends only on the input.
         """
         alerts: list[Alert] = []
-        if updates:
-            zone_sides = self._geofence.locate(updates)
-            covered = self._coverage.covers(
-                np.array([u.east_m for u in updates]), np.array([u.north_m for u in updates])
-            )
-            for state, sides, in_ais_coverage in zip(updates, zone_sides, covered.tolist(), strict=True):
-                alerts += self._geofence.on_update(state, sides)
-                alerts += self._dark.on_update(state, in_ais_coverage)
-                alerts += self._gap.on_update(state, in_ais_coverage)
-                if state.status is TrackStatus.LOST:
-                    self._tracks.pop(state.track_id, None)
-                    alerts += self._rendezvous.on_lost(state)
-                else:
-                    self._tracks[state.track_id] = state
-        alerts += self._geofence.on_time(now)
-        alerts += self._dark.on_time(now)
-        alerts += self._gap.on_time(now)
-        alerts += self._rendezvous.on_time(now, self._tracks)
+        for observation in self._observe(updates):
+            alerts += self._geofence.on_update(observation)
+            alerts += self._dark.on_update(observation)
+            alerts += self._gap.on_update(observation)
+            state = observation.state
+            if state.status is TrackStatus.LOST:
+                self._live.pop(state.track_id, None)
+                alerts += self._rendezvous.on_lost(state)
+            else:
+                self._live[state.track_id] = observation
+        if now >= self._next_sweep_time:
+            alerts += self._geofence.on_time(now)
+            alerts += self._dark.on_time(now)
+            alerts += self._gap.on_time(now)
+            alerts += self._rendezvous.on_time(now, self._live)
+            self._next_sweep_time = (math.floor(now / self._sweep_s) + 1) * self._sweep_s
         alerts.sort(key=attrgetter("time"))
         return alerts
+
+    def _observe(self, updates: Sequence[TrackState]) -> list[Observation]:
+        """Derive every rule's per-update facts in one pass over the batch."""
+        if not updates:
+            return []
+        if len(updates) <= SMALL_BATCH:  # one AIS report: numpy's call overhead would dominate
+            east_m: Sequence[float] = [u.east_m for u in updates]
+            north_m: Sequence[float] = [u.north_m for u in updates]
+            covered = [self._coverage.covers_point(x, y) for x, y in zip(east_m, north_m, strict=True)]
+        else:
+            east_m = np.fromiter((u.east_m for u in updates), dtype=float, count=len(updates))
+            north_m = np.fromiter((u.north_m for u in updates), dtype=float, count=len(updates))
+            covered = self._coverage.covers(east_m, north_m).tolist()
+        sides = self._zones.sides(east_m, north_m)
+        is_slow = self._config.is_slow
+        return [
+            Observation(state, is_slow(state), in_ais, inner, outer)
+            for state, in_ais, (inner, outer) in zip(updates, covered, sides, strict=True)
+        ]

@@ -30,13 +30,11 @@ entries are cleared without an exit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from fusion.rules.config import RulesConfig
 from fusion.rules.lifecycle import ALERTING_STATUSES, AlertBook, IncidentKey, duration_text, vessel_label
+from fusion.rules.observation import Observation
 from fusion.rules.zones import LocalZones, ZoneKind
 from fusion.schemas import Alert, AlertKind, Severity, TrackState, TrackStatus
 
@@ -49,14 +47,6 @@ SEVERITY_BY_ZONE_KIND = {
 }
 """Restricted areas are a security matter; a marine protected area an enforcement one;
 traffic schemes, anchorages and ports are where ships are expected to be (context only)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneSides:
-    """For one track update: indices of the zones it is inside, and inside-with-margin."""
-
-    inner: frozenset[int]
-    outer: frozenset[int]
 
 
 @dataclass(slots=True)
@@ -76,26 +66,12 @@ class GeofenceRule:
         self._book = book
         self._sides: dict[str, dict[int, _Side]] = {}
         self._latest: dict[str, TrackState] = {}  # latest measured state, where alerts are placed
+        self._pending: set[str] = set()  # tracks with a pending crossing: what on_time visits
         self._started_time: float | None = None  # first update seen: the start-up picture's clock
 
-    def locate(self, updates: Sequence[TrackState]) -> list[ZoneSides]:
-        """Zone membership of every update in one vectorised pass (STRtree + ``contains_xy``)."""
-        east_m = np.array([u.east_m for u in updates], dtype=float)
-        north_m = np.array([u.north_m for u in updates], dtype=float)
-        point_index, zone_index, in_inner, in_outer = self._zones.membership(east_m, north_m)
-        inner: list[set[int]] = [set() for _ in updates]
-        outer: list[set[int]] = [set() for _ in updates]
-        for point, zone, is_inner, is_outer in zip(
-            point_index.tolist(), zone_index.tolist(), in_inner.tolist(), in_outer.tolist(), strict=True
-        ):
-            if is_inner:
-                inner[point].add(zone)
-            if is_outer:
-                outer[point].add(zone)
-        return [ZoneSides(frozenset(i), frozenset(o)) for i, o in zip(inner, outer, strict=True)]
-
-    def on_update(self, state: TrackState, sides: ZoneSides) -> list[Alert]:
+    def on_update(self, observation: Observation) -> list[Alert]:
         """Advance every (track, zone) machine this update touches; returns transitions."""
+        state = observation.state
         if self._started_time is None:
             self._started_time = state.time
         if state.status is TrackStatus.LOST:
@@ -106,13 +82,15 @@ class GeofenceRule:
             return []
         if state.track_id not in self._sides:
             starting_up = state.time - self._started_time < self._config.geofence_startup_s
-            self._sides[state.track_id] = self._first_fix_sides(state, sides, starting_up)
+            self._sides[state.track_id] = self._first_fix_sides(state, observation.inner, starting_up)
         track_sides = self._sides[state.track_id]
         alerts = self._mature(state.track_id, state.time)
         self._latest[state.track_id] = state
-        for zone in sorted(track_sides.keys() | sides.inner):
+        if not track_sides and not observation.inner:
+            return alerts  # outside every zone and was: nothing to do (most updates)
+        for zone in sorted(track_sides.keys() | observation.inner):
             side = track_sides.setdefault(zone, _Side())
-            crossing = zone not in sides.outer if side.inside else zone in sides.inner
+            crossing = zone not in observation.outer if side.inside else zone in observation.inner
             if not crossing:
                 side.pending_since, side.pending_updates = None, 0
                 continue
@@ -124,7 +102,9 @@ class GeofenceRule:
         self._forget_idle(state.track_id)
         return alerts
 
-    def _first_fix_sides(self, state: TrackState, sides: ZoneSides, starting_up: bool) -> dict[int, _Side]:
+    def _first_fix_sides(
+        self, state: TrackState, inner: frozenset[int], starting_up: bool
+    ) -> dict[int, _Side]:
         """Machines of a new track: already inside (silently) the zones whose kind does not alert.
 
         During start-up no kind alerts: those tracks are vessels that were already there.
@@ -132,14 +112,14 @@ class GeofenceRule:
         alerting = frozenset() if starting_up else self._config.geofence_first_fix_alert_kinds
         return {
             zone: _Side(inside=True, changed_time=state.time)
-            for zone in sides.inner
+            for zone in inner
             if self._zones.zones[zone].kind not in alerting
         }
 
     def on_time(self, now: float) -> list[Alert]:
         """Commit crossings that have held for ``geofence_confirm_s`` by the watermark ``now``."""
         alerts: list[Alert] = []
-        for track_id in sorted(self._sides):
+        for track_id in sorted(self._pending):
             alerts += self._mature(track_id, now)
             self._forget_idle(track_id)
         return alerts
@@ -180,10 +160,17 @@ class GeofenceRule:
         return alerts
 
     def _forget_idle(self, track_id: str) -> None:
-        """Drop machines that are outside with nothing pending: the default state costs no memory."""
+        """Drop machines that are outside with nothing pending: the default state costs no memory.
+
+        Also keeps ``_pending``, the tracks the timed sweep must look at, up to date.
+        """
         track_sides = self._sides[track_id]
         for zone in [z for z, s in track_sides.items() if not s.inside and s.pending_since is None]:
             del track_sides[zone]
+        if any(s.pending_since is not None for s in track_sides.values()):
+            self._pending.add(track_id)
+        else:
+            self._pending.discard(track_id)
 
     def _on_lost(self, state: TrackState) -> list[Alert]:
         alerts: list[Alert] = []
@@ -198,4 +185,5 @@ class GeofenceRule:
                     )
                 )
         self._latest.pop(state.track_id, None)
+        self._pending.discard(state.track_id)
         return alerts

@@ -23,6 +23,7 @@ from scipy.spatial import cKDTree
 
 from fusion.rules.config import RulesConfig
 from fusion.rules.lifecycle import ALERTING_STATUSES, AlertBook, IncidentKey, duration_text, vessel_label
+from fusion.rules.observation import Observation
 from fusion.rules.zones import LocalZones, ZoneKind
 from fusion.schemas import Alert, AlertKind, Severity, TrackState
 
@@ -59,18 +60,19 @@ class RendezvousRule:
             alerts.append(self._book.clear(_key(pair), state.time, state, message, {}))
         return alerts
 
-    def on_time(self, now: float, tracks: Mapping[str, TrackState]) -> list[Alert]:
+    def on_time(self, now: float, live: Mapping[str, Observation]) -> list[Alert]:
         """Clear parted pairs, then start, keep or drop timers and raise the due ones.
 
         Parameters
         ----------
         now
             Watermark, event time (s).
-        tracks
-            Latest state of every live track.
+        live
+            Latest observation of every live track.
         """
+        tracks = {track_id: observation.state for track_id, observation in live.items()}
         alerts = self._clear_parted(now, tracks)
-        close = self._close_pairs(tracks)
+        close = self._close_pairs(live)
         for pair in [p for p in self._together_since if p not in close]:
             del self._together_since[pair]
         for pair, distance_m in sorted(close.items()):
@@ -96,10 +98,10 @@ class RendezvousRule:
                 alerts.append(self._book.clear(_key(pair), now, a, message, {"distance_m": distance_m}))
         return alerts
 
-    def _close_pairs(self, tracks: Mapping[str, TrackState]) -> dict[Pair, float]:
+    def _close_pairs(self, live: Mapping[str, Observation]) -> dict[Pair, float]:
         """Slow, alerting tracks within ``rendezvous_distance_m`` of each other, not both in port."""
         slow = sorted(
-            (s for s in tracks.values() if s.status in ALERTING_STATUSES and self._config.is_slow(s)),
+            (o.state for o in live.values() if o.slow and o.state.status in ALERTING_STATUSES),
             key=lambda s: s.track_id,
         )
         if len(slow) < 2:

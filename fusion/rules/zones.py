@@ -13,6 +13,7 @@ margin 10 % narrower north-south than east-west at 25 deg N.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +24,7 @@ import shapely
 from shapely.errors import ShapelyError
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from fusion.rules.observation import NO_ZONES
 from tracking.frames import LocalFrame
 
 
@@ -83,6 +85,7 @@ class LocalZones:
         shapely.prepare(self.inner)
         shapely.prepare(self.outer)
         self._tree = shapely.STRtree(self.outer)
+        self._grid = _CellIndex(shapely.bounds(self.outer))
         self.kinds = np.array([zone.kind for zone in zones], dtype=object)
 
     def membership(
@@ -116,12 +119,98 @@ class LocalZones:
         in_outer = shapely.contains_xy(self.outer[zone_index], x, y)
         return point_index, zone_index, in_inner, in_outer
 
+    def sides(self, east_m: np.ndarray, north_m: np.ndarray) -> list[tuple[frozenset[int], frozenset[int]]]:
+        """Per point: the zones it is inside, and inside-with-margin.
+
+        Most points are in no zone; they share one empty set instead of building two.
+        Batches of up to ``SMALL_BATCH`` points (single AIS reports, mostly) go through
+        the cell index point by point: a vectorised STRtree pass costs tens of
+        microseconds of call overhead whatever the batch size.
+        """
+        if np.size(east_m) <= SMALL_BATCH:
+            return [self._point_sides(float(x), float(y)) for x, y in zip(east_m, north_m, strict=True)]
+        point_index, zone_index, in_inner, in_outer = self.membership(east_m, north_m)
+        result: list[tuple[frozenset[int], frozenset[int]]] = [(NO_ZONES, NO_ZONES)] * np.size(east_m)
+        if not point_index.size:
+            return result
+        hits = in_outer  # inner is inside outer: the margin only grows the zone
+        points, zones, inner = point_index[hits].tolist(), zone_index[hits].tolist(), in_inner[hits].tolist()
+        start = 0
+        while start < len(points):
+            point = points[start]
+            end = start
+            while end < len(points) and points[end] == point:
+                end += 1
+            result[point] = (
+                frozenset(z for z, i in zip(zones[start:end], inner[start:end], strict=True) if i),
+                frozenset(zones[start:end]),
+            )
+            start = end
+        return result
+
+    def _point_sides(self, east_m: float, north_m: float) -> tuple[frozenset[int], frozenset[int]]:
+        candidates = self._grid.candidates(east_m, north_m)
+        if not candidates:
+            return NO_ZONES, NO_ZONES
+        outer = frozenset(z for z in candidates if shapely.contains_xy(self.outer[z], east_m, north_m))
+        if not outer:
+            return NO_ZONES, NO_ZONES
+        return frozenset(z for z in outer if shapely.contains_xy(self.inner[z], east_m, north_m)), outer
+
     def inside_kind(self, east_m: np.ndarray, north_m: np.ndarray, kind: ZoneKind) -> np.ndarray:
         """Boolean mask, shape (N,): is each point inside some zone of ``kind``."""
         point_index, zone_index, in_inner, _ = self.membership(east_m, north_m)
         mask = np.zeros(np.size(east_m), dtype=bool)
         mask[point_index[in_inner & (self.kinds[zone_index] == kind)]] = True
         return mask
+
+
+SMALL_BATCH = 16
+"""Largest batch :meth:`LocalZones.sides` tests point by point rather than vectorised."""
+
+
+class _CellIndex:
+    """Bounding boxes bucketed in square cells: a point's candidate zones in one dict lookup.
+
+    A zone is listed in every cell its box touches, unless that is more than
+    ``MAX_CELLS_PER_ZONE`` cells (a zone tens of km wide), in which case it is kept on a
+    short list of large zones that every query checks by box.
+
+    Parameters
+    ----------
+    bounds
+        Shape (Z, 4): min east, min north, max east, max north of each zone (m).
+    cell_m
+        Cell side (m): a few km, the size of a typical zone.
+    """
+
+    MAX_CELLS_PER_ZONE = 4096
+
+    def __init__(self, bounds: np.ndarray, cell_m: float = 2_000.0) -> None:
+        self._cell_m = cell_m
+        self._bounds = [tuple(b) for b in np.asarray(bounds, dtype=float).reshape(-1, 4).tolist()]
+        self._large: list[int] = []
+        cells: dict[tuple[int, int], list[int]] = {}
+        for zone, (x0, y0, x1, y1) in enumerate(self._bounds):
+            i0, j0, i1, j1 = (math.floor(v / cell_m) for v in (x0, y0, x1, y1))
+            if (i1 - i0 + 1) * (j1 - j0 + 1) > self.MAX_CELLS_PER_ZONE:
+                self._large.append(zone)
+                continue
+            for i in range(i0, i1 + 1):
+                for j in range(j0, j1 + 1):
+                    cells.setdefault((i, j), []).append(zone)
+        self._cells = {cell: tuple(zones) for cell, zones in cells.items()}
+
+    def candidates(self, east_m: float, north_m: float) -> list[int]:
+        """Zones whose bounding box holds the point, ascending."""
+        cell = (math.floor(east_m / self._cell_m), math.floor(north_m / self._cell_m))
+        found = [
+            z
+            for z in (*self._cells.get(cell, ()), *self._large)
+            if self._bounds[z][0] <= east_m <= self._bounds[z][2]
+            and self._bounds[z][1] <= north_m <= self._bounds[z][3]
+        ]
+        return sorted(found) if self._large else found
 
 
 def _to_enu(geometry: Polygon | MultiPolygon, frame: LocalFrame) -> Polygon | MultiPolygon:

@@ -1,0 +1,43 @@
+"""One track update as every rule sees it: the state plus the facts derived from it once.
+
+Deriving the speed class, AIS coverage and zone membership costs more than most rules
+do with them, and several rules need each fact, so the engine computes them once per
+update, in vectorised passes over the whole batch, and hands the rules this record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fusion.schemas import TrackState
+
+NO_ZONES: frozenset[int] = frozenset()
+"""Shared empty membership: most updates are in no zone, and need no set of their own."""
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A track update and what it implies.
+
+    Attributes
+    ----------
+    state
+        The tracker's state, as published.
+    slow
+        Not significantly above ``RulesConfig.slow_speed_kn`` (``RulesConfig.is_slow``).
+    in_ais_coverage
+        The position is inside some AIS receiver's range less the coverage margin.
+    inner, outer
+        Indices (into ``LocalZones.zones``) of the zones the position is inside, and
+        inside-with-the-geofence-margin.
+    """
+
+    state: TrackState
+    slow: bool
+    in_ais_coverage: bool
+    inner: frozenset[int] = NO_ZONES
+    outer: frozenset[int] = NO_ZONES
+
+    @property
+    def track_id(self) -> str:
+        return self.state.track_id
