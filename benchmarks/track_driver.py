@@ -1,0 +1,143 @@
+"""Drive any tracker over a scenario folder in the order the fusion stage would, without the bus.
+
+Both trackers of ``benchmarks/tracking.py`` are fed by this one loop so that they see the
+same decoded measurements, in the same order, grouped into the same radar scans:
+``ingest.scenario.read_records`` decodes the files, an ``EventTimeBuffer`` with the fusion
+stage's allowed lateness puts late AIS lines in place (released every ``PUBLISH_SLICE``
+records, as ``fusion.replay`` lets the stage poll), ``tracking.scans.ScanBatcher`` groups
+radar plots into scans, and ``expire`` runs once per second of event time. This mirrors
+``fusion.pipeline.FusionService`` step for step; what it leaves out (the bus, JSON
+round-trips, the rules engine) is not tracking, so timing it measures the trackers.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time as wall_clock
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from tqdm import tqdm
+
+from fusion.event_time import EventTimeBuffer
+from fusion.replay import PUBLISH_SLICE
+from fusion.schemas import AisReport, RadarPlot, TrackState, to_json
+from ingest.scenario import Scenario, read_records
+from tracking.scans import ScanBatcher
+
+ALLOWED_LATENESS_S = 10.0
+"""The fusion stage's default reorder window (``FusionService.allowed_lateness_s``)."""
+
+TICK_S = 1.0
+"""Event-time interval of ``expire`` calls, as ``FusionService.tick_s``."""
+
+
+class TrackEngine(Protocol):
+    """What the driver needs of a tracker: ``tracking.tracker.Tracker`` already is one."""
+
+    def update_radar_scan(self, plots: list[RadarPlot]) -> list[TrackState]: ...
+
+    def update_ais(self, report: AisReport) -> list[TrackState]: ...
+
+    def expire(self, now: float) -> list[TrackState]: ...
+
+
+@dataclass
+class DriveSummary:
+    """What one drive did: measurement counts, output lines and the event-time span."""
+
+    radar_plots: int = 0
+    ais_reports: int = 0
+    too_late: int = 0
+    track_lines: int = 0
+    first_time_s: float = math.inf
+    last_time_s: float = -math.inf
+    wall_s: float = 0.0
+    ingest: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def span_s(self) -> float:
+        """Event time covered by the measurements, in seconds."""
+        return max(self.last_time_s - self.first_time_s, 0.0)
+
+
+def drive(
+    scenario: Scenario, engine: TrackEngine, tracks_out: Path, *, progress: bool | None = None
+) -> DriveSummary:
+    """Feed every measurement of ``scenario`` to ``engine`` and write its track states.
+
+    Parameters
+    ----------
+    scenario
+        An opened scenario folder (``ingest.scenario.open_scenario``).
+    engine
+        The tracker under test.
+    tracks_out
+        tracks.jsonl to write (docs/formats.md), one line per returned ``TrackState``.
+    progress
+        tqdm bar on stderr; default: when stderr is a terminal.
+
+    Returns
+    -------
+    DriveSummary
+        Counts and the wall time of the whole drive (decoding and writing included).
+    """
+    summary = DriveSummary()
+    buffer: EventTimeBuffer[AisReport | RadarPlot] = EventTimeBuffer(ALLOWED_LATENESS_S)
+    scans = ScanBatcher(scenario.sensors)
+    next_tick = -math.inf
+    show = sys.stderr.isatty() if progress is None else progress
+    tracks_out.parent.mkdir(parents=True, exist_ok=True)
+    started = wall_clock.perf_counter()
+    with (
+        tracks_out.open("wb") as out,
+        tqdm(desc="track", unit=" rec", disable=not show, file=sys.stderr) as bar,
+    ):
+
+        def emit(states: list[TrackState]) -> None:
+            for state in states:
+                out.write(to_json(state) + b"\n")
+            summary.track_lines += len(states)
+
+        def advance_to(now: float) -> None:
+            nonlocal next_tick
+            for scan in scans.advance(now):
+                emit(engine.update_radar_scan(scan))
+            if now >= next_tick:
+                emit(engine.expire(now))
+                next_tick = (math.floor(now / TICK_S) + 1) * TICK_S
+
+        def process(released: list[tuple[float, AisReport | RadarPlot]]) -> None:
+            for now, record in released:
+                advance_to(now)
+                if isinstance(record, RadarPlot):
+                    for scan in scans.add(record):
+                        emit(engine.update_radar_scan(scan))
+                else:
+                    emit(engine.update_ais(record))
+
+        for count, record in enumerate(read_records(scenario, summary.ingest), start=1):
+            if isinstance(record, AisReport | RadarPlot):
+                _count(summary, record)
+                if not buffer.push(record.time, record):
+                    summary.too_late += 1
+            if count % PUBLISH_SLICE == 0:
+                process(buffer.release())
+                bar.update(PUBLISH_SLICE)
+        process(buffer.drain())
+        for scan in scans.flush():
+            emit(engine.update_radar_scan(scan))
+    summary.wall_s = wall_clock.perf_counter() - started
+    return summary
+
+
+def _count(summary: DriveSummary, record: AisReport | RadarPlot) -> None:
+    if isinstance(record, RadarPlot):
+        summary.radar_plots += 1
+    else:
+        summary.ais_reports += 1
+    summary.first_time_s = min(summary.first_time_s, record.time)
+    summary.last_time_s = max(summary.last_time_s, record.time)
