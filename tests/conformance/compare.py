@@ -85,7 +85,7 @@ def decode_messages(path: Path) -> tuple[list[dict[str, Any]], AisDecoder]:
     decoder = AisDecoder(str(path))
     vessels: dict[int, VesselRecord] = {}
     out: list[dict[str, Any]] = []
-    last_raw = None
+    last_report_raw: str | None = None
     with path.open(encoding="ascii", errors="replace", newline="") as lines:
         records = [
             item
@@ -104,11 +104,11 @@ def decode_messages(path: Path) -> tuple[list[dict[str, Any]], AisDecoder]:
                 merged = vessels[record.mmsi]
                 mine.update({k: getattr(merged, k) for k in ("name", "call_sign", "ship_type")})
                 mine["part"] = _part_24(record.raw)
-        if record.raw == last_raw and out and isinstance(record, AisStatic | AisReport):
-            out[-1].update(mine)  # the static half of a type 19
+        if isinstance(record, AisStatic) and record.msg_type == 19 and record.raw == last_report_raw:
+            out[-1].update(mine)  # the static half of the type 19 just reported
         else:
             out.append(mine)
-        last_raw = record.raw
+        last_report_raw = record.raw if isinstance(record, AisReport) else None
     return out, decoder
 
 
