@@ -130,6 +130,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from fusion.bus_factory import open_bus
+    from ingest.service import IngestService, sensors_for_feeds
+
+    try:
+        feeds = sensors_for_feeds(args.feed, args.sensors, args.site, args.max_range_m)
+        bus = open_bus(args.bus, "seawatch-ingest")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    service = IngestService(bus, health_interval_s=args.health_interval_s)
+    try:
+        health = service.run(feeds)
+    finally:
+        bus.close()
+    print(json.dumps({name: h.to_dict() for name, h in health.items()}, sort_keys=True))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seawatch", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
@@ -192,6 +210,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8050)
     demo.set_defaults(handler=cmd_demo)
+
+    ing = commands.add_parser(
+        "ingest", help="AIS and radar feeds (files, TCP, UDP) to the bus; see docs/ingest_sources.md"
+    )
+    ing.add_argument(
+        "feed",
+        nargs="+",
+        metavar="KIND[:RADAR]=SOURCE",
+        help="e.g. ais=tcp://127.0.0.1:10110, radar-nmea:NAVICO=RadarLogs.txt, radar-asterix:R1=udp://0.0.0.0:8600",
+    )
+    ing.add_argument("--bus", default="memory", help="'memory' (embedded) or kafka://HOST:PORT")
+    ing.add_argument("--sensors", type=Path, help="sensors.json with the radar sites and sigmas")
+    ing.add_argument("--site", metavar="LAT,LON", help="the radar's site when it is not in --sensors")
+    ing.add_argument("--max-range-m", type=float, default=100_000.0, help="with --site: range limit")
+    ing.add_argument("--health-interval-s", type=float, default=5.0, help="seconds between feed.health")
+    ing.set_defaults(handler=cmd_ingest)
     return parser
 
 
