@@ -473,6 +473,7 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         if not isinstance(ctx.triggered_id, Mapping) or not _clicked(ctx.triggered[0]["value"]):
             return no_update
         time = (clock or {}).get("time")
+        feed.refresh()  # decide on everything read so far, including another officer's acknowledgement
         result = acknowledge(
             ctx.triggered_id["index"], current_user(config.users), time, feed.picture_at(time)
         )

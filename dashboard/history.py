@@ -198,8 +198,8 @@ class History:
             ):
                 continue
             first = bisect.bisect_left(log.times, time - config.trail_s, 0, n)
-            step = max(1, (n - first) // config.trail_points)
-            trail = log.items[first:n:step]
+            step = max(1, (n - 1 - first) // config.trail_points)
+            trail = log.items[first : n - 1 : step]  # then the current position, exactly once
             out[track_id] = TrackView(
                 state,
                 (*(s.lon for s in trail), state.lon),

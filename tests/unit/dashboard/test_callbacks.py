@@ -1,0 +1,168 @@
+"""The page's behaviour as plain functions: replay clock, status, alerts, table, acknowledgement."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard import ids
+from dashboard.acks import AlertAck
+from dashboard.callbacks import (
+    ZoneIndex,
+    acknowledge,
+    alerts_view,
+    filter_tracks,
+    next_clock,
+    slider_marks,
+    sorted_alerts,
+    status_view,
+    table_view,
+    vessel_view,
+    view_box,
+)
+from dashboard.history import History
+from fusion.schemas import Severity
+from tests.unit.dashboard.records import T0, alert, static, track
+
+LIVE = {"mode": "live", "time": None, "playing": False}
+
+
+def _clock(trigger, clock, live_time=T0 + 1000, slider=None, speed=10.0):
+    return next_clock(
+        trigger, clock, live_time=live_time, slider_value=slider, speed=speed, interval_s=1.0, step_s=5.0
+    )
+
+
+def test_live_clock_follows_the_newest_data():
+    assert _clock(ids.REFRESH, LIVE) == {"mode": "live", "time": T0 + 1000, "playing": False}
+    assert _clock(None, LIVE, live_time=None)["time"] is None  # nothing received yet
+
+
+def test_seek_step_play_pause_and_back_to_live():
+    seek = _clock(ids.SLIDER, LIVE, slider=T0 + 100)
+    assert seek == {"mode": "replay", "time": T0 + 100, "playing": False}
+    assert _clock(ids.REFRESH, seek)["time"] == T0 + 100  # paused: a tick changes nothing
+    assert _clock(ids.STEP_BACK, seek)["time"] == T0 + 95
+    assert _clock(ids.STEP_FORWARD, seek)["time"] == T0 + 105
+    playing = _clock(ids.PLAY, seek)
+    assert playing["playing"]
+    assert _clock(ids.REFRESH, playing, speed=60.0)["time"] == T0 + 160  # 60x: a minute per 1 s tick
+    assert _clock(ids.PAUSE, playing)["playing"] is False
+    assert _clock(ids.LIVE, playing) == {"mode": "live", "time": T0 + 1000, "playing": False}
+
+
+def test_play_stops_at_the_newest_data():
+    near_end = {"mode": "replay", "time": T0 + 990, "playing": True}
+    assert _clock(ids.REFRESH, near_end, speed=30.0) == {
+        "mode": "replay",
+        "time": T0 + 1000,
+        "playing": False,
+    }
+
+
+def test_slider_marks_every_five_minutes():
+    marks = slider_marks(T0 + 10, T0 + 901)
+    assert list(marks) == [int(T0 + 300), int(T0 + 600), int(T0 + 900)]
+    assert marks[int(T0 + 300)] == "08:05"
+
+
+def _history() -> History:
+    history = History()
+    history.add_track(track("T1", T0, mmsi=463373736))
+    history.add_track(track("T2", T0, mmsi=None, lat=24.71, lon=66.95))  # in the anchorage zone
+    history.add_track(track("T3", T0, mmsi=463000001, radar_ids=(), lat=24.2, lon=66.3))
+    history.add_static(static(463373736, T0, "KIRTHAR 22"))
+    history.add_alert(alert("A1", T0 - 10, severity=Severity.LOW, track_id="T3"))
+    history.add_alert(alert("A2", T0 - 5, severity=Severity.CRITICAL, track_id="T2"))
+    history.add_alert(alert("A3", T0, severity=Severity.MEDIUM, track_id="T1"))
+    return history
+
+
+def test_alert_sort_newest_first_or_by_severity():
+    alerts = _history().picture_at(T0).alerts
+    assert [a.alert.alert_id for a in sorted_alerts(alerts, "time")] == ["A3", "A2", "A1"]
+    assert [a.alert.alert_id for a in sorted_alerts(alerts, "severity")] == ["A2", "A3", "A1"]
+
+
+def test_search_and_filters(zones):
+    picture = _history().picture_at(T0)
+    index = ZoneIndex(zones)
+
+    def ids_of(search=None, filters=()):
+        return [v.state.track_id for v in filter_tracks(picture, search, list(filters), index)]
+
+    assert ids_of() == ["T1", "T2", "T3"]
+    assert ids_of("kirthar") == ["T1"]  # by name, any case
+    assert ids_of("463000") == ["T3"]  # by MMSI digits
+    assert ids_of(filters=["dark"]) == ["T2"]
+    assert ids_of(filters=["zone"]) == ["T2"]
+    assert ids_of(filters=["alerts"]) == ["T1", "T2", "T3"]
+    assert ids_of("4633", filters=["alerts"]) == ["T1"]
+
+
+def test_acknowledge_needs_a_watch_officer_and_an_unacknowledged_alert(users):
+    history = _history()
+    picture = history.picture_at(T0)
+    ack = acknowledge("A2", users["officer"], T0, picture)
+    assert ack == AlertAck(alert_id="A2", officer="Amina Qureshi", username="officer", time=T0)
+    assert "watch officer" in acknowledge("A2", users["analyst"], T0, picture)
+    assert "watch officer" in acknowledge("A2", None, T0, picture)
+    assert "not in the picture" in acknowledge("nope", users["officer"], T0, picture)
+    history.add_ack(ack)
+    assert "Already acknowledged by Amina Qureshi" in acknowledge(
+        "A2", users["officer"], T0, history.picture_at(T0)
+    )
+
+
+def _text(component) -> str:
+    return json.dumps(component, default=lambda c: c.to_plotly_json())
+
+
+def test_alert_panel_shows_ack_buttons_only_to_watch_officers(users):
+    history = _history()
+    history.add_ack(AlertAck(alert_id="A1", officer="Amina Qureshi", username="officer", time=T0))
+    picture = history.picture_at(T0)
+    officer = _text(alerts_view(picture, "time", users["officer"]))
+    analyst = _text(alerts_view(picture, "time", users["analyst"]))
+    assert officer.count(ids.ACK_BUTTON) == 2 and "acknowledged by Amina Qureshi" in officer
+    assert ids.ACK_BUTTON not in analyst and analyst.count("not acknowledged") == 2
+    assert "MMSI 463373736 KIRTHAR 22" not in officer  # alerts A1..A3 carry no MMSI in these records
+
+
+def test_status_bar_and_stall_banner():
+    history = _history()
+    history.add_feed_message("radar", "MANORA", T0)
+    history.add_feed_message("ais", "MONZE-AIS", T0 - 120)
+    history.add_reject("/data/ais.nmea", T0 - 1)
+    picture = history.picture_at(T0)
+    status, banner = status_view(picture, history.rejects_at(T0), LIVE)
+    text = _text(status)
+    assert "3 tracks (1 dark)" in text and "3 open alerts" in text and "ais.nmea 1" in text
+    assert "FEED STALLED: ais MONZE-AIS silent for 120 s of picture time" in _text(banner)
+    assert "MANORA" not in _text(banner)
+
+
+def test_table_and_vessel_record():
+    picture = _history().picture_at(T0)
+    table = _text(table_view(picture, list(picture.tracks.values()), "T1"))
+    assert "3 tracks" in table and "KIRTHAR 22" in table
+    record = _text(vessel_view(picture, "T1", lambda mid: "Pakistan (PK)" if mid == 463 else None))
+    for expected in ("KIRTHAR 22", "Pakistan (PK) (MID 463)", "120 m x 22 m", "KARACHI", "AIS, radar MANORA"):
+        assert expected in record
+    assert "not in the picture" in _text(vessel_view(picture, "T9", None))
+
+
+@pytest.mark.parametrize(
+    ("relayout", "expected"),
+    [
+        (
+            {"xaxis.range[0]": 66.8, "xaxis.range[1]": 67.0, "yaxis.range[0]": 24.6, "yaxis.range[1]": 24.8},
+            {"west": 66.8, "east": 67.0, "south": 24.6, "north": 24.8},
+        ),
+        ({"xaxis.autorange": True}, {"west": 66.0, "south": 24.0, "east": 67.5, "north": 25.0}),
+        (None, {"west": 66.0, "south": 24.0, "east": 67.5, "north": 25.0}),
+    ],
+)
+def test_view_box_follows_zoom_for_export(relayout, expected):
+    assert view_box(relayout, None, (66.0, 24.0, 67.5, 25.0)) == expected
