@@ -40,6 +40,9 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from fusion.bus import Envelope
 
 log = logging.getLogger(__name__)
+# kafka-python 3 warns whenever our CPU-bound stage holds the GIL past 0.1 s while its I/O
+# thread waits: harmless for us (fetches are asynchronous) and one line per batch in a log.
+logging.getLogger("kafka.net.selector").setLevel(logging.ERROR)
 
 TIME_HEADER = "t"
 PartitionRef = tuple[str, int]
@@ -191,6 +194,13 @@ class KafkaBus:
         """Join the group for ``topics``; the callbacks run inside ``poll`` on a rebalance."""
         self._subscribed = tuple(topics)
         self._listener = _Rebalance(on_assigned, on_revoked)
+        for topic in self._subscribed:
+            # Fetch the topic's metadata first: a group assignment computed before the client
+            # knows a just-created topic gives this member no partitions of it.
+            if not self.consumer.partitions_for_topic(topic):
+                log.warning(
+                    "topic %s does not exist (yet); %s will read it once it does", topic, self.group_id
+                )
         self.consumer.subscribe(list(self._subscribed), listener=self._listener)
 
     def poll(self, topics: Iterable[str], max_records: int = 500, timeout_s: float = 0.0) -> list[Envelope]:

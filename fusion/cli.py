@@ -13,8 +13,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from ingest.scenario import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ZONES = REPO_ROOT / "zones.geojson"
@@ -71,12 +75,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from fusion.replay import run_replay
     from ingest.scenario import open_scenario
 
-    if args.bus != "memory":
-        raise UsageError(
-            f"--bus {args.bus}: only the embedded 'memory' bus is available in this version; "
-            "the Kafka bus (kafka://HOST:PORT) arrives with the Kafka backbone"
-        )
     scenario = open_scenario(args.scenario, args.zones)
+    if args.bus != "memory":
+        return _replay_to_bus(args, scenario)
     out_dir = args.scenario if args.out is None else args.out
     tracks_out = args.tracks_out or out_dir / "tracks.jsonl"
     alerts_out = args.alerts_out or out_dir / "alerts.jsonl"
@@ -148,6 +149,123 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replay_to_bus(args: argparse.Namespace, scenario: Scenario) -> int:
+    """``replay --bus kafka://...``: publish the recording to the raw topics for ``seawatch fuse``."""
+    from fusion.bus_factory import open_bus
+    from fusion.services.provision import ensure_pipeline_topics
+    from fusion.services.publish import publish_scenario
+
+    bus = open_bus(args.bus, "seawatch-replay")
+    area = args.area or scenario.path.resolve().name
+    ensure_pipeline_topics(bus, args.partitions)  # type: ignore[arg-type]
+    total = _count_lines(scenario.ais_path, scenario.radar_path)
+    try:
+        with tqdm(
+            total=total, unit="rec", desc="publish", disable=not _progress_enabled(args.progress), leave=False
+        ) as bar:
+            counts = publish_scenario(
+                scenario, bus, area=area, speed=args.speed, on_record=lambda: bar.update(1)
+            )
+    finally:
+        bus.close()
+    published = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("published:")}
+    print(
+        f"published {sum(published.values())} records of {scenario.path} (area {area}) to {args.bus}",
+        file=sys.stderr,
+    )
+    print(
+        json.dumps(
+            {"area": area, "published": published, "ingest": dict(sorted(counts.items()))}, sort_keys=True
+        )
+    )
+    return 0
+
+
+def cmd_fuse(args: argparse.Namespace) -> int:
+    from fusion.bus_factory import open_bus
+    from fusion.services.areas import load_area
+    from fusion.services.fuse import FuseService
+    from fusion.services.provision import ensure_pipeline_topics
+    from fusion.services.snapshots import SnapshotStore
+
+    if not args.bus.startswith("kafka://"):
+        raise UsageError(
+            "fuse runs as a service on Kafka: give --bus kafka://HOST:PORT (replay uses 'memory')"
+        )
+    areas = [load_area(spec, args.zones) for spec in args.area]
+    bus = open_bus(args.bus, args.group)
+    ensure_pipeline_topics(bus, args.partitions)  # type: ignore[arg-type]
+    store = None if args.no_snapshots else SnapshotStore(args.state_dir, args.group)
+    service = FuseService(bus, areas, store=store, snapshot_every_s=args.snapshot_every_s)  # type: ignore[arg-type]
+    print(
+        f"seawatch fuse: areas {', '.join(a.name for a in areas)} from {args.bus}, group {args.group}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        service.run(exit_when_idle_s=args.exit_when_idle_s)
+    finally:
+        bus.close()
+    print(json.dumps(dict(sorted(service.summary().items()))))
+    return 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from fusion.bus_factory import open_bus
+    from fusion.services.record import record_scenario
+
+    if not args.bus.startswith("kafka://"):
+        raise UsageError("record reads the raw topics of a Kafka cluster: give --bus kafka://HOST:PORT")
+    if not args.sensors.is_file():
+        raise UsageError(f"--sensors {args.sensors}: not a file; give the sensors.json of the recorded feeds")
+    bus = open_bus(args.bus, args.group)
+    try:
+        counts = record_scenario(
+            bus,  # type: ignore[arg-type]
+            args.out,
+            sensors_path=args.sensors,
+            zones_path=args.zones,
+            area=args.area,
+            exit_when_idle_s=args.exit_when_idle_s,
+        )
+    finally:
+        bus.close()
+    print(f"recorded into {args.out}: {dict(sorted(counts.items()))}", file=sys.stderr)
+    print(json.dumps(dict(sorted(counts.items()))))
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from dashboard.app import create_app
+    from dashboard.picture import PictureFeed
+    from fusion.bus_factory import open_bus
+    from fusion.demo import DEMO_USERS, scenario_dashboard_config
+    from fusion.services.areas import load_area
+    from ingest.scenario import Scenario
+
+    area = load_area(args.area, args.zones)
+    scenario = Scenario(
+        Path(args.area.partition("=")[2] or args.area),
+        area.sensors,
+        area.origin_lat,
+        area.origin_lon,
+        area.zones_path,
+    )
+    config = scenario_dashboard_config(scenario, args.users or DEMO_USERS)
+    app = create_app(PictureFeed(open_bus(args.bus, args.group)), config)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    print(f"seawatch dashboard: {args.bus} -> http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def _kafka_service_options(parser: argparse.ArgumentParser, group: str) -> None:
+    parser.add_argument(
+        "--bus", required=True, help="kafka://HOST:PORT[,HOST:PORT][?tls/sasl options] (docs/kafka.md)"
+    )
+    parser.add_argument("--group", default=group, help=f"Kafka consumer group (default {group})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seawatch", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
@@ -188,9 +306,20 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--out", type=Path, help="folder for default output files (default: the scenario folder)"
     )
-    rep.add_argument("--bus", default="memory", help="'memory' (embedded, default) or kafka://HOST:PORT")
+    rep.add_argument(
+        "--bus",
+        default="memory",
+        help="'memory' (embedded: the whole pipeline, outputs to files) or kafka://HOST:PORT "
+        "(publish to the raw topics for `seawatch fuse`)",
+    )
     rep.add_argument(
         "--zones", type=Path, default=DEFAULT_ZONES, help="used when the scenario has no zones.geojson"
+    )
+    rep.add_argument(
+        "--area", help="with --bus kafka://: the area the records belong to (default: folder name)"
+    )
+    rep.add_argument(
+        "--partitions", type=int, default=4, help="with --bus kafka://: partitions of new topics"
     )
     rep.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     rep.set_defaults(handler=cmd_replay)
@@ -226,6 +355,59 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--max-range-m", type=float, default=100_000.0, help="with --site: range limit")
     ing.add_argument("--health-interval-s", type=float, default=5.0, help="seconds between feed.health")
     ing.set_defaults(handler=cmd_ingest)
+
+    fuse = commands.add_parser("fuse", help="Kafka service: raw AIS/radar topics -> tracks and alerts")
+    _kafka_service_options(fuse, "seawatch-fuse")
+    fuse.add_argument(
+        "--area",
+        action="append",
+        required=True,
+        metavar="NAME=DIR",
+        help="a tracking area: DIR has its sensors.json (and zones.geojson); repeat for several",
+    )
+    fuse.add_argument("--zones", type=Path, default=DEFAULT_ZONES, help="for areas without zones.geojson")
+    fuse.add_argument(
+        "--state-dir", type=Path, default=Path("seawatch-state"), help="crash-recovery snapshots"
+    )
+    fuse.add_argument(
+        "--no-snapshots", action="store_true", help="no crash recovery: restart with an empty picture"
+    )
+    fuse.add_argument("--snapshot-every-s", type=float, default=30.0, help="event seconds between snapshots")
+    fuse.add_argument("--partitions", type=int, default=4, help="partitions of topics created on first start")
+    fuse.add_argument(
+        "--exit-when-idle-s",
+        type=float,
+        metavar="S",
+        help="batch mode: stop after the input is caught up and silent for S seconds",
+    )
+    fuse.set_defaults(handler=cmd_fuse)
+
+    rec = commands.add_parser("record", help="raw Kafka topics -> a scenario folder that replays identically")
+    _kafka_service_options(rec, "seawatch-record")
+    rec.add_argument("--out", type=Path, required=True, help="scenario folder to write")
+    rec.add_argument("--sensors", type=Path, required=True, help="sensors.json of the recorded feeds")
+    rec.add_argument("--zones", type=Path, help="zones.geojson to store with the recording")
+    rec.add_argument("--area", help="record only this area's raw records")
+    rec.add_argument(
+        "--exit-when-idle-s",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="stop after the topics are caught up and silent for S seconds (default 5)",
+    )
+    rec.set_defaults(handler=cmd_record)
+
+    dash = commands.add_parser("dashboard", help="serve the picture of a bus's tracks and alerts topics")
+    dash.add_argument("--bus", required=True, help="kafka://HOST:PORT[?options]")
+    dash.add_argument("--group", default="seawatch-dashboard")
+    dash.add_argument(
+        "--area", required=True, metavar="[NAME=]DIR", help="folder with sensors.json (and zones)"
+    )
+    dash.add_argument("--zones", type=Path, default=DEFAULT_ZONES)
+    dash.add_argument("--users", type=Path, help="users file (default: the demo users)")
+    dash.add_argument("--host", default="127.0.0.1")
+    dash.add_argument("--port", type=int, default=8050)
+    dash.set_defaults(handler=cmd_dashboard)
     return parser
 
 
@@ -235,8 +417,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from fusion.bus_factory import BusUrlError
     from fusion.evaluation.loaders import EvaluationInputError
     from fusion.rules.zones import ZonesFileError
+    from fusion.services.areas import AreaConfigError
     from ingest.scenario import ScenarioError
     from ingest.sensors import SensorsFileError
 
@@ -244,6 +428,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except (
         UsageError,
+        BusUrlError,
+        AreaConfigError,
         ScenarioError,
         SensorsFileError,
         ZonesFileError,

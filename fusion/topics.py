@@ -2,19 +2,33 @@
 
 One table so that every service, the replay and the docs agree. Keys are chosen for
 ordering: the source for raw feeds, the track id for tracks, the alert id for alerts.
+
+Every name can be changed per process with an environment variable
+``SEAWATCH_TOPIC_<CONSTANT>`` (e.g. ``SEAWATCH_TOPIC_ALERTS=khi.alerts``), read once at
+import, so several pipelines can share one Kafka cluster (docs/kafka.md lists the defaults).
+
+Raw records on Kafka are keyed ``AREA/SOURCE`` (``area_key``): the source keeps per-sensor
+order, the area prefix picks the partition, so one fuse instance owns a whole tracking area.
 """
 
 from __future__ import annotations
 
+import os
+
 from fusion.schemas import AisReport, AisStatic, Alert, RadarPlot, Reject, TrackState
 
-AIS_REPORTS = "ais.reports"
-AIS_STATIC = "ais.static"
-RADAR_PLOTS = "radar.plots"
-REJECTS = "ingest.rejects"
-TRACKS = "tracks"
-ALERTS = "alerts"
-ALERT_ACKS = "alerts.acks"
+
+def _name(constant: str, default: str) -> str:
+    return os.environ.get(f"SEAWATCH_TOPIC_{constant}", default)
+
+
+AIS_REPORTS = _name("AIS_REPORTS", "ais.reports")
+AIS_STATIC = _name("AIS_STATIC", "ais.static")
+RADAR_PLOTS = _name("RADAR_PLOTS", "radar.plots")
+REJECTS = _name("REJECTS", "ingest.rejects")
+TRACKS = _name("TRACKS", "tracks")
+ALERTS = _name("ALERTS", "alerts")
+ALERT_ACKS = _name("ALERT_ACKS", "alerts.acks")
 """Watch officers' acknowledgements (``dashboard.acks.AlertAck``), keyed by alert id."""
 
 RECORD_TYPES: dict[str, type] = {
@@ -36,3 +50,14 @@ def topic_and_key(record: AisReport | AisStatic | RadarPlot | Reject) -> tuple[s
     if isinstance(record, RadarPlot):
         return RADAR_PLOTS, record.sensor_id
     return REJECTS, record.source
+
+
+def area_key(area: str, source: str) -> str:
+    """Kafka key of a raw record: ``AREA/SOURCE`` (the partitioner hashes only ``AREA``)."""
+    return f"{area}/{source}"
+
+
+def area_of_key(key: str) -> str | None:
+    """The area prefix of a raw record's key, None for a key without one."""
+    area, slash, _ = key.partition("/")
+    return area if slash else None

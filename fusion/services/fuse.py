@@ -1,0 +1,298 @@
+"""``seawatch fuse``: the fusion stage as a Kafka service (raw topics -> tracks and alerts).
+
+One consumer group; each instance owns the partitions Kafka assigns it, and every area in
+them (areas are partitioned by key prefix, so an area never spans two instances). Per
+partition index the service keeps:
+
+- a ``PartitionAligner`` merging that partition of ``ais.reports`` and ``radar.plots`` by
+  event time, so what the tracker sees does not depend on fetch timing;
+- one ``FusionService`` per area (tracker, rules, event-time buffer), fed one record at a
+  time in merge order;
+- the input offsets its state covers.
+
+Crash recovery: every ``snapshot_every_s`` of event time the service flushes its outputs
+(so everything the snapshot's state has emitted is in Kafka), writes a snapshot (state +
+covered offsets, ``SnapshotStore``), then commits those offsets. A restarted or newly
+assigned instance restores the snapshot and seeks to its offsets; the outputs emitted
+between the snapshot and the crash are emitted again, byte for byte (the stage is
+deterministic), so consumers de-duplicate by ``alert_id``/``state``/``time`` and
+``track_id``/``time``. Without a snapshot folder the service commits after each flushed
+batch and a restart begins with an empty picture.
+
+The wall clock is used for liveness only: a partition that is caught up with the broker
+and silent for ``idle_partition_s`` stops holding the merge back, and
+``exit_when_idle_s`` ends a batch run. It never enters what is computed.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time as wall_clock
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from fusion import topics
+from fusion.bus import Envelope
+from fusion.bus_kafka import KafkaBus, PartitionRef
+from fusion.pipeline import INPUT_TOPICS, FusionService
+from fusion.rules.engine import RuleEngine
+from fusion.rules.zones import load_zones
+from fusion.schemas import RejectReason
+from fusion.services.aligner import PartitionAligner
+from fusion.services.areas import Area
+from fusion.services.dead_letters import dead_letter
+from fusion.services.snapshots import Snapshot, SnapshotStore
+from tracking.frames import LocalFrame
+from tracking.tracker import Tracker
+
+log = logging.getLogger(__name__)
+
+PAUSE_ABOVE = 20_000
+"""Queued records of one input partition above which fetching it pauses (the other lags)."""
+RESUME_BELOW = 2_000
+
+
+@dataclass
+class _PartitionState:
+    aligner: PartitionAligner
+    services: dict[str, FusionService] = field(default_factory=dict)
+    offsets: dict[str, int] = field(default_factory=dict)
+    next_snapshot_time: float = -math.inf
+    assigned_at: float = 0.0
+
+
+class FuseService:
+    """Runs the fusion stage for the areas of the partitions this instance is assigned.
+
+    Parameters
+    ----------
+    bus:
+        A ``KafkaBus`` in the fuse consumer group (outputs go out through it too).
+    areas:
+        The tracking areas this deployment knows; a raw record keyed for another area is
+        dead-lettered as ``unknown_sensor``.
+    store:
+        Where snapshots go; None disables crash recovery (commit after every batch).
+    snapshot_every_s:
+        Event-time interval between snapshots: the work redone after a crash.
+    idle_partition_s:
+        Wall seconds a caught-up, silent input partition may hold the merge back.
+    """
+
+    def __init__(
+        self,
+        bus: KafkaBus,
+        areas: Sequence[Area],
+        *,
+        store: SnapshotStore | None = None,
+        snapshot_every_s: float = 30.0,
+        idle_partition_s: float = 5.0,
+        allowed_lateness_s: float = 10.0,
+        clock: Callable[[], float] = wall_clock.monotonic,
+    ) -> None:
+        self.bus = bus
+        self.areas = {area.name: area for area in areas}
+        self.store = store
+        self.snapshot_every_s = snapshot_every_s
+        self.idle_partition_s = idle_partition_s
+        self.allowed_lateness_s = allowed_lateness_s
+        self.clock = clock
+        self.counts: Counter[str] = Counter()
+        self._parts: dict[int, _PartitionState] = {}
+        self._last_seen: dict[PartitionRef, float] = {}
+        self._paused: set[PartitionRef] = set()
+        self._revoked: dict[int, _PartitionState] = {}
+
+    # ------------------------------------------------------------------ loop
+
+    def run(
+        self, *, exit_when_idle_s: float | None = None, should_stop: Callable[[], bool] = lambda: False
+    ) -> None:
+        """Consume until ``should_stop`` or, with ``exit_when_idle_s``, until the input has been
+        caught up and silent that long (then drain everything held, as at end of stream)."""
+        self.bus.subscribe(INPUT_TOPICS, on_assigned=self._on_assigned, on_revoked=self._on_revoked)
+        last_input = self.clock()
+        while not should_stop():
+            envelopes = self.bus.poll(INPUT_TOPICS, max_records=5000, timeout_s=0.1)
+            now = self.clock()
+            for envelope in envelopes:
+                state = self._parts.get(envelope.partition)
+                if state is None:  # revoked within this poll; the new owner re-reads it
+                    continue
+                state.aligner.add(envelope)
+                self._last_seen[(envelope.topic, envelope.partition)] = now
+            if envelopes:
+                last_input = now
+            fed = sum(self._advance(partition, state, now) for partition, state in self._parts.items())
+            self._apply_backpressure()
+            if fed and self.store is None:
+                self._commit_all()
+            if (
+                exit_when_idle_s is not None
+                and self._parts
+                and now - last_input >= exit_when_idle_s
+                and self._all_caught_up()
+            ):
+                self.finish()
+                return
+
+    def finish(self) -> None:
+        """End of stream: feed everything queued, drain every area, checkpoint."""
+        for partition, state in self._parts.items():
+            for envelope in state.aligner.drain():
+                self._feed(state, envelope)
+            for service in state.services.values():
+                service.finish()
+            self._checkpoint(partition, state)
+
+    def summary(self) -> Counter[str]:
+        """Service counters plus every area's fusion counters."""
+        total = Counter(self.counts)
+        for state in [*self._parts.values(), *self._revoked.values()]:
+            for service in state.services.values():
+                total.update(service.counts)
+        return total
+
+    # ----------------------------------------------------------- partitions
+
+    def _advance(self, partition: int, state: _PartitionState, now: float) -> int:
+        idle = [
+            topic
+            for topic in INPUT_TOPICS
+            if state.aligner.queued(topic) == 0
+            and now - self._last_seen.get((topic, partition), state.assigned_at) >= self.idle_partition_s
+            and self.bus.caught_up(topic, partition)
+        ]
+        ready = state.aligner.pop_ready(idle)
+        for envelope in ready:
+            self._feed(state, envelope)
+            if self.store is not None and envelope.time >= state.next_snapshot_time:
+                if state.next_snapshot_time > -math.inf:
+                    self._checkpoint(partition, state)
+                state.next_snapshot_time = (math.floor(envelope.time / self.snapshot_every_s) + 1) * (
+                    self.snapshot_every_s
+                )
+        return len(ready)
+
+    def _feed(self, state: _PartitionState, envelope: Envelope) -> None:
+        name = topics.area_of_key(envelope.key)
+        if name is None and len(self.areas) == 1:
+            name = next(iter(self.areas))
+        if name not in self.areas:
+            self._dead_letter_unknown_area(envelope)
+        else:
+            service = state.services.get(name)
+            if service is None:
+                service = state.services[name] = self._new_service(self.areas[name])
+            service.ingest([envelope])
+        state.offsets[envelope.topic] = envelope.offset + 1
+        self.counts["fed"] += 1
+
+    def _new_service(self, area: Area) -> FusionService:
+        frame = LocalFrame(area.origin_lat, area.origin_lon)
+        return FusionService(
+            self.bus,
+            Tracker(frame, area.sensors),
+            RuleEngine(load_zones(area.zones_path), area.sensors, frame),
+            allowed_lateness_s=self.allowed_lateness_s,
+        )
+
+    def _dead_letter_unknown_area(self, envelope: Envelope) -> None:
+        self.counts[f"reject:{RejectReason.UNKNOWN_SENSOR}"] += 1
+        known = ", ".join(sorted(self.areas))
+        dead_letter(
+            self.bus,
+            envelope,
+            RejectReason.UNKNOWN_SENSOR,
+            f"key {envelope.key!r} names no configured area ({known})",
+        )
+
+    def _checkpoint(self, partition: int, state: _PartitionState) -> None:
+        """Outputs flushed, then the snapshot written, then the offsets it covers committed."""
+        self.bus.flush()
+        if self.store is not None:
+            self.store.save(
+                partition,
+                Snapshot(
+                    offsets=dict(state.offsets),
+                    areas={name: service.state() for name, service in state.services.items()},
+                    next_snapshot_time=state.next_snapshot_time,
+                ),
+            )
+            self.counts["snapshots"] += 1
+        self.bus.commit_offsets({(topic, partition): offset for topic, offset in state.offsets.items()})
+
+    def _commit_all(self) -> None:
+        self.bus.flush()
+        self.bus.commit_offsets(
+            {
+                (topic, p): offset
+                for p, state in self._parts.items()
+                for topic, offset in state.offsets.items()
+            }
+        )
+
+    def _all_caught_up(self) -> bool:
+        return all(
+            len(state.aligner) == 0 and all(self.bus.caught_up(topic, p) for topic in INPUT_TOPICS)
+            for p, state in self._parts.items()
+        )
+
+    def _apply_backpressure(self) -> None:
+        for partition, state in self._parts.items():
+            for topic in INPUT_TOPICS:
+                ref = (topic, partition)
+                queued = state.aligner.queued(topic)
+                if queued > PAUSE_ABOVE and ref not in self._paused:
+                    self.bus.pause(topic, partition)
+                    self._paused.add(ref)
+                elif queued < RESUME_BELOW and ref in self._paused:
+                    self.bus.resume(topic, partition)
+                    self._paused.discard(ref)
+
+    # ------------------------------------------------------------ rebalance
+
+    def _on_assigned(self, refs: list[PartitionRef]) -> None:
+        """Runs on the client's I/O thread: no blocking Kafka calls here (seek only sets a position)."""
+        now = self.clock()
+        assigned = {p for _, p in refs}
+        for partition in sorted(assigned - set(self._parts)):
+            state = self._revoked.pop(partition, None)
+            if state is None:
+                state = self._load(partition, now)
+            for topic, offset in state.offsets.items():
+                self.bus.seek(topic, partition, offset)  # what the state covers, not the group's commit
+            self._parts[partition] = state
+        self._revoked.clear()  # partitions that went to another instance: it restores their snapshot
+        self._paused.clear()
+
+    def _load(self, partition: int, now: float) -> _PartitionState:
+        state = _PartitionState(PartitionAligner(INPUT_TOPICS), assigned_at=now)
+        snapshot = self.store.load(partition) if self.store is not None else None
+        if snapshot is not None:
+            for name, area_state in snapshot.areas.items():
+                service = self._new_service(self.areas[name])
+                service.restore(area_state)
+                state.services[name] = service
+            state.offsets = dict(snapshot.offsets)
+            state.next_snapshot_time = snapshot.next_snapshot_time
+            self.counts["restored"] += 1
+            log.warning("partition %d: restored from snapshot at offsets %s", partition, snapshot.offsets)
+        return state
+
+    def _on_revoked(self, refs: list[PartitionRef]) -> None:
+        """Keep the revoked state aside: an eager rebalance usually hands the partition straight back.
+
+        Records queued in the aligner are dropped; the state's offsets say where to read again.
+        """
+        for partition in sorted({p for _, p in refs} & set(self._parts)):
+            state = self._parts.pop(partition)
+            self._revoked[partition] = _PartitionState(
+                PartitionAligner(INPUT_TOPICS),
+                services=state.services,
+                offsets=state.offsets,
+                next_snapshot_time=state.next_snapshot_time,
+                assigned_at=state.assigned_at,
+            )

@@ -1,0 +1,28 @@
+"""The topics a seawatch deployment uses, created on first start if missing.
+
+Raw AIS and radar topics get ``partitions`` partitions (one per tracking area is ideal;
+areas hash onto them, see ``fusion.bus_kafka.AreaPartitioner``) and the same count, so
+partition *p* of each holds the same areas and one fuse instance owns both. ``ais.static``
+is compacted: per MMSI only the latest identity is kept.
+"""
+
+from __future__ import annotations
+
+from fusion import topics
+from fusion.bus_kafka import KafkaBus, TopicSpec
+
+DEFAULT_PARTITIONS = 4
+
+
+def ensure_pipeline_topics(bus: KafkaBus, partitions: int = DEFAULT_PARTITIONS) -> None:
+    bus.ensure_topics(
+        {
+            topics.AIS_REPORTS: TopicSpec(partitions),
+            topics.RADAR_PLOTS: TopicSpec(partitions),
+            topics.AIS_STATIC: TopicSpec(partitions, compacted=True),
+            topics.REJECTS: TopicSpec(1),
+            topics.TRACKS: TopicSpec(partitions),
+            topics.ALERTS: TopicSpec(partitions),
+            topics.ALERT_ACKS: TopicSpec(1),
+        }
+    )
