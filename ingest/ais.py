@@ -15,6 +15,7 @@ Field meanings and not-available values follow https://gpsd.gitlab.io/gpsd/AIVDM
 from __future__ import annotations
 
 import collections
+import functools
 import math
 from dataclasses import dataclass
 
@@ -57,8 +58,6 @@ _DEFINED_TYPES = range(1, 29)  # ITU-R M.1371-5 types 1-27, plus 28 from M.1371-
 # Six-bit armour value of each payload byte ('0' -> 0 ... 'w' -> 63); the first one is the type.
 _ARMOR = tuple((c - 48 - 8 if c - 48 > 40 else c - 48) if 48 <= c <= 119 else -1 for c in range(256))
 
-#: Classified MMSIs kept per decoder; a busy national feed hears some tens of thousands.
-_MAX_MMSI_CACHE = 200_000
 
 # Not-available values (gpsd AIVDM.html). Class A/B speed is in 0.1 kn, 1023 = n/a; course in
 # 0.1 deg, 3600 = n/a and 3601-4095 invalid; heading 511 = n/a and 360-510 invalid; nav status
@@ -206,7 +205,6 @@ class AisDecoder:
         self._behind_run = 0
         self._stamp_s: float | None = None  # $PGHP time for the next message
         self._stamp_tag: TagBlock | None = None  # tag block written on a line of its own
-        self._mmsi: dict[int, MmsiInfo | str] = {}
 
     def feed(
         self, line: str, line_no: int | None = None, receipt_time: float | None = None
@@ -411,19 +409,6 @@ class AisDecoder:
         detail = f"no next fragment within {self.fragment_timeout_s:g} s"
         return [self._orphan(state.pending.pop(key), detail) for key in stale]
 
-    def _mmsi_info(self, mmsi: int) -> MmsiInfo | str:
-        """Classified MMSI, or why it is invalid; cached (a feed repeats its vessels)."""
-        info = self._mmsi.get(mmsi)
-        if info is None:
-            try:
-                info = classify(mmsi)
-            except InvalidMmsi as err:
-                info = str(err)
-            if len(self._mmsi) >= _MAX_MMSI_CACHE:
-                self._mmsi.clear()
-            self._mmsi[mmsi] = info
-        return info
-
     def _decode(
         self,
         payload: bytes,
@@ -458,7 +443,7 @@ class AisDecoder:
                 RejectReason.UNDECODABLE_PAYLOAD,
                 f"type {msg_type} payload has {n_bits} bits, its fields need {required} (truncated?)",
             )
-        info = self._mmsi_info(msg.mmsi)
+        info = _classified(msg.mmsi)
         if isinstance(info, str):
             return reject(RejectReason.INVALID_MMSI, info)
         if info.flag is None and info.mid is not None:
@@ -495,6 +480,15 @@ class AisDecoder:
     ) -> Reject:
         self.counts[f"reject:{reason.value}"] += 1
         return Reject(time=time_s, source=self.source, line_no=line_no, reason=reason, detail=detail, raw=raw)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _classified(mmsi: int) -> MmsiInfo | str:
+    """Classified MMSI, or why it is invalid; cached (feeds repeat their vessels every few seconds)."""
+    try:
+        return classify(mmsi)
+    except InvalidMmsi as err:
+        return str(err)
 
 
 def _label(vdm: VdmSentence, receiver: str) -> str:
