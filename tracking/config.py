@@ -7,23 +7,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrackerConfig:
-    quiet_process_noise_q_m2ps3: float = 0.005
-    """White-acceleration density of a vessel holding its course: ships change velocity
-    slowly, and a small q is what keeps radar noise (±100 m cross-range at 20 km) out of
-    the velocity estimate, so a drifting boat does not appear to make 5 kn."""
+    process_noise_q_m2ps3: tuple[float, ...] = (0.005, 1.0)
+    """White-acceleration density of each IMM model (see tracking/imm.py). Quiet, 0.005
+    m²/s³: a ship holding its course, which keeps radar noise (±100 m cross-range at 20 km)
+    out of the velocity, so a drifting boat does not appear to make 5 kn. Manoeuvring,
+    1.0 m²/s³: about 0.6 m/s² over a 2.5 s scan, a 23 kn boat turning at 3°/s."""
 
-    manoeuvre_process_noise_q_m2ps3: float = 0.5
-    """Density while a track manoeuvres: enough for a 20 kn boat turning at 3°/s."""
+    mode_leave_rate_per_s: tuple[float, ...] = (1 / 600, 1 / 20)
+    """Rate of leaving each mode: a vessel starts a manoeuvre about every ten minutes of
+    sailing, and a manoeuvre lasts about twenty seconds. Rarer onsets keep the manoeuvring
+    model's weight near 3 % on a steady ship (smoother tracks: on replay_data/karachi GOSPA
+    152 m and 12 ID switches, against 164 m and 28 with one onset every two minutes), and a
+    6°/s turn at 23 kn is still followed."""
 
-    manoeuvre_probability: float = 0.99
-    """An innovation beyond the χ² quantile at this probability (9.2 for a 2-D radar plot,
-    13.3 for AIS position and velocity) says the track is turning or accelerating: its
-    process noise switches to the manoeuvre level (a two-level adaptive CV filter,
-    Bar-Shalom et al. 2001 §11.2; the IMM of issue 4 is the full form)."""
-
-    manoeuvre_decay: float = 0.6
-    """Per-update factor by which the process noise falls back towards the quiet level once
-    innovations are normal again (about five updates, two radar scans)."""
+    initial_mode_probability: tuple[float, ...] = (0.5, 0.5)
+    """A new track's velocity is unknown, so neither mode is favoured at birth."""
 
     gate_chi2: float = 13.8
     """Mahalanobis gate for radar plots: χ²(2 dof) at 99.9 %, so a true plot falls outside

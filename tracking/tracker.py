@@ -13,8 +13,9 @@ step, each driven only by the times in the data:
   ones silent for too long; "expected" follows each vessel's own AIS reporting schedule
   (ITU-R M.1371) or the radar scan period.
 
-Each track carries its own process-noise level: quiet while its innovations are normal,
-raised while they say it manoeuvres (see ``TrackerConfig.manoeuvre_probability``).
+Each track is an IMM of a quiet and a manoeuvring constant-velocity model (tracking/imm.py):
+arrays hold one state per model, ``(N, M, 4)``, and what leaves the tracker is their
+moment-matched combination.
 
 A track keeps its MMSI for life: an identity is never moved from one track to another, so
 two vessels passing close cannot swap names. Output leaves as ``TrackState`` records.
@@ -25,15 +26,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import chi2
 
 from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
 from tracking.config import TrackerConfig
-from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict, update
+from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict
 from tracking.frames import LocalFrame, course_from_velocity, velocity_from_course
+from tracking.imm import combine, predict_models, update_models
 from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_velocity_covariance, polar_covariance_enu
+
+MANOEUVRE_MODEL = 1
+"""Index of the manoeuvring model in ``TrackerConfig.process_noise_q_m2ps3``."""
 
 
 @dataclass(slots=True)
@@ -69,10 +73,13 @@ class Tracker:
         self.frame = frame
         self.sensors = sensors
         self.config = config or TrackerConfig()
-        self._x = np.empty((0, 4))
-        self._P = np.empty((0, 4, 4))
+        self._q_models = np.asarray(self.config.process_noise_q_m2ps3, dtype=float)
+        self._leave_rates = np.asarray(self.config.mode_leave_rate_per_s, dtype=float)
+        models = self._q_models.size
+        self._x = np.empty((0, models, 4))
+        self._P = np.empty((0, models, 4, 4))
+        self._mu = np.empty((0, models))
         self._t = np.empty(0)
-        self._q = np.empty(0)
         self._meta: list[_TrackMeta] = []
         self._by_mmsi: dict[int, int] = {}
         self._next_number = 1
@@ -83,7 +90,6 @@ class Tracker:
                 float(east), float(north), radar.max_range_m, radar.scan_period_s
             )
         self._slowest_scan_s = max((r.scan_period_s for r in sensors.radars), default=10.0)
-        self._manoeuvre_nis = {dof: float(chi2.ppf(self.config.manoeuvre_probability, dof)) for dof in (2, 4)}
         self.identity_conflicts = 0
 
     @property
@@ -100,7 +106,6 @@ class Tracker:
         site = self.sensors.radar(sensor_id)
         if site is None or any(p.sensor_id != sensor_id for p in plots):
             raise ValueError(f"a scan holds plots of one known radar, got {sensor_id!r}")
-        cfg = self.config
         radar = self._radars[sensor_id]
         range_m = np.array([p.range_m for p in plots])
         bearing_deg = np.array([p.bearing_deg for p in plots])
@@ -110,15 +115,10 @@ class Tracker:
         R = polar_covariance_enu(range_m, bearing_deg, site.range_sigma_m, site.bearing_sigma_deg)
 
         scan_time = float(plot_time.mean())
-        x_pred, P_pred = self._predicted(np.arange(self.track_count), scan_time)
-        tentative = np.array([m.status is TrackStatus.TENTATIVE for m in self._meta], dtype=bool)
-        found = associate(
-            x_pred, P_pred, z, R, cfg.gate_chi2, cfg.pregate_radius_m,
-            track_cost_offset=np.where(tentative, cfg.tentative_cost_penalty, 0.0),
-        )  # fmt: skip
-
-        in_time_order = np.argsort(plot_time[found.plot_index], kind="stable")
-        tracks, plots_used = found.track_index[in_time_order], found.plot_index[in_time_order]
+        pairs, claimed = self._associate_scan(z, R, scan_time)
+        tracks, plots_used = pairs[:, 0], pairs[:, 1]
+        in_time_order = np.argsort(plot_time[plots_used], kind="stable")
+        tracks, plots_used = tracks[in_time_order], plots_used[in_time_order]
         self._fuse(tracks, z[plots_used], R[plots_used], plot_time[plots_used], H_POSITION)
         updated: list[int] = []
         for i, j in zip(tracks.tolist(), plots_used.tolist(), strict=True):
@@ -131,17 +131,52 @@ class Tracker:
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
+        x_pred, _ = self._predicted(np.arange(self.track_count), scan_time)
         deleted = self._count_misses(set(tracks.tolist()), x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
         births = [
             self._start_track(
                 z[j], np.diag([R[j, 0, 0], 0, R[j, 1, 1], 0]), R[j], float(plot_time[j]), radar_id=sensor_id
             )
-            for j in np.flatnonzero(~found.plot_in_any_gate).tolist()
+            for j in np.flatnonzero(~claimed).tolist()
         ]
         states = self._states([i for i in updated if i not in deleted] + births)
         states += self._remove(sorted(deleted), scan_time)
         return states
+
+    def _associate_scan(
+        self, z: np.ndarray, R: np.ndarray, scan_time: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(track, plot) index pairs for one scan, in two passes, and which plots are claimed.
+
+        First every track with its current process noise (GNN, newborn tracks penalised).
+        Then the confirmed tracks left without a plot are predicted again as if
+        manoeuvring, and offered the plots nobody took: a fast boat that turned hard
+        between two scans lands outside its quiet gate but inside this one, and keeps
+        its track (and its identity) instead of being replaced by a new one. A claimed
+        plot (assigned, or inside some track's gate) may not start a new track.
+        """
+        cfg = self.config
+        everyone = np.arange(self.track_count)
+        x_pred, P_pred = self._predicted(everyone, scan_time)
+        tentative = np.array([m.status is TrackStatus.TENTATIVE for m in self._meta], dtype=bool)
+        first = associate(
+            x_pred, P_pred, z, R, cfg.gate_chi2, cfg.pregate_radius_m,
+            track_cost_offset=np.where(tentative, cfg.tentative_cost_penalty, 0.0),
+        )  # fmt: skip
+        claimed = first.plot_in_any_gate.copy()
+        claimed[first.plot_index] = True
+        pairs = [np.column_stack([first.track_index, first.plot_index])]
+
+        lonely = np.setdiff1d(everyone[~tentative], first.track_index)
+        free = np.flatnonzero(~claimed)
+        if lonely.size and free.size:
+            x_man, P_man = self._predicted(lonely, scan_time, model=MANOEUVRE_MODEL)
+            second = associate(x_man, P_man, z[free], R[free], cfg.gate_chi2, cfg.pregate_radius_m)
+            rescued = lonely[second.track_index]
+            pairs.append(np.column_stack([rescued, free[second.plot_index]]))
+            claimed[free[second.plot_in_any_gate]] = True
+        return np.concatenate(pairs).astype(int), claimed
 
     def _ready_to_confirm(self, meta: _TrackMeta, radar: _RadarGeometry) -> bool:
         """M hits, spread over enough scans that clutter rarely lines up (see config)."""
@@ -181,7 +216,8 @@ class Tracker:
 
     def _velocity_gate(self, updated: list[int]) -> set[int]:
         """Tentative radar tracks implying an impossible speed are clutter pairs."""
-        speed = np.hypot(self._x[updated, 1], self._x[updated, 3]) if updated else np.empty(0)
+        x, _ = combine(self._x[updated], self._P[updated], self._mu[updated])
+        speed = np.hypot(x[:, 1], x[:, 3])
         return {
             i
             for i, s in zip(updated, speed.tolist(), strict=True)
@@ -301,33 +337,47 @@ class Tracker:
 
     # ----------------------------------------------------------- table upkeep
 
-    def _predicted(self, indices: np.ndarray, time: float) -> tuple[np.ndarray, np.ndarray]:
-        dt = time - self._t[indices]
-        Q = cv_process_noise(dt, 1.0) * self._q[indices, None, None]
-        return predict(self._x[indices], self._P[indices], cv_transition(dt), Q)
+    def _predicted(
+        self, indices: np.ndarray, time: float, model: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Prior of the given tracks at ``time``: the IMM mixture, or one model's alone."""
+        x_pred, P_pred, c = predict_models(
+            self._x[indices], self._P[indices], self._mu[indices], time - self._t[indices],
+            self._q_models, self._leave_rates,
+        )  # fmt: skip
+        if model is not None:
+            return x_pred[:, model], P_pred[:, model]
+        return combine(x_pred, P_pred, c)
 
     def _fuse(
         self, indices: np.ndarray, z: np.ndarray, R: np.ndarray, times: np.ndarray, H: np.ndarray
     ) -> None:
-        """Predict the given tracks to their measurements' times, update them in place, and
-        adapt their process noise to what the innovations say about manoeuvring."""
+        """IMM step of the given tracks with one measurement each, in place.
+
+        A measurement older than its track (a late AIS line inside one radar scan) is fused
+        at its own time and the result predicted forward again, so a track's time never
+        runs backwards (an approximate out-of-sequence update: the process noise of the
+        interval is counted twice, which errs on the safe side).
+        """
         if indices.size == 0:
             return
         dt = times - self._t[indices]
-        Q = cv_process_noise(dt, 1.0) * self._q[indices, None, None]
-        x_pred, P_pred = predict(self._x[indices], self._P[indices], cv_transition(dt), Q)
-        x_new, P_new, nis = update(x_pred, P_pred, z, R, H)
-        self._x[indices] = x_new
-        self._P[indices] = P_new
-        self._t[indices] = times
-        cfg = self.config
-        manoeuvring = nis > self._manoeuvre_nis[H.shape[0]]
-        self._q[indices] = np.where(
-            manoeuvring,
-            cfg.manoeuvre_process_noise_q_m2ps3,
-            np.maximum(self._q[indices] * cfg.manoeuvre_decay, cfg.quiet_process_noise_q_m2ps3),
+        x_pred, P_pred, c = predict_models(
+            self._x[indices], self._P[indices], self._mu[indices], dt, self._q_models, self._leave_rates
         )
-        for i, t in zip(indices.tolist(), times.tolist(), strict=True):
+        x_new, P_new, mu = update_models(x_pred, P_pred, c, z, R, H)
+        late = dt < 0
+        if late.any():
+            n_late, models = int(late.sum()), self._q_models.size
+            back_s = np.repeat(-dt[late], models)
+            Q = cv_process_noise(back_s, 1.0) * np.tile(self._q_models, n_late)[:, None, None]
+            x_fwd, P_fwd = predict(
+                x_new[late].reshape(-1, 4), P_new[late].reshape(-1, 4, 4), cv_transition(back_s), Q
+            )
+            x_new[late], P_new[late] = x_fwd.reshape(n_late, models, 4), P_fwd.reshape(n_late, models, 4, 4)
+        self._x[indices], self._P[indices], self._mu[indices] = x_new, P_new, mu
+        self._t[indices] = np.maximum(times, self._t[indices])
+        for i, t in zip(indices.tolist(), self._t[indices].tolist(), strict=True):
             self._meta[i].last_update_time = t
 
     def _start_track(
@@ -346,10 +396,11 @@ class Tracker:
             P[np.ix_([0, 2], [0, 2])] = R
             P[1, 1] = P[3, 3] = self.config.init_speed_sigma_mps**2
         ve, vn = (velocity[0], velocity[1]) if velocity is not None else (0.0, 0.0)
-        self._x = np.vstack([self._x, [[position[0], ve, position[1], vn]]])
-        self._P = np.concatenate([self._P, P[None]])
+        models = self._q_models.size
+        self._x = np.concatenate([self._x, np.tile([position[0], ve, position[1], vn], (1, models, 1))])
+        self._P = np.concatenate([self._P, np.tile(P, (1, models, 1, 1))])
+        self._mu = np.concatenate([self._mu, [self.config.initial_mode_probability]])
         self._t = np.append(self._t, time)
-        self._q = np.append(self._q, self.config.quiet_process_noise_q_m2ps3)
         meta = _TrackMeta(
             track_id=f"T{self._next_number:06d}",
             status=TrackStatus.TENTATIVE,
@@ -373,7 +424,7 @@ class Tracker:
         states = self._states(indices, at_time=now)
         keep = np.ones(len(self._meta), dtype=bool)
         keep[indices] = False
-        self._x, self._P, self._t, self._q = self._x[keep], self._P[keep], self._t[keep], self._q[keep]
+        self._x, self._P, self._mu, self._t = self._x[keep], self._P[keep], self._mu[keep], self._t[keep]
         self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
@@ -384,34 +435,33 @@ class Tracker:
             return []
         idx = np.array(indices)
         if at_time is None:
-            x, P, times = self._x[idx], self._P[idx], self._t[idx]
+            x, P = combine(self._x[idx], self._P[idx], self._mu[idx])
+            times = self._t[idx]
         else:
             x, P = self._predicted(idx, at_time)
             times = np.full(idx.size, at_time)
         lat, lon = self.frame.to_geodetic(x[:, 0], x[:, 2])
         sog_kn, cog_deg = course_from_velocity(x[:, 1], x[:, 3])
+        # Rounded once, as arrays: centimetres and millimetres per second are far below any
+        # sensor's accuracy, and fixed precision keeps the output files small and stable.
+        columns = zip(
+            np.round(times, 3).tolist(), np.round(lat, 7).tolist(), np.round(lon, 7).tolist(),
+            np.round(x[:, 0], 2).tolist(), np.round(x[:, 2], 2).tolist(),
+            np.round(x[:, 1], 3).tolist(), np.round(x[:, 3], 3).tolist(),
+            np.round(sog_kn, 2).tolist(), np.round(cog_deg, 1).tolist(),
+            np.round(P.reshape(-1, 16), 3).tolist(),
+            strict=True,
+        )  # fmt: skip
         out = []
-        for k, i in enumerate(indices):
+        for i, (t, la, lo, e, n, ve, vn, sog, cog, cov) in zip(indices, columns, strict=True):
             meta = self._meta[i]
-            meta.last_report_time = float(times[k])
+            meta.last_report_time = t
             out.append(
                 TrackState(
-                    time=round(float(times[k]), 3),
-                    track_id=meta.track_id,
-                    status=meta.status,
-                    lat=round(float(lat[k]), 7),
-                    lon=round(float(lon[k]), 7),
-                    east_m=round(float(x[k, 0]), 2),
-                    north_m=round(float(x[k, 2]), 2),
-                    ve_mps=round(float(x[k, 1]), 3),
-                    vn_mps=round(float(x[k, 3]), 3),
-                    sog_kn=round(float(sog_kn[k]), 2),
-                    cog_deg=round(float(cog_deg[k]), 1),
-                    cov=tuple(round(float(v), 3) for v in P[k].ravel()),
-                    mmsi=meta.mmsi,
-                    last_ais_time=meta.last_ais_time,
-                    last_radar_time=meta.last_radar_time,
+                    time=t, track_id=meta.track_id, status=meta.status, lat=la, lon=lo,
+                    east_m=e, north_m=n, ve_mps=ve, vn_mps=vn, sog_kn=sog, cog_deg=cog, cov=tuple(cov),
+                    mmsi=meta.mmsi, last_ais_time=meta.last_ais_time, last_radar_time=meta.last_radar_time,
                     radar_ids=tuple(sorted(meta.radar_ids)),
                 )
-            )
+            )  # fmt: skip
         return out

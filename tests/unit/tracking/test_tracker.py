@@ -78,7 +78,7 @@ def test_radar_target_confirmed_after_three_scans_and_tracked_closely():
     rng = np.random.default_rng(3)
     tracker = Tracker(FRAME, SENSORS)
     statuses = []
-    for k in range(20):
+    for k in range(40):
         t = 2.5 * k
         states = tracker.update_radar_scan([_plot(t, *_vessel(t), rng)])
         statuses.append(states[0].status)
@@ -86,7 +86,8 @@ def test_radar_target_confirmed_after_three_scans_and_tracked_closely():
     assert statuses[2] == TrackStatus.CONFIRMED
     final = states[0]
     assert final.track_id == "T000001" and final.mmsi is None
-    assert np.hypot(final.east_m - _vessel(47.5)[0], final.north_m - _vessel(47.5)[1]) < 60
+    # 22 km from the radar one plot is ±115 m across the beam; the track must do better.
+    assert np.hypot(final.east_m - _vessel(97.5)[0], final.north_m - _vessel(97.5)[1]) < 100
     assert final.sog_kn == pytest.approx(5.0 * 3600 / 1852, abs=1.5)
 
 
@@ -194,3 +195,40 @@ def test_confirmed_radar_track_no_longer_seen_in_coverage_is_dropped_unless_ais_
     clutter_far_away = [_plot(2.5 * k, -20_000.0, -20_000.0 + 900 * k) for k in range(8, 26)]
     lost = [s for p in clutter_far_away for s in tracker.update_radar_scan([p]) if s.track_id == "T000001"]
     assert lost[-1].status is TrackStatus.LOST and lost[-1].time <= 2.5 * 25
+
+
+def test_a_measurement_older_than_the_track_never_moves_its_time_backwards():
+    tracker = Tracker(FRAME, SENSORS)
+    tracker.update_ais(_ais(100.0, 463000007, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    tracker.update_ais(_ais(110.0, 463000007, 0.0, 51.4, sog_kn=10.0, cog_deg=0.0))
+    late = tracker.update_ais(_ais(105.0, 463000007, 0.0, 25.7, sog_kn=10.0, cog_deg=0.0))[0]
+    assert late.time == 110.0 and late.last_ais_time == 105.0
+    assert abs(late.north_m - 51.4) < 5
+
+
+def _turning_boat(t: float, rate_deg_s: float, speed_mps: float = 12.0, turn_start_s: float = 60.0):
+    """East at ``speed_mps`` until ``turn_start_s``, then a 90° turn to the south at ``rate_deg_s``."""
+    if t <= turn_start_s:
+        return speed_mps * t, 0.0
+    radius = speed_mps / np.radians(rate_deg_s)
+    turn_s = 90.0 / rate_deg_s
+    tau = min(t - turn_start_s, turn_s)
+    angle = np.radians(rate_deg_s) * tau
+    east = speed_mps * turn_start_s + radius * np.sin(angle)
+    north = -radius * (1 - np.cos(angle))
+    after = max(0.0, t - turn_start_s - turn_s)
+    return east, north - speed_mps * after
+
+
+@pytest.mark.parametrize("rate_deg_s", [2.0, 4.0, 6.0])
+def test_a_fast_boat_turning_hard_keeps_its_track(rate_deg_s):
+    """23 kn and a 90° turn at up to 6°/s: the IMM's manoeuvring model holds the track."""
+    rng = np.random.default_rng(9)
+    tracker = Tracker(FRAME, SENSORS)
+    ids = set()
+    for k in range(60):
+        t = 2.5 * k
+        for s in tracker.update_radar_scan([_plot(t, *_turning_boat(t, rate_deg_s=rate_deg_s), rng)]):
+            if s.status is not TrackStatus.TENTATIVE:
+                ids.add(s.track_id)
+    assert ids == {"T000001"}

@@ -1,0 +1,94 @@
+"""Interacting Multiple Model (IMM) steps for stacks of tracks, all models sharing one state.
+
+Vessels spend most of their time holding course and speed, and now and then turn or change
+speed hard (a fishing boat shooting its net, a smuggler's boat evading). One process noise
+cannot serve both: small, and the track is left behind in a turn; large, and radar noise
+leaks into the velocity of every steady ship. The IMM runs a quiet and a manoeuvring
+constant-velocity model side by side and weighs them by how well each explains the data
+(Blom and Bar-Shalom 1988; Bar-Shalom, Li, Kirubarajan 2001, §11.6.6). Because both models
+share the state [east, ve, north, vn], mixing needs no state augmentation, and the whole
+step stays batched: arrays are (N tracks, M models, ...).
+
+Mode switching follows a continuous-time Markov chain, so the transition matrix depends on
+the time between updates: with leave rates λ_j, Π_jj(dt) = exp(-λ_j dt), and the rest of the
+row shared among the other modes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tracking.filters import cv_process_noise, cv_transition, predict, update
+
+
+def transition_matrices(dt_s: np.ndarray, leave_rate_per_s: np.ndarray) -> np.ndarray:
+    """Mode transition matrices Π(dt), shape (N, M, M); row j is "from mode j"."""
+    m = leave_rate_per_s.size
+    stay = np.exp(-np.abs(dt_s)[:, None] * leave_rate_per_s[None, :])  # (N, M)
+    Pi = np.repeat(((1.0 - stay) / max(m - 1, 1))[:, :, None], m, axis=2)
+    idx = np.arange(m)
+    Pi[:, idx, idx] = stay
+    return Pi
+
+
+def mix(
+    x: np.ndarray, P: np.ndarray, mu: np.ndarray, Pi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """IMM interaction: mixed initial conditions per model and predicted mode probabilities.
+
+    c_j = Σ_i Π_ij μ_i ;  μ_i|j = Π_ij μ_i / c_j ;  x0_j = Σ_i μ_i|j x_i ;
+    P0_j = Σ_i μ_i|j (P_i + (x_i - x0_j)(x_i - x0_j)').
+    """
+    c = np.einsum("nij,ni->nj", Pi, mu)  # (N, M)
+    weights = Pi * mu[:, :, None] / np.maximum(c[:, None, :], 1e-300)  # (N, i, j)
+    x0 = np.einsum("nij,nid->njd", weights, x)
+    spread = x[:, :, None, :] - x0[:, None, :, :]  # (N, i, j, d)
+    P0 = np.einsum("nij,nide->njde", weights, P) + np.einsum("nij,nijd,nije->njde", weights, spread, spread)
+    return x0, P0, c
+
+
+def combine(x: np.ndarray, P: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Moment-matched single Gaussian of the model mixture: what leaves the tracker."""
+    x_c = np.einsum("nm,nmd->nd", mu, x)
+    spread = x - x_c[:, None, :]
+    P_c = np.einsum("nm,nmde->nde", mu, P) + np.einsum("nm,nmd,nme->nde", mu, spread, spread)
+    return x_c, P_c
+
+
+def predict_models(
+    x: np.ndarray,
+    P: np.ndarray,
+    mu: np.ndarray,
+    dt_s: np.ndarray,
+    q_m2ps3: np.ndarray,
+    leave_rate_per_s: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mix, then predict every model by ``dt_s``: model-conditioned priors and mode probabilities."""
+    n, m = mu.shape
+    x0, P0, c = mix(x, P, mu, transition_matrices(dt_s, leave_rate_per_s))
+    F = np.repeat(cv_transition(dt_s), m, axis=0)
+    Q = cv_process_noise(np.repeat(dt_s, m), 1.0) * np.tile(q_m2ps3, n)[:, None, None]
+    x_pred, P_pred = predict(x0.reshape(n * m, 4), P0.reshape(n * m, 4, 4), F, Q)
+    return x_pred.reshape(n, m, 4), P_pred.reshape(n, m, 4, 4), c
+
+
+def update_models(
+    x_pred: np.ndarray, P_pred: np.ndarray, c: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kalman update of every model and the posterior mode probabilities μ_j ∝ Λ_j c_j."""
+    n, m = c.shape
+    dim = z.shape[1]
+    x_new, P_new, nis = update(
+        x_pred.reshape(n * m, 4),
+        P_pred.reshape(n * m, 4, 4),
+        np.repeat(z, m, axis=0),
+        np.repeat(R, m, axis=0),
+        H,
+    )
+    S = H @ P_pred.reshape(n * m, 4, 4) @ H.T + np.repeat(R, m, axis=0)
+    log_likelihood = -0.5 * (nis + np.log(np.linalg.det(S)) + dim * np.log(2 * np.pi))
+    log_post = log_likelihood.reshape(n, m) + np.log(np.maximum(c, 1e-300))
+    log_post -= log_post.max(axis=1, keepdims=True)
+    mu = np.exp(log_post)
+    mu /= mu.sum(axis=1, keepdims=True)
+    return x_new.reshape(n, m, 4), P_new.reshape(n, m, 4, 4), mu
