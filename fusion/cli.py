@@ -140,7 +140,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bus = open_bus(args.bus, "seawatch-ingest")
     except ValueError as error:
         raise UsageError(str(error)) from None
-    service = IngestService(bus, health_interval_s=args.health_interval_s)
+    if args.bus != "memory":
+        from fusion.bus_kafka import TopicSpec
+        from fusion.services.provision import ensure_pipeline_topics
+        from ingest.service import FEED_HEALTH
+
+        ensure_pipeline_topics(bus, args.partitions)  # type: ignore[arg-type]
+        bus.ensure_topics({FEED_HEALTH: TopicSpec(1, compacted=True)})  # type: ignore[attr-defined]
+    service = IngestService(bus, health_interval_s=args.health_interval_s, area=args.area)
     try:
         health = service.run(feeds)
     finally:
@@ -196,7 +203,13 @@ def cmd_fuse(args: argparse.Namespace) -> int:
     bus = open_bus(args.bus, args.group)
     ensure_pipeline_topics(bus, args.partitions)  # type: ignore[arg-type]
     store = None if args.no_snapshots else SnapshotStore(args.state_dir, args.group)
-    service = FuseService(bus, areas, store=store, snapshot_every_s=args.snapshot_every_s)  # type: ignore[arg-type]
+    service = FuseService(
+        bus,  # type: ignore[arg-type]
+        areas,
+        store=store,
+        snapshot_every_s=args.snapshot_every_s,
+        idle_partition_s=args.idle_partition_s,
+    )
     print(
         f"seawatch fuse: areas {', '.join(a.name for a in areas)} from {args.bus}, group {args.group}",
         file=sys.stderr,
@@ -354,6 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--site", metavar="LAT,LON", help="the radar's site when it is not in --sensors")
     ing.add_argument("--max-range-m", type=float, default=100_000.0, help="with --site: range limit")
     ing.add_argument("--health-interval-s", type=float, default=5.0, help="seconds between feed.health")
+    ing.add_argument("--area", help="key raw records AREA/SOURCE, as `seawatch fuse --area` reads them")
+    ing.add_argument("--partitions", type=int, default=4, help="with --bus kafka://: partitions of topics")
     ing.set_defaults(handler=cmd_ingest)
 
     fuse = commands.add_parser("fuse", help="Kafka service: raw AIS/radar topics -> tracks and alerts")
@@ -374,6 +389,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fuse.add_argument("--snapshot-every-s", type=float, default=30.0, help="event seconds between snapshots")
     fuse.add_argument("--partitions", type=int, default=4, help="partitions of topics created on first start")
+    fuse.add_argument(
+        "--idle-partition-s",
+        type=float,
+        default=5.0,
+        help="wall seconds a caught-up, silent input partition may hold the event-time merge back",
+    )
     fuse.add_argument(
         "--exit-when-idle-s",
         type=float,

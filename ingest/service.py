@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from fusion.bus import Bus
 from fusion.schemas import AisReport, AisStatic, RadarPlot, RadarSite, Reject, Sensors, to_json
-from fusion.topics import REJECTS, topic_and_key
+from fusion.topics import AIS_REPORTS, RADAR_PLOTS, REJECTS, area_key, topic_and_key
 from ingest.ais import AisDecoder
 from ingest.radar_asterix import AsterixDecoder
 from ingest.radar_jsonl import parse_radar_line
@@ -189,10 +189,16 @@ class IngestService:
         that notices a dead feed within seconds without adding noticeable traffic.
     clock : Clock
         The service clock for health records (``time.time``; a fake in tests).
+    area : str or None
+        The tracking area the feeds belong to. When given, raw AIS reports and radar plots are keyed
+        ``AREA/SOURCE`` (``fusion.topics.area_key``), the partitioning ``seawatch fuse`` expects.
     """
 
-    def __init__(self, bus: Bus, *, health_interval_s: float = 5.0, clock: Clock = time.time) -> None:
+    def __init__(
+        self, bus: Bus, *, health_interval_s: float = 5.0, clock: Clock = time.time, area: str | None = None
+    ) -> None:
         self.bus = bus
+        self.area = area
         self.health_interval_s = health_interval_s
         self.clock = clock
         self.feeds: list[Feed] = []
@@ -251,6 +257,8 @@ class IngestService:
     def _publish(self, feed: Feed, records: list[IngestRecord]) -> int:
         for record in records:
             topic, key = topic_and_key(record)
+            if self.area is not None and topic in (AIS_REPORTS, RADAR_PLOTS):
+                key = area_key(self.area, key)
             time_s = record.time if record.time is not None else (feed.last_event_time or 0.0)
             self.bus.publish(topic, key, to_json(record), time_s)
             feed.by_topic[topic] += 1
