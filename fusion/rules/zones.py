@@ -202,7 +202,9 @@ class _CellIndex:
         self._cells = {cell: tuple(zones) for cell, zones in cells.items()}
 
     def candidates(self, east_m: float, north_m: float) -> list[int]:
-        """Zones whose bounding box holds the point, ascending."""
+        """Zones whose bounding box holds the point, ascending (none for a NaN position)."""
+        if not (math.isfinite(east_m) and math.isfinite(north_m)):
+            return []
         cell = (math.floor(east_m / self._cell_m), math.floor(north_m / self._cell_m))
         found = [
             z
