@@ -56,6 +56,7 @@ class DriveSummary:
     first_time_s: float = math.inf
     last_time_s: float = -math.inf
     wall_s: float = 0.0
+    cpu_s: float = 0.0
     ingest: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -83,7 +84,7 @@ def drive(
     Returns
     -------
     DriveSummary
-        Counts and the wall time of the whole drive (decoding and writing included).
+        Counts, and the wall and CPU time of the whole drive (decoding and writing included).
     """
     summary = DriveSummary()
     buffer: EventTimeBuffer[AisReport | RadarPlot] = EventTimeBuffer(ALLOWED_LATENESS_S)
@@ -91,7 +92,7 @@ def drive(
     next_tick = -math.inf
     show = sys.stderr.isatty() if progress is None else progress
     tracks_out.parent.mkdir(parents=True, exist_ok=True)
-    started = wall_clock.perf_counter()
+    started, started_cpu = wall_clock.perf_counter(), wall_clock.process_time()
     with (
         tracks_out.open("wb") as out,
         tqdm(desc="track", unit=" rec", disable=not show, file=sys.stderr) as bar,
@@ -131,6 +132,7 @@ def drive(
         for scan in scans.flush():
             emit(engine.update_radar_scan(scan))
     summary.wall_s = wall_clock.perf_counter() - started
+    summary.cpu_s = wall_clock.process_time() - started_cpu
     return summary
 
 
