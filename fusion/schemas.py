@@ -63,7 +63,10 @@ class AlertKind(StrEnum):
     DARK_VESSEL = "dark_vessel"
     AIS_GAP = "ais_gap"
     RENDEZVOUS = "rendezvous"
-    SPOOFING = "spoofing"
+    SPOOFING = "spoofing"  # AIS identity anomalies: one MMSI in two places, impossible jumps, bad MMSI
+    SPEEDING = "speeding"
+    NO_AIS_IN_ZONE = "no_ais_in_zone"
+    VESSEL_OF_INTEREST = "vessel_of_interest"
 
 
 class AlertState(StrEnum):
@@ -194,6 +197,22 @@ class Alert:
 
 
 @dataclass(**_RECORD)
+class AlertAck:
+    """A watch officer's acknowledgement of one alert ("seen, acting on it"), an event of its own.
+
+    ``time`` is the event (picture) time the officer acknowledged at, never the wall clock, so
+    a replay places it where it happened; ``username`` is the login, for the audit trail.
+    """
+
+    alert_id: str
+    time: float
+    officer: str
+    username: str | None = None
+    agency: str | None = None
+    note: str | None = None
+
+
+@dataclass(**_RECORD)
 class RadarSite:
     id: str
     lat: float
@@ -224,8 +243,8 @@ class Sensors:
         return next((r for r in self.radars if r.id == sensor_id), None)
 
 
-Record = AisReport | AisStatic | RadarPlot | Reject | TrackState | Alert
-R = TypeVar("R", AisReport, AisStatic, RadarPlot, Reject, TrackState, Alert)
+Record = AisReport | AisStatic | RadarPlot | Reject | TrackState | Alert | AlertAck
+R = TypeVar("R", AisReport, AisStatic, RadarPlot, Reject, TrackState, Alert, AlertAck)
 
 _ENUM_FIELDS: dict[type, dict[str, type[StrEnum]]] = {
     AisReport: {"time_source": TimeSource},

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from fusion.schemas import AisReport, AisStatic, Alert, RadarPlot, Reject, TrackState
+from fusion.schemas import AisReport, AisStatic, Alert, AlertAck, RadarPlot, Reject, TrackState
 
 
 def _name(constant: str, default: str) -> str:
@@ -29,7 +29,7 @@ REJECTS = _name("REJECTS", "ingest.rejects")
 TRACKS = _name("TRACKS", "tracks")
 ALERTS = _name("ALERTS", "alerts")
 ALERT_ACKS = _name("ALERT_ACKS", "alerts.acks")
-"""Watch officers' acknowledgements (``dashboard.acks.AlertAck``), keyed by alert id."""
+"""Watch officers' acknowledgements (``fusion.schemas.AlertAck``), keyed by alert id."""
 
 RECORD_TYPES: dict[str, type] = {
     AIS_REPORTS: AisReport,
@@ -38,6 +38,7 @@ RECORD_TYPES: dict[str, type] = {
     REJECTS: Reject,
     TRACKS: TrackState,
     ALERTS: Alert,
+    ALERT_ACKS: AlertAck,
 }
 
 

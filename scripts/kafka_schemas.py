@@ -1,6 +1,6 @@
 """Write docs/schemas/<topic>.schema.json: the JSON Schema of every topic's values.
 
-Generated from the record dataclasses (``fusion.schemas``, ``dashboard.acks.AlertAck``), so
+Generated from the record dataclasses (``fusion.schemas``, acknowledgements included), so
 the published contract cannot drift from what the services write; the Kafka tests run
 ``--check`` and validate real produced values against these files.
 
@@ -23,13 +23,12 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from dashboard.acks import AlertAck  # noqa: E402
 from fusion import schemas, topics  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "docs" / "schemas"
 BASE_URL = "https://seawatch.example/schemas/"
 
-TOPIC_RECORDS: dict[str, type] = {**topics.RECORD_TYPES, topics.ALERT_ACKS: AlertAck}
+TOPIC_RECORDS: dict[str, type] = dict(topics.RECORD_TYPES)
 
 _PRIMITIVES = {float: {"type": "number"}, int: {"type": "integer"}, str: {"type": "string"}}
 
