@@ -297,6 +297,13 @@ class KafkaBus:
         finally:
             admin.close()
 
+    def list_topics(self) -> list[str]:
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap_servers, **self.client_settings)
+        try:
+            return sorted(admin.list_topics())
+        finally:
+            admin.close()
+
     def delete_topics(self, names: Iterable[str]) -> None:
         admin = KafkaAdminClient(bootstrap_servers=self.bootstrap_servers, **self.client_settings)
         try:

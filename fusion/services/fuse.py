@@ -59,6 +59,9 @@ class _PartitionState:
     aligner: PartitionAligner
     services: dict[str, FusionService] = field(default_factory=dict)
     offsets: dict[str, int] = field(default_factory=dict)
+    """Next input offset per topic that the stages' state covers (fed records)."""
+    polled: dict[str, int] = field(default_factory=dict)
+    """Next offset per topic after everything fed or queued in the aligner."""
     next_snapshot_time: float = -math.inf
     assigned_at: float = 0.0
 
@@ -122,6 +125,7 @@ class FuseService:
                 if state is None:  # revoked within this poll; the new owner re-reads it
                     continue
                 state.aligner.add(envelope)
+                state.polled[envelope.topic] = envelope.offset + 1
                 self._last_seen[(envelope.topic, envelope.partition)] = now
             if envelopes:
                 last_input = now
@@ -187,8 +191,8 @@ class FuseService:
             if service is None:
                 service = state.services[name] = self._new_service(self.areas[name])
             service.ingest([envelope])
+            self.counts[f"fed:{name}"] += 1
         state.offsets[envelope.topic] = envelope.offset + 1
-        self.counts["fed"] += 1
 
     def _new_service(self, area: Area) -> FusionService:
         frame = LocalFrame(area.origin_lat, area.origin_lon)
@@ -262,9 +266,13 @@ class FuseService:
             state = self._revoked.pop(partition, None)
             if state is None:
                 state = self._load(partition, now)
-            for topic, offset in state.offsets.items():
-                self.bus.seek(topic, partition, offset)  # what the state covers, not the group's commit
+                resume_at = state.offsets  # what the snapshot covers, not the group's last commit
+            else:
+                resume_at = state.polled  # handed straight back: carry on after what we already hold
+            for topic, offset in resume_at.items():
+                self.bus.seek(topic, partition, offset)
             self._parts[partition] = state
+            self.counts["assigned"] += 1
         self._revoked.clear()  # partitions that went to another instance: it restores their snapshot
         self._paused.clear()
 
@@ -283,16 +291,7 @@ class FuseService:
         return state
 
     def _on_revoked(self, refs: list[PartitionRef]) -> None:
-        """Keep the revoked state aside: an eager rebalance usually hands the partition straight back.
-
-        Records queued in the aligner are dropped; the state's offsets say where to read again.
-        """
+        """Keep the revoked state aside: an eager rebalance usually hands the partition straight back."""
         for partition in sorted({p for _, p in refs} & set(self._parts)):
-            state = self._parts.pop(partition)
-            self._revoked[partition] = _PartitionState(
-                PartitionAligner(INPUT_TOPICS),
-                services=state.services,
-                offsets=state.offsets,
-                next_snapshot_time=state.next_snapshot_time,
-                assigned_at=state.assigned_at,
-            )
+            self._revoked[partition] = self._parts.pop(partition)
+            self.counts["revoked"] += 1

@@ -12,10 +12,12 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 BOOTSTRAP_ENV = "SEAWATCH_KAFKA_BOOTSTRAP"
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def kafka_required() -> bool:
@@ -73,3 +75,41 @@ def new_topics(kafka_bootstrap: str) -> Iterator[Callable[..., list[str]]]:
     yield make
     if created:
         admin.delete_topics(created)
+
+
+@pytest.fixture(scope="session")
+def small_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short simulated scenario (20 vessels, 8 min: ~5,000 records, a handful of alerts)."""
+    from fusion.simulator.generate import simulate
+
+    out = tmp_path_factory.mktemp("scenario") / "small"
+    simulate(
+        seed=3, vessels=20, minutes=8, out_dir=out, zones_path=REPO_ROOT / "zones.geojson", progress=False
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_reference(small_scenario: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded replay of ``small_scenario``: tracks.jsonl and alerts.jsonl to compare against."""
+    from fusion.replay import run_replay
+    from ingest.scenario import open_scenario
+
+    out = tmp_path_factory.mktemp("reference")
+    run_replay(
+        open_scenario(small_scenario, REPO_ROOT / "zones.geojson"),
+        tracks_out=out / "tracks.jsonl",
+        alerts_out=out / "alerts.jsonl",
+    )
+    return out
+
+
+@pytest.fixture
+def topic_suffix(kafka_bootstrap: str) -> Iterator[str]:
+    """A private suffix for a test's topics (SEAWATCH_TOPIC_*), deleted afterwards."""
+    from fusion.bus_kafka import KafkaBus
+
+    suffix = uuid.uuid4().hex[:10]
+    yield suffix
+    admin = KafkaBus([kafka_bootstrap], "admin")
+    admin.delete_topics([t for t in admin.list_topics() if t.endswith(suffix)])

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
+import uuid
+from pathlib import Path
 
 from fusion.bus import Bus, Envelope
 
@@ -14,3 +20,64 @@ def poll_until(bus: Bus, topics: list[str], count: int, timeout_s: float = 30.0)
     while len(out) < count and time.monotonic() < deadline:
         out.extend(bus.poll(topics, max_records=count - len(out), timeout_s=0.2))
     return out
+
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+TOPIC_CONSTANTS = ("AIS_REPORTS", "AIS_STATIC", "RADAR_PLOTS", "REJECTS", "TRACKS", "ALERTS", "ALERT_ACKS")
+
+
+def topic_env(suffix: str, outputs_suffix: str | None = None) -> dict[str, str]:
+    """``SEAWATCH_TOPIC_*`` naming a private set of topics; ``outputs_suffix`` gives the outputs their own."""
+    env = {}
+    for constant in TOPIC_CONSTANTS:
+        own = outputs_suffix if outputs_suffix and constant in ("TRACKS", "ALERTS", "REJECTS") else suffix
+        env[f"SEAWATCH_TOPIC_{constant}"] = f"test.{constant.lower()}.{own}"
+    return env
+
+
+def seawatch(*args: str, env: dict[str, str], timeout_s: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run a ``seawatch`` command as its own process (the way services are deployed); fail loudly."""
+    done = subprocess.run(
+        [sys.executable, "-m", "fusion.cli", *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )
+    assert done.returncode == 0, f"seawatch {' '.join(args)} failed:\n{done.stderr[-3000:]}"
+    return done
+
+
+def start_seawatch(*args: str, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    handle = log_path.open("ab")
+    return subprocess.Popen(
+        [sys.executable, "-m", "fusion.cli", *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def read_topic(bootstrap: str, topic: str, *, quiet_s: float = 3.0) -> list[Envelope]:
+    """Everything on ``topic`` (fresh group), in partition/offset order."""
+    from fusion.bus_kafka import KafkaBus
+
+    bus = KafkaBus([bootstrap], f"reader-{uuid.uuid4().hex}")
+    out: list[Envelope] = []
+    last = time.monotonic()
+    try:
+        while time.monotonic() - last < quiet_s:
+            got = bus.poll([topic], max_records=10_000, timeout_s=0.2)
+            if got:
+                out.extend(got)
+                last = time.monotonic()
+    finally:
+        bus.close()
+    return sorted(out, key=lambda e: (e.partition, e.offset))
+
+
+def alert_events(values: list[bytes]) -> set[tuple[str, str, float]]:
+    """Alerts as consumers de-duplicate them: by id, state and time."""
+    return {(a["alert_id"], a["state"], a["time"]) for a in map(json.loads, values)}
