@@ -170,7 +170,7 @@ class RadarNmeaDecoder:
             tag, sentence = _split(text)
             address = _checked_address(sentence)
             kind = address[-3:]
-            if kind not in USED_SENTENCES:
+            if address[0] == "P" or kind not in USED_SENTENCES:  # no talker starts with P: proprietary
                 self.counts[f"ignored:{address}"] += 1
                 return []
             msg = _parse(sentence)
@@ -401,7 +401,8 @@ def _checked_address(sentence: str) -> str:
     if actual != expected:
         raise _Bad(RejectReason.BAD_CHECKSUM, f"checksum {given} given, {actual:02X} computed")
     address = body.split(",", 1)[0]
-    if len(address) != 5 or not address.isalnum():
+    proprietary = address[:1] == "P" and len(address) >= 4  # $P + manufacturer (+ type): $PGHP, $PMTK001
+    if not address.isalnum() or not (len(address) == 5 or proprietary):
         raise _Bad(RejectReason.MALFORMED_SENTENCE, f"address {address!r} is not talker + 3-letter type")
     return address
 

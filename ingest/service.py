@@ -44,6 +44,7 @@ FEED_HEALTH = "feed.health"
 """Topic of the periodic :class:`FeedHealth` records (JSON, key = feed name)."""
 
 KINDS = ("ais", "radar-nmea", "radar-asterix", "radar-jsonl")
+_JOIN_POLL_S = 0.2  # how often run() looks at the clock for health while feeds run
 
 IngestRecord = AisReport | AisStatic | RadarPlot | Reject
 
@@ -116,6 +117,8 @@ class Feed:
         self.lines = 0
         self.last_event_time: float | None = None
         self.running = False
+        self.rate_mark: tuple[float, int] = (0.0, 0)
+        """(service clock, messages) at the last health record: the base of messages_per_s."""
 
 
 def make_feed(
@@ -141,14 +144,8 @@ def make_feed(
         known = ", ".join(r.id for r in sensors.radars) or "none"
         raise ValueError(f"feed {name}: radar {radar_id!r} is not in sensors.json (radars: {known})")
     if kind == "radar-nmea":
-        nmea = RadarNmeaDecoder(radar, name)
-        return Feed(
-            name,
-            source.lines,
-            lambda line: nmea.feed(line.text, line.line_no, line.receipt_time),
-            nmea,
-            source,
-        )
+        bus = _ShipBusParser(RadarNmeaDecoder(radar, name), AisDecoder(name))
+        return Feed(name, source.lines, bus.feed, bus, source)
     if kind == "radar-asterix":
         if not hasattr(source, "datagrams"):
             raise ValueError(f"feed {name}: ASTERIX is read from udp://HOST:PORT or a .pcap capture")
@@ -157,6 +154,36 @@ def make_feed(
             name, source.datagrams, lambda d: asterix.feed(d.data, d.number, d.receipt_time), asterix, source
         )
     raise ValueError(f"feed {name}: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+
+
+class _ShipBusParser:
+    """A ship's NMEA multiplexer: radar and own-ship sentences, and the AIS receiver's on the same wire.
+
+    AIS sentences (``!xxVDM``/``!xxVDO``, and ``$PGHP`` receive-time lines that precede them) go
+    to an :class:`AisDecoder`, everything else to the radar decoder, so neither dead-letters the
+    other's traffic. Counts of the AIS side are prefixed ``ais:``.
+    """
+
+    def __init__(self, radar: RadarNmeaDecoder, ais: AisDecoder) -> None:
+        self.radar = radar
+        self.ais = ais
+
+    @property
+    def counts(self) -> collections.Counter[str]:
+        merged = collections.Counter(self.radar.counts)
+        merged.update({f"ais:{key}": n for key, n in self.ais.counts.items()})
+        return merged
+
+    def feed(self, line: Line) -> list[IngestRecord]:
+        sentence = line.text.lstrip()
+        if sentence.startswith("\\"):  # NMEA 4.10 tag block: the sentence follows its closing backslash
+            sentence = sentence[sentence.find("\\", 1) + 1 :]
+        if sentence.startswith(("!", "$PGHP")):
+            return self.ais.feed(line.text, line.line_no, line.receipt_time)
+        return list(self.radar.feed(line.text, line.line_no, line.receipt_time))
+
+    def flush(self) -> list[IngestRecord]:
+        return list(self.ais.flush())
 
 
 class _JsonlParser:
@@ -202,9 +229,14 @@ class IngestService:
         self.health_interval_s = health_interval_s
         self.clock = clock
         self.feeds: list[Feed] = []
+        self._health_lock = threading.Lock()
 
     def run(self, feeds: list[Feed]) -> dict[str, FeedHealth]:
-        """Run every feed until its input ends or :meth:`stop`; returns each feed's final health."""
+        """Run every feed until its input ends or :meth:`stop`; returns each feed's final health.
+
+        The calling thread publishes every running feed's health each ``health_interval_s`` (so a
+        silent feed still reports, with a stale ``last_receipt_time``); Ctrl-C stops the feeds.
+        """
         self.feeds = feeds
         final: dict[str, FeedHealth] = {}
 
@@ -214,10 +246,15 @@ class IngestService:
         threads = [threading.Thread(target=pump, args=(f,), name=f"ingest-{f.name}") for f in feeds]
         for thread in threads:
             thread.start()
+        next_health = time.monotonic() + self.health_interval_s
         try:
-            for thread in threads:
-                while thread.is_alive():
-                    thread.join(timeout=0.5)
+            while any(thread.is_alive() for thread in threads):
+                next(t for t in threads if t.is_alive()).join(timeout=_JOIN_POLL_S)
+                if time.monotonic() >= next_health:
+                    next_health = time.monotonic() + self.health_interval_s
+                    for feed in feeds:
+                        if feed.running:
+                            self._publish_health(feed)
         except KeyboardInterrupt:
             self.stop()
             for thread in threads:
@@ -231,30 +268,25 @@ class IngestService:
             feed.source.stop()
 
     def run_feed(self, feed: Feed) -> FeedHealth:
-        """Pump one feed to the bus in the calling thread until its input ends or it is stopped."""
+        """Pump one feed to the bus in the calling thread until its input ends or it is stopped.
+
+        Publishes the feed's final health when it ends (periodic health is :meth:`run`'s job).
+        """
         feed.running = True
-        window_start, window_messages = self.clock(), 0
-        last = self.health(feed)
+        feed.rate_mark = (self.clock(), 0)
         try:
             for item in feed.items():
                 feed.lines += 1
-                window_messages += self._publish(feed, feed.parse(item))
-                now = self.clock()
-                if now - window_start >= self.health_interval_s:
-                    last = self._publish_health(feed, window_messages / (now - window_start), now)
-                    window_start, window_messages = now, 0
+                self._publish(feed, feed.parse(item))
             flush = getattr(feed.parser, "flush", None)
             if flush is not None:
-                window_messages += self._publish(feed, flush())
+                self._publish(feed, flush())
         finally:
             feed.running = False
-            now = self.clock()
-            elapsed = now - window_start
-            if window_messages or elapsed > 0:
-                last = self._publish_health(feed, window_messages / elapsed if elapsed > 0 else 0.0, now)
-        return last
+            health = self._publish_health(feed)
+        return health
 
-    def _publish(self, feed: Feed, records: list[IngestRecord]) -> int:
+    def _publish(self, feed: Feed, records: list[IngestRecord]) -> None:
         for record in records:
             topic, key = topic_and_key(record)
             if self.area is not None and topic in (AIS_REPORTS, RADAR_PLOTS):
@@ -266,7 +298,6 @@ class IngestService:
                 feed.rejects[str(record.reason)] += 1
             elif feed.last_event_time is None or record.time > feed.last_event_time:
                 feed.last_event_time = record.time
-        return len(records)
 
     def health(self, feed: Feed, messages_per_s: float = 0.0, now: float | None = None) -> FeedHealth:
         return FeedHealth(
@@ -284,9 +315,16 @@ class IngestService:
             source=dict(sorted(feed.source.stats.items())),
         )
 
-    def _publish_health(self, feed: Feed, messages_per_s: float, now: float) -> FeedHealth:
-        health = self.health(feed, messages_per_s, now)
-        self.bus.publish(FEED_HEALTH, feed.name, health.to_json(), now)
+    def _publish_health(self, feed: Feed) -> FeedHealth:
+        """Publish the feed's health, the rate being over the time since the previous one."""
+        with self._health_lock:  # the feed's own thread (at its end) and run() may both report
+            now = self.clock()
+            messages = sum(feed.by_topic.values())
+            since, messages_then = feed.rate_mark
+            rate = (messages - messages_then) / (now - since) if now > since else 0.0
+            feed.rate_mark = (now, messages)
+            health = self.health(feed, rate, now)
+            self.bus.publish(FEED_HEALTH, feed.name, health.to_json(), now)
         return health
 
 

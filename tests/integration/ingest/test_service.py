@@ -130,4 +130,55 @@ def test_gzip_file_feed_and_command_line_specs(tmp_path: Path):
     with pytest.raises(ValueError, match="not in sensors"):
         sensors_for_feeds(["radar-nmea:X=udp://127.0.0.1:1"], None, None, 1.0)
     (feed,) = sensors_for_feeds(["radar-nmea:X=udp://127.0.0.1:1"], None, "58.2,11.5", 9000.0)
-    assert (feed.parser.radar.lat, feed.parser.radar.max_range_m) == (58.2, 9000.0)
+    radar = feed.parser.radar.radar
+    assert (radar.lat, radar.max_range_m) == (58.2, 9000.0)
+
+
+def test_a_ships_nmea_bus_feeds_ais_and_radar_without_dead_lettering_either(tmp_path: Path):
+    path = tmp_path / "bus.nmea"
+    rmc = s("GPRMC,134601,A,5812.7405,N,01132.8508,E,0.0,67.0,270715,2.9,E,A")
+    ttm = s("RATTM,01,0.48,263.6,T,0.0,2.9,T,0.48,,N,1,T,,134601,M")
+    path.write_text("\n".join([rmc, AIS, ttm, s("SDDBT,11.7,f,3.5,M,1.9,F")]) + "\n")
+    sensors = Sensors(radars=(SITE,), ais_receivers=())
+    feed = make_feed(
+        "radar-nmea",
+        "mux",
+        FileSource(path, clock=lambda: 1_438_004_761.5),
+        sensors=sensors,
+        radar_id="NAVICO",
+    )
+    broker = MemoryBroker()
+    health = IngestService(MemoryBus(broker, "ingest")).run([feed])["mux"]
+    assert health.by_topic == {"ais.reports": 1, "radar.plots": 1}
+    assert health.parser["ais:accepted:type1"] == 1 and health.parser["ignored:SDDBT"] == 1
+
+
+def test_a_silent_feed_still_reports_its_health():
+    source = UdpSource("127.0.0.1", 0, clock=lambda: 1.0, max_connects=1, poll_s=0.05)
+    broker = MemoryBroker()
+    service = IngestService(MemoryBus(broker, "ingest"), health_interval_s=0.1)
+    runner = threading.Thread(target=service.run, args=([make_feed("ais", "quiet", source)],))
+    runner.start()
+    for _ in range(100):
+        if len(broker.read(FEED_HEALTH)) >= 3:
+            break
+        threading.Event().wait(0.05)
+    service.stop()
+    runner.join(timeout=5)
+    reports = [json.loads(e.value) for e in broker.read(FEED_HEALTH)]
+    assert len(reports) >= 3 and all(r["messages"] == 0 for r in reports)
+    assert reports[0]["running"] is True and reports[-1]["running"] is False
+    assert reports[0]["last_receipt_time"] is None  # nothing received: the status bar shows it stale
+
+
+def test_ingest_command_on_the_embedded_bus_prints_the_final_health(tmp_path: Path, capsys):
+    from fusion.cli import main
+
+    path = tmp_path / "radar.nmea"
+    rmc = s("GPRMC,134601,A,5812.7405,N,01132.8508,E,0.0,67.0,270715,2.9,E,A")
+    path.write_text(rmc + "\n" + s("RATTM,01,0.48,263.6,T,0.0,2.9,T,0.48,,N,1,T,,134601,M") + "\n")
+    assert main(["ingest", "--site", "58.2123416667,11.5475133333", f"radar-nmea:R1={path}"]) == 0
+    (health,) = json.loads(capsys.readouterr().out).values()
+    assert health["by_topic"] == {"radar.plots": 1} and health["parser"]["plot:TTM"] == 1
+    assert main(["ingest", "radar-nmea:R1=udp://127.0.0.1:1"]) == 2  # no site for R1: a usage error
+    assert "not in sensors" in capsys.readouterr().err

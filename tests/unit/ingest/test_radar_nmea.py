@@ -156,10 +156,11 @@ def test_time_comes_from_the_tag_block_or_receipt_when_there_is_no_date():
 
 def test_unused_sentences_are_counted_not_rejected_and_blank_lines_skipped():
     decoder = RadarNmeaDecoder(SITE, "bus")
-    assert feed(decoder, "SDDBT,11.7,f,3.5,M,1.9,F", "SDHDG,220.3,,,2.9,E") == []
+    assert feed(decoder, "SDDBT,11.7,f,3.5,M,1.9,F", "SDHDG,220.3,,,2.9,E", "PGRMC,1,2") == []
     assert decoder.feed("  \r\n") == [] and decoder.feed("# note") == []
     assert decoder.counts == {
         "ignored:SDDBT": 1,
+        "ignored:PGRMC": 1,  # proprietary (Garmin), although it ends in RMC
         "untimed:HDG": 1,
         "skipped:blank": 1,
         "skipped:comment": 1,
