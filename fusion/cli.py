@@ -147,9 +147,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
         ensure_pipeline_topics(bus, args.partitions)  # type: ignore[arg-type]
         bus.ensure_topics({FEED_HEALTH: TopicSpec(1, compacted=True)})  # type: ignore[attr-defined]
-    service = IngestService(bus, health_interval_s=args.health_interval_s, area=args.area)
     try:
-        health = service.run(feeds)
+        progress = _progress_enabled(args.progress)
+        with tqdm(unit="line", desc="ingest", disable=not progress, leave=False) as bar:
+            service = IngestService(
+                bus, health_interval_s=args.health_interval_s, area=args.area, on_item=lambda: bar.update(1)
+            )
+            health = service.run(feeds)
     finally:
         bus.close()
     print(json.dumps({name: h.to_dict() for name, h in health.items()}, sort_keys=True))
@@ -369,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--health-interval-s", type=float, default=5.0, help="seconds between feed.health")
     ing.add_argument("--area", help="key raw records AREA/SOURCE, as `seawatch fuse --area` reads them")
     ing.add_argument("--partitions", type=int, default=4, help="with --bus kafka://: partitions of topics")
+    ing.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     ing.set_defaults(handler=cmd_ingest)
 
     fuse = commands.add_parser("fuse", help="Kafka service: raw AIS/radar topics -> tracks and alerts")

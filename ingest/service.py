@@ -219,13 +219,22 @@ class IngestService:
     area : str or None
         The tracking area the feeds belong to. When given, raw AIS reports and radar plots are keyed
         ``AREA/SOURCE`` (``fusion.topics.area_key``), the partitioning ``seawatch fuse`` expects.
+    on_item : callable or None
+        Called (from the feed threads) after each line or datagram, e.g. a progress bar's update.
     """
 
     def __init__(
-        self, bus: Bus, *, health_interval_s: float = 5.0, clock: Clock = time.time, area: str | None = None
+        self,
+        bus: Bus,
+        *,
+        health_interval_s: float = 5.0,
+        clock: Clock = time.time,
+        area: str | None = None,
+        on_item: Callable[[], object] | None = None,
     ) -> None:
         self.bus = bus
         self.area = area
+        self.on_item = on_item
         self.health_interval_s = health_interval_s
         self.clock = clock
         self.feeds: list[Feed] = []
@@ -278,6 +287,8 @@ class IngestService:
             for item in feed.items():
                 feed.lines += 1
                 self._publish(feed, feed.parse(item))
+                if self.on_item is not None:
+                    self.on_item()
             flush = getattr(feed.parser, "flush", None)
             if flush is not None:
                 self._publish(feed, flush())
