@@ -29,7 +29,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fusion.bus import Bus
-from fusion.schemas import AisReport, AisStatic, RadarPlot, RadarSite, Reject, Sensors, to_json
+from fusion.schemas import (
+    SCHEMA_VERSION,
+    AisReport,
+    AisStatic,
+    RadarPlot,
+    RadarSite,
+    Reject,
+    Sensors,
+    to_json,
+)
 from fusion.topics import AIS_REPORTS, RADAR_PLOTS, REJECTS, area_key, topic_and_key
 from ingest.ais import AisDecoder
 from ingest.radar_asterix import AsterixDecoder
@@ -76,7 +85,8 @@ class FeedHealth:
     source: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON, led by ``schema_version`` as every other topic's values are."""
+        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
 
     def to_json(self) -> bytes:
         return json.dumps(self.to_dict(), separators=(",", ":")).encode()

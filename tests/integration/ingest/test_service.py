@@ -84,6 +84,7 @@ def test_tcp_ais_feed_publishes_reports_rejects_and_health_with_receipt_times():
     assert health.last_receipt_time == 1_700_000_000.0 and health.source["connects"] == 1
     published = [json.loads(e.value) for e in broker.read(FEED_HEALTH)]
     assert published and published[-1]["running"] is False and published[-1]["messages"] == 3
+    assert all(h["schema_version"] == 1 for h in published)
 
 
 def test_udp_radar_nmea_feed_publishes_plots_keyed_by_radar():
