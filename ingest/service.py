@@ -36,6 +36,7 @@ from fusion.schemas import (
     RadarPlot,
     RadarSite,
     Reject,
+    RejectReason,
     Sensors,
     to_json,
 )
@@ -296,7 +297,7 @@ class IngestService:
         try:
             for item in feed.items():
                 feed.lines += 1
-                self._publish(feed, feed.parse(item))
+                self._publish(feed, self._parse(feed, item))
                 if self.on_item is not None:
                     self.on_item()
             flush = getattr(feed.parser, "flush", None)
@@ -306,6 +307,25 @@ class IngestService:
             feed.running = False
             health = self._publish_health(feed)
         return health
+
+    def _parse(self, feed: Feed, item: Line | Datagram) -> list[IngestRecord]:
+        """The parser's records; a parser bug dead-letters the input (logged), never ends the feed."""
+        try:
+            return feed.parse(item)
+        except Exception as err:
+            log.exception("%s: parser failed on input %d", feed.name, feed.lines)
+            raw = item.text if isinstance(item, Line) else item.data.hex().upper()
+            number = item.line_no if isinstance(item, Line) else item.number
+            detail = f"parser error {type(err).__name__}: {err} (a seawatch bug; please report it)"
+            reject = Reject(
+                time=item.receipt_time,
+                source=feed.name,
+                line_no=number,
+                reason=RejectReason.UNDECODABLE_PAYLOAD,
+                detail=detail,
+                raw=raw,
+            )
+            return [reject]
 
     def _publish(self, feed: Feed, records: list[IngestRecord]) -> None:
         for record in records:

@@ -93,6 +93,8 @@ class Backoff:
 class _Source:
     """Stop flag, counters and line splitting shared by the sources."""
 
+    backoff: Backoff
+
     def __init__(self, name: str, clock: Clock | None) -> None:
         self.name = name
         self.clock = clock
@@ -120,6 +122,12 @@ class _Source:
         self.stats["lines"] += 1
         text = raw.decode("ascii", errors="replace").rstrip("\r\n")
         return Line(text, self._count, receipt_time)
+
+    def _wait(self) -> None:
+        """Back off before the next connection attempt; ``stop()`` cuts the wait short."""
+        delay = self.backoff.next_delay_s()
+        self.stats["backoff_s"] += delay
+        self._stop.wait(delay)
 
     def _datagram(self, data: bytes, receipt_time: float | None) -> Datagram:
         self._count += 1
@@ -263,11 +271,6 @@ class TcpSource(_Source):
                 self.backoff.reset()
                 yield self._line(raw, now)
 
-    def _wait(self) -> None:
-        delay = self.backoff.next_delay_s()
-        self.stats["backoff_s"] += delay
-        self._stop.wait(delay)
-
 
 class UdpSource(_Source):
     """A UDP listener: NMEA lines (AIS-catcher ``-u``, rtl_ais, radar ARPA output) or binary datagrams.
@@ -313,15 +316,15 @@ class UdpSource(_Source):
         binds = 0
         while not self.stopped and (self.max_connects is None or binds < self.max_connects):
             binds += 1
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             try:
-                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 sock.bind((self.host, self.port))
             except OSError as err:
                 self.stats["connect_failures"] += 1
                 log.warning("%s: bind failed (%s)", self.name, err)
                 sock.close()
-                self._stop.wait(self.backoff.next_delay_s())
+                self._wait()
                 continue
             self.stats["connects"] += 1
             self.bound_port = sock.getsockname()[1]
@@ -342,7 +345,7 @@ class UdpSource(_Source):
             except OSError as err:
                 self.stats["disconnects"] += 1
                 log.warning("%s: receive failed (%s)", self.name, err)
-                self._stop.wait(self.backoff.next_delay_s())
+                self._wait()
                 return
             self.backoff.reset()
             yield self._datagram(data, self._now())

@@ -183,3 +183,18 @@ def test_ingest_command_on_the_embedded_bus_prints_the_final_health(tmp_path: Pa
     assert health["by_topic"] == {"radar.plots": 1} and health["parser"]["plot:TTM"] == 1
     assert main(["ingest", "radar-nmea:R1=udp://127.0.0.1:1"]) == 2  # no site for R1: a usage error
     assert "not in sensors" in capsys.readouterr().err
+
+
+def test_a_parser_bug_dead_letters_the_input_and_the_feed_goes_on(tmp_path: Path):
+    path = tmp_path / "feed.nmea"
+    path.write_text(f"{AIS}\nboom\n{AIS}\n")
+    feed = make_feed("ais", "buggy", FileSource(path, clock=lambda: 1_700_000_000.0))
+    parse = feed.parse
+    feed.parse = lambda line: (
+        (_ for _ in ()).throw(RuntimeError("bug")) if line.text == "boom" else parse(line)
+    )
+    broker = MemoryBroker()
+    health = IngestService(MemoryBus(broker, "ingest")).run([feed])["buggy"]
+    assert health.by_topic == {"ais.reports": 2, "ingest.rejects": 1}
+    (reject,) = [from_json(Reject, e.value) for e in broker.read(topics.REJECTS)]
+    assert reject.raw == "boom" and reject.line_no == 2 and "RuntimeError" in reject.detail
