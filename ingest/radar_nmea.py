@@ -260,6 +260,7 @@ class RadarNmeaDecoder:
             "name": str(getattr(msg, "targetname", "") or "") or None,
             "sog_kn": _optional(msg, "targetspeed", knots_per_unit),
             "cog_deg": self._target_course(msg, time_s),
+            "acquisition": str(getattr(msg, "acquisitiontype", "") or "") or None,  # A auto, M manual
         }
         tll = self._tll.get(number)
         if tll is not None and abs(tll.time_s - time_s) <= _SAME_UPDATE_S:

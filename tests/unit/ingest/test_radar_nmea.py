@@ -49,6 +49,7 @@ def test_ttm_true_bearing_becomes_a_plot_relative_to_the_site_at_the_sentence_ti
     assert (plot.range_sigma_m, plot.bearing_sigma_deg) == (10.0, 0.5)
     assert plot.extra["target"] == 1 and plot.extra["status"] == "T"
     assert plot.extra["sog_kn"] == 0.0 and plot.extra["cog_deg"] == 2.9
+    assert plot.extra["acquisition"] == "M" and plot.extra["name"] == "1 (Broadband 4G - 2782 B)"
     assert decoder.counts["plot:TTM"] == 1 and decoder.counts["decoded:RMC"] == 1
 
 
