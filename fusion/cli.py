@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 if TYPE_CHECKING:
+    from fusion.rules.config import RulesConfig
     from ingest.scenario import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +92,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             alerts_out=alerts_out,
             speed=args.speed,
             on_record=lambda: bar.update(1),
+            rules_config=_rules_config(args.rules),
         )
     report = {
         "records_in": summary.records_in,
@@ -190,6 +192,13 @@ def _replay_to_bus(args: argparse.Namespace, scenario: Scenario) -> int:
         )
     )
     return 0
+
+
+def _rules_config(path: Path | None) -> RulesConfig:
+    """The rules thresholds: ``--rules FILE`` (TOML, see config/rules.toml) or the defaults."""
+    from fusion.rules.config import DEFAULT_CONFIG, load_rules_config
+
+    return DEFAULT_CONFIG if path is None else load_rules_config(path)
 
 
 def cmd_fuse(args: argparse.Namespace) -> int:
@@ -332,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--zones", type=Path, default=DEFAULT_ZONES, help="used when the scenario has no zones.geojson"
     )
+    rep.add_argument("--rules", type=Path, help="rules thresholds and watch list (TOML; config/rules.toml)")
     rep.add_argument(
         "--area", help="with --bus kafka://: the area the records belong to (default: folder name)"
     )
@@ -445,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     from fusion.bus_factory import BusUrlError
     from fusion.evaluation.loaders import EvaluationInputError
+    from fusion.rules.config import RulesConfigError
     from fusion.rules.zones import ZonesFileError
     from fusion.services.areas import AreaConfigError
     from ingest.scenario import ScenarioError
@@ -459,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ScenarioError,
         SensorsFileError,
         ZonesFileError,
+        RulesConfigError,
         EvaluationInputError,
         FileNotFoundError,
     ) as error:

@@ -22,6 +22,7 @@ from pathlib import Path
 from fusion import topics
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.pipeline import FusionService
+from fusion.rules.config import DEFAULT_CONFIG, RulesConfig
 from fusion.rules.engine import RuleEngine
 from fusion.rules.zones import load_zones
 from fusion.schemas import Reject, to_json
@@ -82,6 +83,7 @@ def run_replay(
     speed: float | None = None,
     on_record: Callable[[], None] | None = None,
     broker: MemoryBroker | None = None,
+    rules_config: RulesConfig = DEFAULT_CONFIG,
 ) -> ReplaySummary:
     """Replay ``scenario`` end to end; ``speed`` None means as fast as possible.
 
@@ -93,7 +95,7 @@ def run_replay(
     fusion = FusionService(
         MemoryBus(broker, group_id="fuse"),
         Tracker(frame, scenario.sensors),
-        RuleEngine(load_zones(scenario.zones_path), scenario.sensors, frame),
+        RuleEngine(load_zones(scenario.zones_path), scenario.sensors, frame, rules_config),
     )
     sink = JsonlSink(
         MemoryBus(broker, group_id="replay-writer"), {topics.TRACKS: tracks_out, topics.ALERTS: alerts_out}

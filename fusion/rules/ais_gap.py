@@ -11,8 +11,8 @@ slowed its reporting) and allowing for its speed uncertainty (a radar-held ancho
 vessel whose noisy speed reads 3 kn still reports every 3 min). It is raised only if
 the latest known position is inside AIS coverage: a vessel that sailed out of range is
 not silent. Severity is high when radar still holds the vessel (a recent radar update
-on a live track), medium otherwise. It is cleared by the next AIS report from the MMSI,
-on whatever track.
+on a live track), medium otherwise; an open gap is ``updated`` when that changes. It is
+cleared by the next AIS report from the MMSI, on whatever track.
 
 Updates of any track status count here, tentative included: an MMSI in a track means an
 AIS report was heard, and that fact does not depend on the track being confirmed.
@@ -77,10 +77,34 @@ class AisGapRule:
             vessel.last_ais_time = state.last_ais_time
         else:
             alerts += self._check(state.mmsi, state.time)
+            alerts += self._regrade(state)
         if state.time >= vessel.latest.time:
             vessel.latest, vessel.in_ais_coverage = state, observation.in_ais_coverage
             vessel.gap_after_s = gap_after_s
         return alerts
+
+    def _regrade(self, state: TrackState) -> list[Alert]:
+        """An open gap is ``updated`` when radar takes up or drops the silent vessel."""
+        assert state.mmsi is not None
+        key = _key(state.mmsi)
+        if not self._book.is_open(key):
+            return []
+        radar_holds = self._radar_holds(state, state.time)
+        severity = Severity.HIGH if radar_holds else Severity.MEDIUM
+        if severity is self._book.severity_of(key):
+            return []
+        radar_text = "radar now tracking it" if radar_holds else "radar no longer holds it"
+        message = f"MMSI {state.mmsi} still silent; {radar_text}"
+        evidence = {"radar_holds": "yes" if radar_holds else "no", "sog_kn": state.sog_kn}
+        return [self._book.update(key, state.time, state, severity, message, evidence)]
+
+    def _radar_holds(self, state: TrackState, time: float) -> bool:
+        """A live track that radar updated at most ``radar_holding_max_age_s`` before ``time``."""
+        return (
+            state.status is not TrackStatus.LOST
+            and state.last_radar_time is not None
+            and time - state.last_radar_time <= self._config.radar_holding_max_age_s
+        )
 
     def on_time(self, now: float) -> list[Alert]:
         """Raise every gap that is due by the watermark ``now``."""
@@ -99,11 +123,7 @@ class AisGapRule:
         due_time = vessel.due_time
         if now < due_time:
             return []
-        radar_holds = (
-            latest.status is not TrackStatus.LOST
-            and latest.last_radar_time is not None
-            and due_time - latest.last_radar_time <= self._config.radar_holding_max_age_s
-        )
+        radar_holds = self._radar_holds(latest, due_time)
         severity = Severity.HIGH if radar_holds else Severity.MEDIUM
         radar_text = "radar still tracking" if radar_holds else "not held by radar"
         message = f"MMSI {mmsi} silent for {duration_text(gap_after_s)} inside AIS coverage; {radar_text}"

@@ -16,12 +16,37 @@ vessel silent.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import math
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from fusion.rules.zones import ZoneKind
+from fusion.rules.zones import Zone, ZoneKind
 from fusion.schemas import TrackState
 from tracking.frames import KNOT_MPS
+
+
+def normalise_name(name: str) -> str:
+    """Vessel names as compared: upper case, AIS padding ``@`` and runs of spaces removed."""
+    return " ".join(name.replace("@", " ").upper().split())
+
+
+@dataclass(frozen=True, slots=True)
+class WatchList:
+    """Vessels of interest: any MMSI, IMO number or name (:func:`normalise_name`) listed here."""
+
+    mmsi: frozenset[int] = frozenset()
+    imo: frozenset[int] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", frozenset(normalise_name(n) for n in self.names))
+
+    def __bool__(self) -> bool:
+        return bool(self.mmsi or self.imo or self.names)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +131,39 @@ class RulesConfig:
     rendezvous_min_duration_s
         How long the pair must stay together: 4 min excludes vessels passing slowly in a
         channel or at an anchorage, while a transfer at sea takes far longer.
+    loiter_after_s
+        A track slow inside a zone this long is loitering (zones of ``loiter_kinds``, unless
+        the zone sets ``loiter_after_s`` itself). 20 min: longer than any slow passage or
+        a pilot boarding, shorter than a fishing set or a rendezvous' preparation.
+    loiter_kinds
+        Zone kinds watched for loitering by default: being slow in a restricted area or a
+        protected reef is the finding; in a port or anchorage it is the purpose.
+    speeding_confirm_s
+        A track must stay significantly above a zone's ``speed_limit_kn`` (speed less
+        ``slow_speed_sigmas`` sigma, as for "slow") this long before ``speeding``: two or
+        three radar scans, so a single noisy velocity does not fine anybody.
+    speeding_severe_factor
+        Above this multiple of the limit the alert is high rather than medium (and an open
+        one is ``updated``).
+    require_ais_kinds
+        Zone kinds where a radar track without AIS raises ``no_ais_in_zone`` by default
+        (a zone's ``require_ais`` overrides): none, since which waters demand AIS of
+        which vessels is a local regulation, stated per zone. The timer is the dark
+        vessel's (``dark_moving_s`` / ``dark_slow_s``): a moored ship reports every 3 min.
+    identity_jump_m
+        Two AIS positions of one MMSI farther apart than this cannot both be a GPS fix of
+        one vessel's antenna... unless the vessel sailed there: see ``identity_max_speed_kn``.
+        1 km is also where the tracker stops fusing a report into the MMSI's track.
+    identity_max_speed_kn
+        Consecutive AIS positions of one MMSI implying more than this are an impossible
+        jump: 60 kn is above any vessel AIS is carried by except hydrofoils and aircraft
+        (SAR aircraft use their own MMSI range).
+    identity_window_s
+        Two live tracks carry the MMSI "at once" when both fused an AIS report within this
+        long of each other: a class A ship under way reports every 2-10 s.
+    identity_clear_s
+        An identity anomaly is cleared once this long passes with the MMSI on one track and
+        no new anomaly: 10 min, several reporting intervals of any ship.
     """
 
     slow_speed_kn: float = 3.0
@@ -127,6 +185,16 @@ class RulesConfig:
     rendezvous_distance_m: float = 300.0
     rendezvous_part_m: float = 600.0
     rendezvous_min_duration_s: float = 240.0
+    loiter_after_s: float = 1200.0
+    loiter_kinds: frozenset[ZoneKind] = frozenset({ZoneKind.RESTRICTED, ZoneKind.MPA})
+    speeding_confirm_s: float = 7.5
+    speeding_severe_factor: float = 1.5
+    require_ais_kinds: frozenset[ZoneKind] = frozenset()
+    identity_jump_m: float = 1_000.0
+    identity_max_speed_kn: float = 60.0
+    identity_window_s: float = 60.0
+    identity_clear_s: float = 600.0
+    watch_list: WatchList = field(default_factory=lambda: WatchList())
 
     def __post_init__(self) -> None:
         if self.geofence_confirm_updates < 1:
@@ -134,9 +202,25 @@ class RulesConfig:
         if self.rendezvous_part_m < self.rendezvous_distance_m:
             raise ValueError("rendezvous_part_m must be at least rendezvous_distance_m (hysteresis)")
 
+    def loiter_after_s_in(self, zone: Zone) -> float | None:
+        """Loitering threshold in ``zone`` (s), ``None`` when the zone is not watched for it."""
+        if zone.settings.loiter_after_s is not None:
+            return zone.settings.loiter_after_s or None  # 0 in the file: off
+        return self.loiter_after_s if zone.kind in self.loiter_kinds else None
+
+    def requires_ais_in(self, zone: Zone) -> bool:
+        """Whether a track without AIS inside ``zone`` is an alert."""
+        if zone.settings.require_ais is not None:
+            return zone.settings.require_ais
+        return zone.kind in self.require_ais_kinds
+
     def is_slow(self, state: TrackState) -> bool:
         """Not significantly faster than ``slow_speed_kn``: the class that sets AIS rates and rendezvous."""
-        return state.sog_kn - self.slow_speed_sigmas * speed_sigma_kn(state) < self.slow_speed_kn
+        return self.is_slow_given(state.sog_kn, speed_sigma_kn(state))
+
+    def is_slow_given(self, sog_kn: float, sigma_kn: float) -> bool:
+        """:meth:`is_slow` from a speed and its sigma already computed (knots)."""
+        return sog_kn - self.slow_speed_sigmas * sigma_kn < self.slow_speed_kn
 
     def dark_after_s(self, slow: bool) -> float:
         """Seconds without an MMSI inside AIS coverage before a radar track is dark."""
@@ -167,3 +251,82 @@ def speed_sigma_kn(state: TrackState) -> float:
 
 DEFAULT_CONFIG = RulesConfig()
 """The documented defaults; a module-level instance because the record is immutable."""
+
+
+class RulesConfigError(ValueError):
+    """A rules file that cannot be used; the message names the file, the key and the fix."""
+
+
+def load_rules_config(path: Path) -> RulesConfig:
+    """Read a rules TOML file (``config/rules.toml`` documents every key and its default).
+
+    Tables only group keys for the reader; every key is a :class:`RulesConfig` field name,
+    except the ``[watch_list]`` table (``mmsi``, ``imo``, ``names``). A key left out keeps
+    its default, so a file may hold only what differs.
+
+    Raises
+    ------
+    RulesConfigError
+        Unreadable TOML, an unknown key (with the nearest known one), a value of the
+        wrong type, or thresholds that contradict each other.
+    """
+    path = Path(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RulesConfigError(f"{path}: cannot read rules as TOML ({exc})") from exc
+    fields = {f.name: f for f in dataclasses.fields(RulesConfig)}
+    values: dict[str, Any] = {}
+    for table, entries in document.items():
+        if not isinstance(entries, dict):
+            raise RulesConfigError(f"{path}: {table!r} must be a [table] of settings")
+        if table == "watch_list":
+            values["watch_list"] = _watch_list(path, entries)
+            continue
+        for key, value in entries.items():
+            if key not in fields or key == "watch_list":
+                near = difflib.get_close_matches(key, fields, n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                raise RulesConfigError(f"{path}: [{table}] {key}: unknown setting{hint}")
+            values[key] = _typed(path, f"[{table}] {key}", value, fields[key].default)
+    try:
+        return RulesConfig(**values)
+    except ValueError as exc:
+        raise RulesConfigError(f"{path}: {exc}") from exc
+
+
+def _typed(path: Path, where: str, value: Any, default: Any) -> Any:
+    """``value`` as the type of the field's default, or a :class:`RulesConfigError`."""
+    if isinstance(default, frozenset):
+        kinds = ", ".join(k.value for k in ZoneKind)
+        try:
+            return frozenset(ZoneKind(v) for v in value)
+        except (TypeError, ValueError):
+            raise RulesConfigError(f"{path}: {where} = {value!r}: a list of zone kinds ({kinds})") from None
+    if isinstance(default, bool) or isinstance(value, bool):
+        if isinstance(value, bool) and isinstance(default, bool):
+            return value
+    elif isinstance(default, int) and isinstance(value, int):
+        return value
+    elif isinstance(default, float) and isinstance(value, int | float) and math.isfinite(value):
+        return float(value)
+    raise RulesConfigError(f"{path}: {where} = {value!r}: expected a {type(default).__name__}")
+
+
+def _watch_list(path: Path, entries: dict[str, Any]) -> WatchList:
+    unknown = sorted(set(entries) - {"mmsi", "imo", "names"})
+    if unknown:
+        raise RulesConfigError(f"{path}: [watch_list] {unknown[0]}: unknown key (mmsi, imo, names)")
+    for key, item_type in (("mmsi", int), ("imo", int), ("names", str)):
+        items = entries.get(key, [])
+        if not isinstance(items, list) or not all(
+            isinstance(i, item_type) and not isinstance(i, bool) for i in items
+        ):
+            raise RulesConfigError(
+                f"{path}: [watch_list] {key} must be a list of {item_type.__name__}s, e.g. {key} = []"
+            )
+    return WatchList(
+        mmsi=frozenset(entries.get("mmsi", [])),
+        imo=frozenset(entries.get("imo", [])),
+        names=frozenset(entries.get("names", [])),
+    )

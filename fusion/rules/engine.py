@@ -15,20 +15,24 @@ from operator import attrgetter
 import numpy as np
 
 from fusion.rules.ais_gap import AisGapRule
-from fusion.rules.config import DEFAULT_CONFIG, RulesConfig
+from fusion.rules.config import DEFAULT_CONFIG, RulesConfig, speed_sigma_kn
 from fusion.rules.coverage import RangeCoverage
 from fusion.rules.dark_vessel import DarkVesselRule
 from fusion.rules.geofence import GeofenceRule
+from fusion.rules.identity import IdentityRule
 from fusion.rules.lifecycle import AlertBook
 from fusion.rules.observation import Observation
 from fusion.rules.rendezvous import RendezvousRule
+from fusion.rules.watch_list import WatchListRule
+from fusion.rules.zone_conditions import LoiteringRule, NoAisInZoneRule, SpeedingRule
 from fusion.rules.zones import SMALL_BATCH, Zones
-from fusion.schemas import Alert, Sensors, TrackState, TrackStatus
+from fusion.schemas import AisStatic, Alert, Sensors, TrackState, TrackStatus
 from tracking.frames import LocalFrame
 
 
 class RuleEngine:
-    """Runs geofence, dark-vessel, AIS-gap and rendezvous rules over the tracker's output.
+    """Runs every rule (geofence, loitering, speeding, no AIS in zone, dark vessel, AIS gap,
+    rendezvous, identity anomalies, watch list) over the tracker's output.
 
     Work is split by what drives it. Per update, only the updated tracks are touched, with
     the facts every rule needs (speed class, AIS coverage, zone membership) derived once,
@@ -69,6 +73,11 @@ class RuleEngine:
         self._dark = DarkVesselRule(config, book)
         self._gap = AisGapRule(config, book)
         self._rendezvous = RendezvousRule(self._zones, config, book)
+        self._identity = IdentityRule(config, book)
+        self._watch_list = WatchListRule(config, book)
+        self._zone_conditions = [
+            rule(self._zones, config, book) for rule in (LoiteringRule, SpeedingRule, NoAisInZoneRule)
+        ]
         self._live: dict[str, Observation] = {}
         self._sweep_s = sweep_s
         self._next_sweep_time = -math.inf
@@ -95,6 +104,10 @@ class RuleEngine:
             alerts += self._geofence.on_update(observation)
             alerts += self._dark.on_update(observation)
             alerts += self._gap.on_update(observation)
+            alerts += self._identity.on_update(observation)
+            alerts += self._watch_list.on_update(observation)
+            for rule in self._zone_conditions:
+                alerts += rule.on_update(observation)
             state = observation.state
             if state.status is TrackStatus.LOST:
                 self._live.pop(state.track_id, None)
@@ -106,9 +119,20 @@ class RuleEngine:
             alerts += self._dark.on_time(now)
             alerts += self._gap.on_time(now)
             alerts += self._rendezvous.on_time(now, self._live)
+            alerts += self._identity.on_time(now)
+            for rule in self._zone_conditions:
+                alerts += rule.on_time(now)
             self._next_sweep_time = (math.floor(now / self._sweep_s) + 1) * self._sweep_s
         alerts.sort(key=attrgetter("time"))
         return alerts
+
+    def on_static(self, record: AisStatic) -> list[Alert]:
+        """Static and voyage data (``ais.static``): names and IMO numbers for the watch list.
+
+        The caller passes each record in event-time order with the track updates; the
+        watch list needs it only to learn who an MMSI says it is.
+        """
+        return self._watch_list.on_static(record)
 
     def _observe(self, updates: Sequence[TrackState]) -> list[Observation]:
         """Derive every rule's per-update facts in one pass over the batch."""
@@ -123,8 +147,10 @@ class RuleEngine:
             north_m = np.fromiter((u.north_m for u in updates), dtype=float, count=len(updates))
             covered = self._coverage.covers(east_m, north_m).tolist()
         sides = self._zones.sides(east_m, north_m)
-        is_slow = self._config.is_slow
-        return [
-            Observation(state, is_slow(state), in_ais, inner, outer)
-            for state, in_ais, (inner, outer) in zip(updates, covered, sides, strict=True)
-        ]
+        config = self._config
+        observations = []
+        for state, in_ais, (inner, outer) in zip(updates, covered, sides, strict=True):
+            sigma_kn = speed_sigma_kn(state)
+            slow = config.is_slow_given(state.sog_kn, sigma_kn)
+            observations.append(Observation(state, sigma_kn, slow, in_ais, inner, outer))
+        return observations

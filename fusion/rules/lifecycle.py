@@ -4,6 +4,10 @@ Rules decide *when* something happens; this module decides what the resulting
 :class:`~fusion.schemas.Alert` records look like, so every rule gets the same id scheme,
 the same "never raised twice" guarantee and the same fields.
 
+States: ``raised`` once, ``updated`` whenever the incident changes in a way an officer
+should see (its severity), ``cleared`` once; a point event (a zone exit) is a lone ``raised``.
+De-duplication is by key: a rule cannot raise an incident that is already open.
+
 An incident is named by an :data:`IncidentKey` ``(kind, subject, zone_id)``: ``subject``
 is a track id, ``"mmsi:<n>"`` for vessel-keyed rules, or ``"<id>+<id>"`` for a pair. The
 ``alert_id`` hashes the key and the raise time (event time), so replaying the same data
@@ -13,6 +17,7 @@ gets a new one.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -88,28 +93,31 @@ class AlertBook:
         """
         if key in self._open:
             raise RuntimeError(f"incident {key} is already open")
-        alert_id = alert_id_for(key, time)
-        self._open[key] = _Open(alert_id, severity, related_track_ids)
-        return self._build(
-            key, alert_id, AlertState.RAISED, severity, time, where, message, evidence, related_track_ids
-        )
+        incident = self._open[key] = _Open(alert_id_for(key, time), severity, related_track_ids)
+        return self._build(key, incident, AlertState.RAISED, time, where, message, evidence)
+
+    def severity_of(self, key: IncidentKey) -> Severity:
+        """Current severity of an open incident."""
+        return self._open[key].severity
+
+    def update(
+        self,
+        key: IncidentKey,
+        time: float,
+        where: TrackState,
+        severity: Severity,
+        message: str,
+        evidence: Evidence,
+    ) -> Alert:
+        """A change to an open incident (its severity, mostly): an ``updated`` alert, same id."""
+        incident = self._open[key] = dataclasses.replace(self._open[key], severity=severity)
+        return self._build(key, incident, AlertState.UPDATED, time, where, message, evidence)
 
     def clear(
         self, key: IncidentKey, time: float, where: TrackState, message: str, evidence: Evidence
     ) -> Alert:
         """Close an open incident and return its ``cleared`` alert (same id and severity)."""
-        incident = self._open.pop(key)
-        return self._build(
-            key,
-            incident.alert_id,
-            AlertState.CLEARED,
-            incident.severity,
-            time,
-            where,
-            message,
-            evidence,
-            incident.related_track_ids,
-        )
+        return self._build(key, self._open.pop(key), AlertState.CLEARED, time, where, message, evidence)
 
     def announce(
         self,
@@ -121,34 +129,31 @@ class AlertBook:
         evidence: Evidence,
     ) -> Alert:
         """A point event (e.g. a zone exit): one ``raised`` alert that opens nothing to clear."""
-        return self._build(
-            key, alert_id_for(key, time), AlertState.RAISED, severity, time, where, message, evidence
-        )
+        incident = _Open(alert_id_for(key, time), severity, ())
+        return self._build(key, incident, AlertState.RAISED, time, where, message, evidence)
 
     def _build(
         self,
         key: IncidentKey,
-        alert_id: str,
+        incident: _Open,
         state: AlertState,
-        severity: Severity,
         time: float,
         where: TrackState,
         message: str,
         evidence: Evidence,
-        related_track_ids: tuple[str, ...] = (),
     ) -> Alert:
         return Alert(
-            alert_id=alert_id,
+            alert_id=incident.alert_id,
             time=time,
             kind=key[0],
             state=state,
-            severity=severity,
+            severity=incident.severity,
             track_id=where.track_id,
             mmsi=where.mmsi,
             zone_id=key[2],
             lat=where.lat,
             lon=where.lon,
             message=message,
-            related_track_ids=related_track_ids,
+            related_track_ids=incident.related_track_ids,
             evidence=evidence,
         )

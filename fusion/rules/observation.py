@@ -23,6 +23,8 @@ class Observation:
     ----------
     state
         The tracker's state, as published.
+    speed_sigma_kn
+        Standard deviation of the speed (``fusion.rules.config.speed_sigma_kn``).
     slow
         Not significantly above ``RulesConfig.slow_speed_kn`` (``RulesConfig.is_slow``).
     in_ais_coverage
@@ -33,6 +35,7 @@ class Observation:
     """
 
     state: TrackState
+    speed_sigma_kn: float
     slow: bool
     in_ais_coverage: bool
     inner: frozenset[int] = NO_ZONES

@@ -41,6 +41,28 @@ class ZonesFileError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneSettings:
+    """Per-zone rule settings, from the feature's properties; ``None``: the rules config decides.
+
+    Attributes
+    ----------
+    speed_limit_kn
+        ``speeding`` is raised for a track significantly faster than this inside the zone.
+    loiter_after_s
+        ``loitering`` is raised for a track slow inside the zone for this long; 0 disables.
+    require_ais
+        ``no_ais_in_zone`` is raised for a radar track without AIS inside the zone.
+    """
+
+    speed_limit_kn: float | None = None
+    loiter_after_s: float | None = None
+    require_ais: bool | None = None
+
+
+SETTING_KEYS = ("speed_limit_kn", "loiter_after_s", "require_ais")
+
+
+@dataclass(frozen=True, slots=True)
 class Zone:
     """One zone as written in the file: WGS84 geometry, ``x`` = lon, ``y`` = lat."""
 
@@ -48,6 +70,7 @@ class Zone:
     name: str
     kind: ZoneKind
     geometry: Polygon | MultiPolygon
+    settings: ZoneSettings = ZoneSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,8 +252,9 @@ def load_zones(path: Path) -> Zones:
     """Read and validate a GeoJSON FeatureCollection of zones.
 
     Each feature needs ``properties.id`` (unique, non-empty string), ``properties.kind``
-    (one of :class:`ZoneKind`), optional ``properties.name``, and a valid Polygon or
-    MultiPolygon geometry in lon/lat order.
+    (one of :class:`ZoneKind`), optional ``properties.name``, optional rule settings
+    (:class:`ZoneSettings`: ``speed_limit_kn``, ``loiter_after_s``, ``require_ais``), and a
+    valid Polygon or MultiPolygon geometry in lon/lat order.
 
     Raises
     ------
@@ -305,4 +329,35 @@ def _parse_feature(path: Path, index: int, feature: Any) -> Zone:
             f"{where}: coordinates outside lon [-180, 180] / lat [-90, 90]; "
             "fix: GeoJSON order is [lon, lat] (RFC 7946)"
         )
-    return Zone(id=zone_id, name=str(name), kind=kind, geometry=geometry)
+    return Zone(
+        id=zone_id, name=str(name), kind=kind, geometry=geometry, settings=_parse_settings(where, properties)
+    )
+
+
+def _parse_settings(where: str, properties: dict[str, Any]) -> ZoneSettings:
+    """The rule settings among the properties; other properties are the author's own and ignored."""
+    values: dict[str, Any] = {}
+    for key in ("speed_limit_kn", "loiter_after_s"):
+        value = properties.get(key)
+        if value is None:
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ZonesFileError(
+                f'{where}: properties.{key} {value!r} is not a number >= 0; fix: e.g. "{key}": 10'
+            )
+        values[key] = float(value)
+    if values.get("speed_limit_kn") == 0.0:
+        raise ZonesFileError(f"{where}: properties.speed_limit_kn is 0; fix: a limit in knots, or omit it")
+    require_ais = properties.get("require_ais")
+    if require_ais is not None:
+        if not isinstance(require_ais, bool):
+            raise ZonesFileError(
+                f'{where}: properties.require_ais {require_ais!r} is not true/false; fix: "require_ais": true'
+            )
+        values["require_ais"] = require_ais
+    return ZoneSettings(**values)

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 import pytest
 
-from fusion.rules.config import DEFAULT_CONFIG, speed_sigma_kn
+from fusion.rules.config import (
+    DEFAULT_CONFIG,
+    RulesConfig,
+    RulesConfigError,
+    load_rules_config,
+    speed_sigma_kn,
+)
+from fusion.rules.zones import ZoneKind
 from tracking.frames import KNOT_MPS
 
 
@@ -30,3 +39,50 @@ def test_speed_sigma_is_the_velocity_covariance_along_the_course(world):
 def test_slow_unless_significantly_above_threshold(world, sog_kn, sigma_kn, slow):
     state = world.state(0.0, "T1", 0.0, 0.0, sog_kn=sog_kn, speed_sigma_kn=sigma_kn)
     assert DEFAULT_CONFIG.is_slow(state) is slow
+
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_the_documented_rules_file_states_every_default():
+    assert load_rules_config(REPO_ROOT / "config" / "rules.toml") == DEFAULT_CONFIG
+    documented = (REPO_ROOT / "config" / "rules.toml").read_text()
+    missing = [
+        f.name for f in dataclasses.fields(RulesConfig) if f.name != "watch_list" and f.name not in documented
+    ]
+    assert missing == []
+
+
+def test_a_rules_file_overrides_only_what_it_says(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        '[dark_vessel]\ndark_moving_s = 60\n[loitering]\nloiter_kinds = ["anchorage"]\n'
+        '[watch_list]\nmmsi = [463000042]\nnames = ["sea ghost"]\n'
+    )
+    config = load_rules_config(path)
+    assert config.dark_moving_s == 60.0 and isinstance(config.dark_moving_s, float)
+    assert config.loiter_kinds == frozenset({ZoneKind.ANCHORAGE})
+    assert config.watch_list.mmsi == frozenset({463000042}) and config.watch_list.names == frozenset(
+        {"SEA GHOST"}
+    )
+    assert config.dark_slow_s == DEFAULT_CONFIG.dark_slow_s
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[speed]\nslow_speed_k = 3\n", "unknown setting; did you mean 'slow_speed_kn'"),
+        ('[speed]\nslow_speed_kn = "fast"\n', "slow_speed_kn = 'fast': expected a float"),
+        ('[loitering]\nloiter_kinds = ["harbour"]\n', "a list of zone kinds"),
+        ("[rendezvous]\nrendezvous_part_m = 100\n", "rendezvous_part_m must be at least"),
+        ("[watch_list]\nmmsi = ['x']\n", "[watch_list] mmsi must be a list of ints"),
+        ("speed = 3\n", "'speed' must be a [table]"),
+        ("[speed\n", "cannot read rules as TOML"),
+    ],
+)
+def test_a_bad_rules_file_is_a_clear_error(tmp_path, text, message):
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    with pytest.raises(RulesConfigError, match=re.escape(message)) as error:
+        load_rules_config(path)
+    assert str(path) in str(error.value)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from fusion.rules.zones import ZoneKind, ZonesFileError, load_zones
+from fusion.rules.zones import ZoneKind, ZoneSettings, ZonesFileError, load_zones
 
 REPO_ZONES = Path(__file__).resolve().parents[3] / "zones.geojson"
 
@@ -97,3 +98,50 @@ def test_membership_inner_and_margin_band_in_plane_metres(world):
     assert inner == {0}
     assert outer == {0, 1}
     assert local.inside_kind(east_m, north_m, ZoneKind.RESTRICTED).tolist() == [True, False, False, False]
+
+
+def test_zone_rule_settings_from_properties(world):
+    feature = world.rectangle("A", "port", (0.0, 1000.0), (0.0, 1000.0))
+    feature["properties"].update(speed_limit_kn=8, loiter_after_s=600, require_ais=True, note="ours")
+    settings = load_zones(world.zones_file([feature])).zones[0].settings
+    assert (settings.speed_limit_kn, settings.loiter_after_s, settings.require_ais) == (8.0, 600.0, True)
+    plain = load_zones(world.zones_file([world.rectangle("B", "port", (0.0, 1.0), (0.0, 1.0))])).zones[0]
+    assert plain.settings == ZoneSettings()
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"speed_limit_kn": "slow"}, "properties.speed_limit_kn 'slow' is not a number"),
+        ({"speed_limit_kn": 0}, "speed_limit_kn is 0"),
+        ({"loiter_after_s": -5}, "properties.loiter_after_s -5 is not a number >= 0"),
+        ({"require_ais": "yes"}, "properties.require_ais 'yes' is not true/false"),
+    ],
+)
+def test_bad_zone_settings_name_the_feature(world, settings, expected):
+    good = world.rectangle("A", "port", (0.0, 1000.0), (0.0, 1000.0))
+    bad = world.rectangle("B", "mpa", (2000.0, 3000.0), (0.0, 1000.0))
+    bad["properties"].update(settings)
+    with pytest.raises(ZonesFileError, match=re.escape(expected)) as info:
+        load_zones(world.zones_file([good, bad]))
+    assert "feature 1 (id 'B')" in str(info.value)
+
+
+def test_single_points_and_batches_agree_on_membership(world):
+    zones = load_zones(
+        world.zones_file(
+            [
+                world.rectangle("A", "restricted", (0.0, 1000.0), (0.0, 1000.0)),
+                world.rectangle(
+                    "B", "mpa", (500.0, 200_000.0), (500.0, 200_000.0)
+                ),  # too many cells: "large"
+            ]
+        )
+    )
+    local = zones.to_local(world.frame, margin_m=50.0)
+    rng = np.random.default_rng(3)
+    east_m, north_m = rng.uniform(-500.0, 31_000.0, 200), rng.uniform(-500.0, 31_000.0, 200)
+    batch = local.sides(east_m, north_m)
+    one_by_one = [local.sides(np.array([e]), np.array([n]))[0] for e, n in zip(east_m, north_m, strict=True)]
+    assert batch == one_by_one
+    assert local.sides(np.array([np.nan]), np.array([0.0])) == [(frozenset(), frozenset())]

@@ -1,0 +1,139 @@
+"""AIS identity anomalies (``spoofing``): one MMSI in two places, impossible jumps.
+
+The tracker fuses an AIS report into the track holding its MMSI only if the position is
+plausible for that track; otherwise it counts an identity conflict and starts a separate
+track carrying the same MMSI. So both anomalies show in the track stream:
+
+- *two places*: two live tracks carry the MMSI, both fused an AIS report within
+  ``identity_window_s`` of each other, and they are more than ``identity_jump_m`` apart;
+- *impossible jump*: consecutive AIS fixes of the MMSI (a state whose ``time`` is its
+  ``last_ais_time`` is the track right after fusing a report), on whatever track, more than
+  ``identity_jump_m`` apart at an implied speed above ``identity_max_speed_kn``.
+
+Either opens one incident per MMSI (``spoofing``, high: someone transmits an identity that
+is not, or not only, theirs; or a transponder's GNSS is being fed false positions). It is
+cleared once ``identity_clear_s`` passes without a new anomaly and with the MMSI on at most
+one live track.
+
+Invalid MMSIs never reach here: ingest rejects them (``ingest.rejects``, reason
+``invalid_mmsi``), counted per reason.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from fusion.rules.carriers import MmsiCarriers
+from fusion.rules.config import RulesConfig
+from fusion.rules.lifecycle import AlertBook, Evidence, IncidentKey, vessel_label
+from fusion.rules.observation import Observation
+from fusion.schemas import Alert, AlertKind, Severity, TrackState, TrackStatus
+from tracking.frames import KNOT_MPS
+
+
+def _key(mmsi: int) -> IncidentKey:
+    return (AlertKind.SPOOFING, f"mmsi:{mmsi}", None)
+
+
+@dataclass(slots=True)
+class _Identity:
+    last_fix: TrackState | None = None  # latest state right after an AIS report was fused
+    last_anomaly_time: float | None = None
+
+
+class IdentityRule:
+    """Per-MMSI fixes and carrier tracks; see the module docstring for the rule."""
+
+    def __init__(self, config: RulesConfig, book: AlertBook) -> None:
+        self._config = config
+        self._book = book
+        self._identities: dict[int, _Identity] = {}
+        self._carriers = MmsiCarriers()
+
+    def on_update(self, observation: Observation) -> list[Alert]:
+        """Check the update's MMSI against its other fixes and carriers."""
+        state = observation.state
+        self._carriers.update(state)
+        if state.mmsi is None or state.status is TrackStatus.LOST:
+            return []
+        identity = self._identities.setdefault(state.mmsi, _Identity())
+        if state.last_ais_time is None or state.time != state.last_ais_time:
+            return []
+        alerts = self._check_jump(identity, state)
+        alerts += self._check_two_places(identity, state)
+        identity.last_fix = state
+        return alerts
+
+    def on_time(self, now: float) -> list[Alert]:
+        """Clear anomalies that have been quiet for ``identity_clear_s``."""
+        alerts: list[Alert] = []
+        clear_s = self._config.identity_clear_s
+        for mmsi in sorted(m for m, i in self._identities.items() if i.last_anomaly_time is not None):
+            identity = self._identities[mmsi]
+            assert identity.last_anomaly_time is not None
+            quiet = now - identity.last_anomaly_time >= clear_s
+            if quiet and len(self._carriers.of(mmsi)) <= 1 and self._book.is_open(_key(mmsi)):
+                where = identity.last_fix
+                assert where is not None  # an anomaly needs a fix
+                message = f"MMSI {mmsi}: no identity anomaly for {clear_s / 60:.0f} min"
+                due_time = identity.last_anomaly_time + clear_s
+                alerts.append(self._book.clear(_key(mmsi), due_time, where, message, {}))
+                identity.last_anomaly_time = None
+        return alerts
+
+    def _check_jump(self, identity: _Identity, state: TrackState) -> list[Alert]:
+        previous = identity.last_fix
+        if previous is None:
+            return []
+        distance_m = math.hypot(state.east_m - previous.east_m, state.north_m - previous.north_m)
+        dt_s = max(state.time - previous.time, 1.0)
+        speed_kn = distance_m / dt_s / KNOT_MPS
+        if distance_m <= self._config.identity_jump_m or speed_kn <= self._config.identity_max_speed_kn:
+            return []
+        message = (
+            f"MMSI {state.mmsi}: AIS position jumped {distance_m / 1000:.1f} km in {dt_s:.0f} s "
+            f"({speed_kn:.0f} kn) from {previous.track_id} to {state.track_id}"
+        )
+        evidence: Evidence = {
+            "anomaly": "impossible_jump",
+            "distance_m": distance_m,
+            "interval_s": dt_s,
+            "implied_speed_kn": speed_kn,
+            "other_track_id": previous.track_id,
+        }
+        return self._anomaly(identity, state, message, evidence, previous.track_id)
+
+    def _check_two_places(self, identity: _Identity, state: TrackState) -> list[Alert]:
+        assert state.mmsi is not None
+        alerts: list[Alert] = []
+        for other in sorted(self._carriers.of(state.mmsi).values(), key=lambda s: s.track_id):
+            if other.track_id == state.track_id or other.last_ais_time is None:
+                continue
+            if state.time - other.last_ais_time > self._config.identity_window_s:
+                continue
+            distance_m = math.hypot(state.east_m - other.east_m, state.north_m - other.north_m)
+            if distance_m <= self._config.identity_jump_m:
+                continue
+            message = (
+                f"MMSI {state.mmsi} on two tracks {distance_m / 1000:.1f} km apart: "
+                f"{vessel_label(state.track_id, state.mmsi)} and {other.track_id}"
+            )
+            evidence: Evidence = {
+                "anomaly": "two_places",
+                "distance_m": distance_m,
+                "other_track_id": other.track_id,
+            }
+            alerts += self._anomaly(identity, state, message, evidence, other.track_id)
+        return alerts
+
+    def _anomaly(
+        self, identity: _Identity, state: TrackState, message: str, evidence: Evidence, other_track_id: str
+    ) -> list[Alert]:
+        identity.last_anomaly_time = state.time
+        assert state.mmsi is not None
+        key = _key(state.mmsi)
+        if self._book.is_open(key):
+            return []
+        related = (other_track_id,) if other_track_id != state.track_id else ()
+        return [self._book.raise_(key, state.time, state, Severity.HIGH, message, evidence, related)]
