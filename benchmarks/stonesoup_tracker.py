@@ -62,10 +62,10 @@ class StoneSoupConfig:
     association: str = "gnn"
     """``gnn`` (``GNNWith2DAssignment`` behind a detection k-d tree) or ``jpda``."""
 
-    process_noise_q_m2ps3: float = 0.05
+    process_noise_q_m2ps3: float = 0.005
     """White-acceleration density of both ``ConstantVelocity`` axes. One CV model has one
-    level: between our quiet (0.005) and manoeuvre (0.5) levels, chosen by a sweep
-    (docs/benchmarks.md) as the value giving Stone Soup its best GOSPA."""
+    level; of our quiet (0.005) and manoeuvre (0.5) levels and the value between, a sweep
+    (docs/benchmarks.md) gave Stone Soup its best GOSPA at the quiet one."""
 
     tentative_hold_s: float = 10.0
     """A holding (tentative) track dies after this long without a plot: four 2.5 s scans,

@@ -40,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -474,6 +475,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full-runs", type=int, default=1, help="runs of our tracker on whole scenarios")
     parser.add_argument("--stonesoup-runs", type=int, default=1, help="runs of Stone Soup per window")
     parser.add_argument(
+        "--jobs", type=int, default=1,
+        help="scenarios measured at once (each run is single-threaded; CPU time is unaffected)",
+    )  # fmt: skip
+    parser.add_argument(
         "--work", default=str(REPO_ROOT / "out" / "bench-tracking"), help="scenario cache and outputs"
     )
     parser.add_argument("--results", default=None, help="text file to write (default: print only; full run: "
@@ -497,7 +502,8 @@ def main(argv: list[str] | None = None) -> int:
         if show:
             print(f"[{dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
-    results = [run_plan(plan, args, progress) for plan in plans]
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:  # each run is its own process
+        results = list(pool.map(lambda plan: run_plan(plan, args, progress), plans))
     command = "python -m benchmarks.tracking " + shlex.join(argv if argv is not None else sys.argv[1:])
     lines = report(results, command.strip())
     print("\n".join(lines))
