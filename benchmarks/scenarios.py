@@ -21,12 +21,15 @@ _TAG_TIME = re.compile(rb"[\\,]c:(\d+(?:\.\d+)?)")
 def generated(root: Path, *, seed: int, vessels: int, minutes: float) -> Path:
     """The folder of ``seawatch simulate --seed S --vessels V --minutes M``, made if missing.
 
-    The simulator is deterministic, so a folder with a ``README.md`` (written last) is
-    reused as it is.
+    The simulator is deterministic, so a folder that exists is reused as it is.
     """
     folder = root / f"seed{seed}-v{vessels}-m{minutes:g}"
     if not (folder / "README.md").is_file():
-        simulate(seed=seed, vessels=vessels, minutes=minutes, out_dir=folder, zones_path=REPOSITORY_ZONES)
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        simulate(seed=seed, vessels=vessels, minutes=minutes, out_dir=partial, zones_path=REPOSITORY_ZONES)
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)  # whole or absent: an interrupted run leaves no half folder to reuse
     return folder
 
 
