@@ -154,13 +154,13 @@ def install_login(
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     login_url = prefix.rstrip("/") + LOGIN_PATH
 
-    def login_page(error: str = "", status: int = 200) -> flask.Response:
+    def login_page(error: str = "") -> flask.Response:
         body = _LOGIN_PAGE.format(
             action=html.escape(login_url),
             error=f'<p class="error" id="login-error">{html.escape(error)}</p>' if error else "",
             next=html.escape(_safe_next(flask.request.values.get("next"), prefix)),
         )
-        return flask.Response(body, status=status, mimetype="text/html")
+        return flask.Response(body, mimetype="text/html")
 
     def login() -> flask.Response:
         if flask.request.method == "GET":
@@ -169,7 +169,7 @@ def install_login(
             users, flask.request.form.get("username", ""), flask.request.form.get("password", "")
         )
         if user is None:
-            return login_page("Unknown user or wrong password.", status=401)
+            return login_page("Unknown user or wrong password.")  # a form page, not an HTTP auth challenge
         flask.session.clear()
         flask.session[SESSION_USER] = user.username
         return flask.redirect(_safe_next(flask.request.form.get("next"), prefix))

@@ -43,44 +43,70 @@ def utc(time: float | None, fmt: str = "%Y-%m-%d %H:%M:%S UTC") -> str:
 # --- replay clock --------------------------------------------------------------------------
 
 
+BUTTONS = (ids.STEP_BACK, ids.STEP_FORWARD, ids.PLAY, ids.PAUSE, ids.LIVE)
+"""Replay buttons, in the order presses are applied when several arrive in one call."""
+
+
 def next_clock(
-    trigger: str | None,
     clock: dict,
     *,
+    tick: bool,
+    presses: Mapping[str, int | None],
+    seek: dict | None,
     live_time: float | None,
-    slider_value: float | None,
     speed: float,
     interval_s: float,
     step_s: float,
 ) -> dict:
-    """The page's picture time after ``trigger`` (a component id, or None at start).
+    """The page's picture time after a tick, button presses or a seek.
 
-    Live follows the newest data. Any seek, step, play or pause switches to replay at the
-    chosen time; playing advances ``speed * interval_s`` per tick and stops at the newest
-    data. The picture drawn is ``picture_at(time)`` whatever route led to ``time``.
+    ``presses`` are the buttons' click counters and ``seek`` the latest slider seek
+    (``{"time", "seq"}``); the clock remembers which presses and seek it has applied, so a
+    press is applied exactly once even if a response of an earlier tick, computed before
+    the press, overwrites the clock in the browser: the next tick applies it again.
+    Live follows the newest data. A seek, step, play or pause switches to replay; playing
+    advances ``speed * interval_s`` per tick and stops at the newest data. The picture
+    drawn is ``picture_at(time)`` whatever route led to ``time``.
     """
+    seen = dict(clock.get("seen") or {})
+    seek_seq = int(clock.get("seek_seq") or 0)
     mode, time, playing = clock.get("mode", "live"), clock.get("time"), bool(clock.get("playing"))
     if live_time is None:
-        return {"mode": mode, "time": None, "playing": playing}
-    if trigger == ids.LIVE or (mode == "live" and trigger in (None, ids.REFRESH)):
-        return {"mode": "live", "time": live_time, "playing": False}
+        return {**clock, "time": None}
     time = live_time if time is None else time
-    if trigger == ids.SLIDER and slider_value is not None:
-        time = float(slider_value)
-    elif trigger == ids.STEP_BACK:
-        time, playing = time - step_s, False
-    elif trigger == ids.STEP_FORWARD:
-        time, playing = time + step_s, False
-    elif trigger == ids.PLAY:
-        playing = True
-    elif trigger == ids.PAUSE:
-        playing = False
-    elif trigger == ids.REFRESH and playing:
+    if seek and int(seek.get("seq", 0)) > seek_seq:
+        mode, time, seek_seq = "replay", float(seek["time"]), int(seek["seq"])
+    for button in BUTTONS:
+        count = presses.get(button) or 0
+        if count <= seen.get(button, 0):
+            continue
+        seen[button] = count
+        if button == ids.LIVE:
+            mode, playing = "live", False
+            continue
+        mode = "replay"
+        if button == ids.STEP_BACK:
+            time, playing = time - step_s, False
+        elif button == ids.STEP_FORWARD:
+            time, playing = time + step_s, False
+        else:
+            playing = button == ids.PLAY
+    if mode == "live":
+        time = live_time
+    elif tick and playing:
         time += speed * interval_s
     time = min(time, live_time)
     if time >= live_time:
         playing = False
-    return {"mode": "replay", "time": time, "playing": playing}
+    return {"mode": mode, "time": time, "playing": playing, "seen": seen, "seek_seq": seek_seq}
+
+
+def seek_from_slider(value: float | None, clock: dict, previous: dict | None) -> dict | None:
+    """A new seek when the analyst moved the slider, None when the clock itself moved it."""
+    time = (clock or {}).get("time")
+    if value is None or time is None or round(time) == round(value):
+        return None
+    return {"time": float(value), "seq": int((previous or {}).get("seq", 0)) + 1}
 
 
 def slider_marks(start: float, end: float, every_s: float = 300.0) -> dict[int, str]:
@@ -379,22 +405,21 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         Output(ids.SLIDER, "marks"),
         Output(ids.MODE, "children"),
         Input(ids.REFRESH, "n_intervals"),
-        Input(ids.SLIDER, "value"),
-        Input(ids.LIVE, "n_clicks"),
-        Input(ids.PLAY, "n_clicks"),
-        Input(ids.PAUSE, "n_clicks"),
-        Input(ids.STEP_BACK, "n_clicks"),
-        Input(ids.STEP_FORWARD, "n_clicks"),
+        Input(ids.SEEK, "data"),
+        *(Input(button, "n_clicks") for button in BUTTONS),
         State(ids.CLOCK, "data"),
         State(ids.SPEED, "value"),
+        running=[(Output(ids.REFRESH, "disabled"), True, False)],  # no tick overtakes another
     )
-    def clock_callback(_tick, slider_value, _live, _play, _pause, _back, _forward, clock, speed):
+    def clock_callback(_tick, seek, *args):
+        *counts, clock, speed = args
         history = feed.refresh()
         clock = next_clock(
-            ctx.triggered_id,
             clock or {},
+            tick=ctx.triggered_id == ids.REFRESH,
+            presses=dict(zip(BUTTONS, counts, strict=True)),
+            seek=seek,
             live_time=feed.live_time(),
-            slider_value=slider_value,
             speed=float(speed or 1),
             interval_s=interval_s,
             step_s=config.step_s,
@@ -404,6 +429,16 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         time = clock["time"]
         value = round(time) if time is not None else end
         return clock, value, start, end, slider_marks(start, end), mode_label(clock)
+
+    @app.callback(
+        Output(ids.SEEK, "data"),
+        Input(ids.SLIDER, "value"),
+        State(ids.CLOCK, "data"),
+        State(ids.SEEK, "data"),
+        prevent_initial_call=True,
+    )
+    def seek_callback(value, clock, previous):
+        return seek_from_slider(value, clock, previous) or no_update
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -417,13 +452,17 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         Input(ids.TRACK_SEARCH, "value"),
         Input(ids.TRACK_FILTERS, "value"),
         Input(ids.ALERT_SORT, "value"),
+        Input(ids.CENTRE, "data"),
     )
-    def render_callback(clock, selected, search, filters, sort):
+    def render_callback(clock, selected, search, filters, sort, centre):
         clock = clock or {}
         picture = feed.picture_at(clock.get("time"))
         status, banner = status_view(picture, feed.history.rejects_at(picture.time or 0.0), clock)
+        patch = live_patch(live_layers(picture, selected))
+        if ctx.triggered_id == ids.CENTRE and centre:
+            centre_patch(centre["lon"], centre["lat"], CENTRE_HALF_WIDTH_DEG, config.centre_lat, patch)
         return (
-            live_patch(live_layers(picture, selected)),
+            patch,
             status,
             banner,
             alerts_view(picture, sort or "time", current_user(config.users)),
@@ -447,7 +486,7 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         return no_update
 
     @app.callback(
-        Output(ids.MAP, "figure", allow_duplicate=True),
+        Output(ids.CENTRE, "data"),
         Output(ids.SELECTED, "data", allow_duplicate=True),
         Input({"type": ids.ALERT_ITEM, "index": ALL}, "n_clicks"),
         State(ids.CLOCK, "data"),
@@ -461,7 +500,7 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         if view is None:
             return no_update, no_update
         alert = view.alert
-        return centre_patch(alert.lon, alert.lat, CENTRE_HALF_WIDTH_DEG, config.centre_lat), alert.track_id
+        return {"lon": alert.lon, "lat": alert.lat, "alert_id": alert.alert_id}, alert.track_id
 
     @app.callback(
         Output(ids.ACK_NOTICE, "children"),

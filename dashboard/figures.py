@@ -311,10 +311,15 @@ def live_patch(layers: dict[str, dict]) -> Patch:
     return patch
 
 
-def centre_patch(lon: float, lat: float, half_width_deg: float, centre_lat: float) -> Patch:
-    """Move the map view to centre on (lon, lat), keeping the equal-scale aspect."""
-    patch = Patch()
+def centre_patch(
+    lon: float, lat: float, half_width_deg: float, centre_lat: float, patch: Patch | None = None
+) -> Patch:
+    """Move the map view to centre on (lon, lat), keeping the equal-scale aspect (adds to ``patch``)."""
+    patch = Patch() if patch is None else patch
     half_height = half_width_deg * math.cos(math.radians(centre_lat))
     patch["layout"]["xaxis"]["range"] = [lon - half_width_deg, lon + half_width_deg]
     patch["layout"]["yaxis"]["range"] = [lat - half_height, lat + half_height]
+    # A new uirevision tells plotly to take these ranges over the view the user last set;
+    # it then stays constant, so the next zoom or pan is kept across live updates again.
+    patch["layout"]["uirevision"] = f"centre {lon:.5f} {lat:.5f}"
     return patch

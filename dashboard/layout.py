@@ -191,6 +191,8 @@ def page(config: DashboardConfig, user: User | None) -> html.Div:
             dcc.Store(id=ids.CLOCK, data={"mode": "live", "time": None, "playing": False}),
             dcc.Store(id=ids.SELECTED),
             dcc.Store(id=ids.VIEW_BOX),
+            dcc.Store(id=ids.CENTRE),
+            dcc.Store(id=ids.SEEK),
         ],
         style={"fontFamily": "sans-serif", "background": "#f4f6f8", "minHeight": "100vh"},
     )

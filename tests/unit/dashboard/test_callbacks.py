@@ -14,6 +14,7 @@ from dashboard.callbacks import (
     alerts_view,
     filter_tracks,
     next_clock,
+    seek_from_slider,
     slider_marks,
     sorted_alerts,
     status_view,
@@ -28,37 +29,58 @@ from tests.unit.dashboard.records import T0, alert, static, track
 LIVE = {"mode": "live", "time": None, "playing": False}
 
 
-def _clock(trigger, clock, live_time=T0 + 1000, slider=None, speed=10.0):
+def _clock(clock, *, tick=False, presses=None, seek=None, live_time=T0 + 1000, speed=10.0):
     return next_clock(
-        trigger, clock, live_time=live_time, slider_value=slider, speed=speed, interval_s=1.0, step_s=5.0
-    )
+        clock, tick=tick, presses=presses or {}, seek=seek, live_time=live_time, speed=speed,
+        interval_s=1.0, step_s=5.0,
+    )  # fmt: skip
+
+
+def _shown(clock):
+    return clock["mode"], clock["time"], clock["playing"]
 
 
 def test_live_clock_follows_the_newest_data():
-    assert _clock(ids.REFRESH, LIVE) == {"mode": "live", "time": T0 + 1000, "playing": False}
-    assert _clock(None, LIVE, live_time=None)["time"] is None  # nothing received yet
+    assert _shown(_clock(LIVE, tick=True)) == ("live", T0 + 1000, False)
+    assert _clock(LIVE, tick=True, live_time=None)["time"] is None  # nothing received yet
 
 
 def test_seek_step_play_pause_and_back_to_live():
-    seek = _clock(ids.SLIDER, LIVE, slider=T0 + 100)
-    assert seek == {"mode": "replay", "time": T0 + 100, "playing": False}
-    assert _clock(ids.REFRESH, seek)["time"] == T0 + 100  # paused: a tick changes nothing
-    assert _clock(ids.STEP_BACK, seek)["time"] == T0 + 95
-    assert _clock(ids.STEP_FORWARD, seek)["time"] == T0 + 105
-    playing = _clock(ids.PLAY, seek)
+    seek = _clock(LIVE, seek={"time": T0 + 100, "seq": 1})
+    assert _shown(seek) == ("replay", T0 + 100, False)
+    assert _clock(seek, tick=True)["time"] == T0 + 100  # paused: a tick changes nothing
+    assert _clock(seek, seek={"time": T0 + 100, "seq": 1}, tick=True) == _clock(
+        seek, tick=True
+    )  # seek applied once
+    back = _clock(seek, presses={ids.STEP_BACK: 1})
+    assert back["time"] == T0 + 95
+    assert _clock(back, presses={ids.STEP_BACK: 1})["time"] == T0 + 95  # the same press, not a second one
+    assert _clock(back, presses={ids.STEP_BACK: 1, ids.STEP_FORWARD: 1})["time"] == T0 + 100
+    playing = _clock(seek, presses={ids.PLAY: 1})
     assert playing["playing"]
-    assert _clock(ids.REFRESH, playing, speed=60.0)["time"] == T0 + 160  # 60x: a minute per 1 s tick
-    assert _clock(ids.PAUSE, playing)["playing"] is False
-    assert _clock(ids.LIVE, playing) == {"mode": "live", "time": T0 + 1000, "playing": False}
+    assert (
+        _clock(playing, tick=True, presses={ids.PLAY: 1}, speed=60.0)["time"] == T0 + 160
+    )  # 60x: 1 min/tick
+    assert _clock(playing, presses={ids.PLAY: 1, ids.PAUSE: 1})["playing"] is False
+    assert _shown(_clock(playing, presses={ids.PLAY: 1, ids.LIVE: 1})) == ("live", T0 + 1000, False)
+
+
+def test_a_press_lost_to_an_earlier_response_is_applied_on_the_next_tick():
+    seek = _clock(LIVE, seek={"time": T0 + 100, "seq": 1})
+    stale = _clock(LIVE, tick=True)  # a tick computed before the seek overwrote the clock in the browser
+    assert _shown(_clock(stale, tick=True, seek={"time": T0 + 100, "seq": 1})) == _shown(seek)
+    assert _clock(seek, tick=True, presses={ids.PLAY: 1})["playing"]  # Play pressed while a tick was out
 
 
 def test_play_stops_at_the_newest_data():
     near_end = {"mode": "replay", "time": T0 + 990, "playing": True}
-    assert _clock(ids.REFRESH, near_end, speed=30.0) == {
-        "mode": "replay",
-        "time": T0 + 1000,
-        "playing": False,
-    }
+    assert _shown(_clock(near_end, tick=True, speed=30.0)) == ("replay", T0 + 1000, False)
+
+
+def test_slider_moves_by_the_analyst_become_seeks():
+    clock = {"mode": "live", "time": T0 + 1000.2}
+    assert seek_from_slider(T0 + 1000, clock, None) is None  # the clock moved the slider itself
+    assert seek_from_slider(T0 + 10, clock, {"time": T0, "seq": 4}) == {"time": T0 + 10, "seq": 5}
 
 
 def test_slider_marks_every_five_minutes():
