@@ -471,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         "or one per scenario (default: 3 1, quick: 3 1)",
     )  # fmt: skip
     parser.add_argument("--association", nargs="+", choices=("gnn", "jpda"), default=["gnn"])
+    parser.add_argument("--vessels", type=int, nargs="+", help="only the scenarios with these vessel counts")
     parser.add_argument("--runs", type=int, default=3, help="runs of our tracker per window (median)")
     parser.add_argument("--full-runs", type=int, default=1, help="runs of our tracker on whole scenarios")
     parser.add_argument("--stonesoup-runs", type=int, default=1, help="runs of Stone Soup per window")
@@ -496,6 +497,10 @@ def main(argv: list[str] | None = None) -> int:
         if len(minutes) != len(plans):
             parser.error(f"--stonesoup-minutes takes one value or {len(plans)}")
         plans = [Plan(p.label, p.seed, p.vessels, p.minutes, m) for p, m in zip(plans, minutes, strict=True)]
+    if args.vessels:
+        plans = [p for p in plans if p.vessels in args.vessels]
+        if not plans:
+            parser.error("--vessels matches no scenario of this mode")
     show = sys.stderr.isatty()
 
     def progress(message: str) -> None:
