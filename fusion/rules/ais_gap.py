@@ -36,8 +36,9 @@ def _key(mmsi: int) -> IncidentKey:
 class _Vessel:
     last_ais_time: float
     latest: TrackState
-    in_ais_coverage: bool
-    gap_after_s: float  # silence that makes a gap, for the latest state's speed class
+    in_ais_coverage: bool  # reliable coverage (see RulesConfig.ais_reliable_range_fraction)
+    slow_at_report: bool  # speed class of the state that fused the last report
+    gap_after_s: float  # silence that makes a gap, for the report's and the latest speed class
 
     @property
     def due_time(self) -> float:
@@ -51,18 +52,25 @@ class AisGapRule:
         self._config = config
         self._book = book
         self._vessels: dict[int, _Vessel] = {}
-        self._gap_after_s = {slow: config.ais_gap_after_s(slow) for slow in (False, True)}
+        self._gap_after_s = {
+            (at_report, slow): config.ais_gap_after_s(at_report, slow)
+            for at_report in (False, True)
+            for slow in (False, True)
+        }
 
     def on_update(self, observation: Observation) -> list[Alert]:
         """Record the vessel's latest state; clear its gap if this update carries new AIS."""
         state = observation.state
         if state.mmsi is None or state.last_ais_time is None:
             return []
-        gap_after_s = self._gap_after_s[observation.slow]
         vessel = self._vessels.get(state.mmsi)
         if vessel is None:
             self._vessels[state.mmsi] = _Vessel(
-                state.last_ais_time, state, observation.in_ais_coverage, gap_after_s
+                state.last_ais_time,
+                state,
+                observation.in_reliable_ais_coverage,
+                observation.slow,
+                self._gap_after_s[observation.slow, observation.slow],
             )
             return []
         alerts: list[Alert] = []
@@ -75,12 +83,13 @@ class AisGapRule:
                 message = f"MMSI {state.mmsi} heard again after {duration_text(gap_s)} silent"
                 alerts.append(self._book.clear(key, state.time, state, message, {"gap_s": gap_s}))
             vessel.last_ais_time = state.last_ais_time
+            vessel.slow_at_report = observation.slow
         else:
             alerts += self._check(state.mmsi, state.time)
             alerts += self._regrade(state)
         if state.time >= vessel.latest.time:
-            vessel.latest, vessel.in_ais_coverage = state, observation.in_ais_coverage
-            vessel.gap_after_s = gap_after_s
+            vessel.latest, vessel.in_ais_coverage = state, observation.in_reliable_ais_coverage
+            vessel.gap_after_s = self._gap_after_s[vessel.slow_at_report, observation.slow]
         return alerts
 
     def _regrade(self, state: TrackState) -> list[Alert]:

@@ -100,12 +100,27 @@ class RulesConfig:
         A position counts as inside AIS coverage only this far within some receiver's
         ``range_m``: VHF range is not a sharp circle, and a vessel on the edge that is
         not heard is not evidence of anything. 500 m is 100 s of travel at 10 kn.
+    ais_reliable_range_fraction
+        The AIS-gap rule calls a vessel silent only within this fraction of some receiver's
+        range (less the margin): towards the radio horizon VHF reception fades, and a
+        vessel heard one report in three there misses six in a row often enough to flood
+        the picture with false gaps. Global Fishing Watch likewise counts gaps only where
+        reception quality is good. 70 %: beyond it a receiver at 30-60 km misses many
+        reports of a class B antenna a few metres above the sea.
     dark_moving_s, dark_slow_s
         How long a radar track without an MMSI must stay inside AIS coverage before it is
         called dark. Moving (at or above ``slow_speed_kn``): 120 s is four class B
         intervals (30 s) plus time for the tracker to fuse the first report. Slow: a
         class B or anchored class A vessel reports every 180 s, so 360 s is two
         intervals: one lost report must not make a vessel dark.
+    dark_handover_s, dark_handover_gate_m, dark_handover_gate_fraction
+        A new dark track continues the incident of a dark track that is coasting or was lost
+        at most ``dark_handover_s`` before it appeared, if it appeared within
+        ``dark_handover_gate_m`` plus ``dark_handover_gate_fraction`` of the distance the old
+        one would have run since of where it would be: a boat at 25 kn that the tracker
+        loses in a hard turn is picked up again a scan or a minute later, up to a few
+        hundred metres off its straight-line prediction. 3 min is the longest a radar track
+        coasts here before it is dropped.
     ais_interval_moving_s, ais_interval_slow_s
         Expected reporting interval when moving / slow (class B CS figures, see the
         module docstring).
@@ -174,8 +189,12 @@ class RulesConfig:
     geofence_first_fix_alert_kinds: frozenset[ZoneKind] = frozenset({ZoneKind.RESTRICTED, ZoneKind.MPA})
     geofence_startup_s: float = 180.0
     ais_coverage_margin_m: float = 500.0
+    ais_reliable_range_fraction: float = 0.7
     dark_moving_s: float = 120.0
     dark_slow_s: float = 360.0
+    dark_handover_s: float = 180.0
+    dark_handover_gate_m: float = 1_000.0
+    dark_handover_gate_fraction: float = 0.5
     ais_interval_moving_s: float = 30.0
     ais_interval_slow_s: float = 180.0
     ais_gap_missed_reports: float = 6.0
@@ -226,10 +245,18 @@ class RulesConfig:
         """Seconds without an MMSI inside AIS coverage before a radar track is dark."""
         return self.dark_slow_s if slow else self.dark_moving_s
 
-    def ais_gap_after_s(self, slow: bool) -> float:
-        """Seconds of AIS silence that make a gap: missed reports x expected interval, clipped."""
+    def ais_gap_after_s(self, slow_at_report: bool, slow: bool) -> float:
+        """Seconds of AIS silence that make a gap: missed reports x expected interval, clipped.
+
+        The first missed report is due one interval of the speed class the vessel had when
+        it last reported (a transponder keeps the schedule it announced: a class B that
+        reported at 0.5 kn speaks again 3 min later even if it sped off meanwhile); the
+        others at the interval of its latest speed class.
+        """
+        first_s = self.ais_interval_slow_s if slow_at_report else self.ais_interval_moving_s
         interval_s = self.ais_interval_slow_s if slow else self.ais_interval_moving_s
-        return min(max(self.ais_gap_min_s, self.ais_gap_missed_reports * interval_s), self.ais_gap_max_s)
+        silence_s = first_s + (self.ais_gap_missed_reports - 1.0) * interval_s
+        return min(max(self.ais_gap_min_s, silence_s), self.ais_gap_max_s)
 
 
 def speed_sigma_kn(state: TrackState) -> float:

@@ -57,10 +57,14 @@ class RangeCoverage:
 
     @classmethod
     def of_ais_receivers(
-        cls, receivers: Sequence[AisReceiverSite], frame: LocalFrame, margin_m: float = 0.0
+        cls,
+        receivers: Sequence[AisReceiverSite],
+        frame: LocalFrame,
+        margin_m: float = 0.0,
+        range_fraction: float = 1.0,
     ) -> RangeCoverage:
-        """AIS coverage: each receiver out to its ``range_m`` less ``margin_m``."""
-        reach_m = [r.range_m - margin_m for r in receivers]
+        """AIS coverage: each receiver out to ``range_fraction`` of its ``range_m``, less ``margin_m``."""
+        reach_m = [range_fraction * r.range_m - margin_m for r in receivers]
         return cls([r.lat for r in receivers], [r.lon for r in receivers], reach_m, frame)
 
     def distances_m(self, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray:

@@ -7,10 +7,20 @@ track's speed uncertainty; see the config for why)
 it raises ``dark_vessel`` (high) at exactly that due time. The timer restarts if the
 track leaves coverage before then. Once raised, the incident is cleared only when the
 track gets an MMSI (the tracker fused an AIS report) or is lost.
+
+Hand-over: a fast boat manoeuvring hard can lose its track and be picked up again on a new
+one. That is the same dark vessel, so the same incident: when a new dark track's timer
+falls due and an open incident's track is coasting or was lost within
+``dark_handover_s``, and the new track's first position lies within the gate around where
+that track would have gone (``dark_handover_gate_m`` + ``dark_handover_gate_fraction`` of the
+distance it would have run), the incident moves to the new track as an ``updated`` alert,
+same ``alert_id``. A lost track's incident is therefore cleared only once
+``dark_handover_s`` has passed without a successor.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from fusion.rules.config import RulesConfig
@@ -25,9 +35,13 @@ def _key(track_id: str) -> IncidentKey:
 
 @dataclass(frozen=True, slots=True)
 class _Timer:
-    since: float  # first update of this dark spell inside coverage
-    due_time: float  # since + dark_after_s of the latest state's speed class
+    first: TrackState  # first update of this dark spell inside coverage
+    due_time: float  # first.time + dark_after_s of the latest state's speed class
     latest: TrackState
+
+    @property
+    def since(self) -> float:
+        return self.first.time
 
 
 class DarkVesselRule:
@@ -37,6 +51,8 @@ class DarkVesselRule:
         self._config = config
         self._book = book
         self._pending: dict[str, _Timer] = {}
+        self._open: dict[str, TrackState] = {}  # tracks with an open incident: latest state
+        self._orphans: dict[str, TrackState] = {}  # lost with an open incident: lost state
 
     def on_update(self, observation: Observation) -> list[Alert]:
         """Advance the track's timer."""
@@ -48,29 +64,66 @@ class DarkVesselRule:
             heard_time = state.last_ais_time if identified and state.last_ais_time is not None else state.time
             alerts = self._check(state.track_id, min(heard_time, state.time))
             self._pending.pop(state.track_id, None)
-            if self._book.is_open(key):
+            self._open.pop(state.track_id, None)
+            if self._book.is_open(key) and not identified:
+                self._orphans[state.track_id] = state  # cleared later unless handed over
+            elif self._book.is_open(key):
                 how = f"identified as MMSI {state.mmsi}" if identified else "track lost"
                 alerts.append(
                     self._book.clear(key, state.time, state, f"{state.track_id} no longer dark: {how}", {})
                 )
             return alerts
-        if state.status not in ALERTING_STATUSES or self._book.is_open(key):
+        if state.status not in ALERTING_STATUSES:
+            return []
+        if self._book.is_open(key):
+            self._open[state.track_id] = state
             return []
         if state.last_radar_time is None or not observation.in_ais_coverage:
             self._pending.pop(state.track_id, None)
             return []
         timer = self._pending.get(state.track_id)
-        since = timer.since if timer is not None else state.time
-        due_time = since + self._config.dark_after_s(observation.slow)
-        self._pending[state.track_id] = _Timer(since, due_time, state)
+        first = timer.first if timer is not None else state
+        due_time = first.time + self._config.dark_after_s(observation.slow)
+        self._pending[state.track_id] = _Timer(first, due_time, state)
         return self._check(state.track_id, state.time)
 
     def on_time(self, now: float) -> list[Alert]:
-        """Raise every timer that is due by the watermark ``now``."""
+        """Raise every timer that is due by the watermark ``now``; clear orphans nobody took over."""
         alerts: list[Alert] = []
         for track_id in sorted(t for t, timer in self._pending.items() if timer.due_time <= now):
             alerts += self._check(track_id, now)
+        handover_s = self._config.dark_handover_s
+        for track_id in sorted(t for t, lost in self._orphans.items() if lost.time + handover_s <= now):
+            lost = self._orphans.pop(track_id)
+            message = (
+                f"{track_id} no longer dark: track lost, no successor within {duration_text(handover_s)}"
+            )
+            alerts.append(self._book.clear(_key(track_id), lost.time + handover_s, lost, message, {}))
         return alerts
+
+    def _predecessor(self, first: TrackState) -> TrackState | None:
+        """The coasting or recently lost dark track the new track ``first`` continues, if any."""
+        config = self._config
+        candidates = [
+            *self._orphans.values(),
+            *(s for s in self._open.values() if s.status is TrackStatus.COASTING),
+        ]
+        best: tuple[float, str] | None = None
+        for old in candidates:
+            dt_s = first.time - old.time
+            if not 0.0 <= dt_s <= config.dark_handover_s or old.track_id == first.track_id:
+                continue
+            run_m = math.hypot(old.ve_mps, old.vn_mps) * dt_s
+            miss_m = math.hypot(
+                first.east_m - (old.east_m + old.ve_mps * dt_s),
+                first.north_m - (old.north_m + old.vn_mps * dt_s),
+            )
+            if miss_m <= config.dark_handover_gate_m + config.dark_handover_gate_fraction * run_m:
+                best = min(best or (miss_m, old.track_id), (miss_m, old.track_id))
+        if best is None:
+            return None
+        track_id = best[1]
+        return self._orphans.pop(track_id, None) or self._open.pop(track_id)
 
     def _check(self, track_id: str, now: float) -> list[Alert]:
         timer = self._pending.get(track_id)
@@ -78,6 +131,20 @@ class DarkVesselRule:
             return []
         del self._pending[track_id]
         since, due_time, state = timer.since, timer.due_time, timer.latest
+        self._open[track_id] = state
+        previous = self._predecessor(timer.first)
+        if previous is not None:
+            message = (
+                f"{vessel_label(track_id, None)} continues dark track {previous.track_id} "
+                f"(re-acquired {duration_text(since - previous.time)} after its last update)"
+            )
+            evidence: dict[str, float | str] = {
+                "previous_track_id": previous.track_id,
+                "sog_kn": state.sog_kn,
+            }
+            return [
+                self._book.rekey(_key(previous.track_id), _key(track_id), due_time, state, message, evidence)
+            ]
         dark_after_s = due_time - since
         message = (
             f"{vessel_label(track_id, None)} on radar without AIS for {duration_text(dark_after_s)} "

@@ -69,6 +69,9 @@ class RuleEngine:
         self._coverage = RangeCoverage.of_ais_receivers(
             sensors.ais_receivers, frame, config.ais_coverage_margin_m
         )
+        self._reliable_coverage = RangeCoverage.of_ais_receivers(
+            sensors.ais_receivers, frame, config.ais_coverage_margin_m, config.ais_reliable_range_fraction
+        )
         self._geofence = GeofenceRule(self._zones, config, book)
         self._dark = DarkVesselRule(config, book)
         self._gap = AisGapRule(config, book)
@@ -142,15 +145,19 @@ class RuleEngine:
             east_m: Sequence[float] = [u.east_m for u in updates]
             north_m: Sequence[float] = [u.north_m for u in updates]
             covered = [self._coverage.covers_point(x, y) for x, y in zip(east_m, north_m, strict=True)]
+            reliable = [
+                self._reliable_coverage.covers_point(x, y) for x, y in zip(east_m, north_m, strict=True)
+            ]
         else:
             east_m = np.fromiter((u.east_m for u in updates), dtype=float, count=len(updates))
             north_m = np.fromiter((u.north_m for u in updates), dtype=float, count=len(updates))
             covered = self._coverage.covers(east_m, north_m).tolist()
+            reliable = self._reliable_coverage.covers(east_m, north_m).tolist()
         sides = self._zones.sides(east_m, north_m)
         config = self._config
         observations = []
-        for state, in_ais, (inner, outer) in zip(updates, covered, sides, strict=True):
+        for state, in_ais, in_reliable, (inner, outer) in zip(updates, covered, reliable, sides, strict=True):
             sigma_kn = speed_sigma_kn(state)
             slow = config.is_slow_given(state.sog_kn, sigma_kn)
-            observations.append(Observation(state, sigma_kn, slow, in_ais, inner, outer))
+            observations.append(Observation(state, sigma_kn, slow, in_ais, in_reliable, inner, outer))
         return observations

@@ -113,6 +113,21 @@ class AlertBook:
         incident = self._open[key] = dataclasses.replace(self._open[key], severity=severity)
         return self._build(key, incident, AlertState.UPDATED, time, where, message, evidence)
 
+    def rekey(
+        self,
+        key: IncidentKey,
+        new_key: IncidentKey,
+        time: float,
+        where: TrackState,
+        message: str,
+        evidence: Evidence,
+    ) -> Alert:
+        """The incident goes on under another subject (a re-acquired track): ``updated``, same id."""
+        if new_key in self._open:
+            raise RuntimeError(f"incident {new_key} is already open")
+        incident = self._open[new_key] = self._open.pop(key)
+        return self._build(new_key, incident, AlertState.UPDATED, time, where, message, evidence)
+
     def clear(
         self, key: IncidentKey, time: float, where: TrackState, message: str, evidence: Evidence
     ) -> Alert:

@@ -29,6 +29,9 @@ class Observation:
         Not significantly above ``RulesConfig.slow_speed_kn`` (``RulesConfig.is_slow``).
     in_ais_coverage
         The position is inside some AIS receiver's range less the coverage margin.
+    in_reliable_ais_coverage
+        ... and within ``ais_reliable_range_fraction`` of that range, where reports are
+        heard reliably.
     inner, outer
         Indices (into ``LocalZones.zones``) of the zones the position is inside, and
         inside-with-the-geofence-margin.
@@ -38,6 +41,7 @@ class Observation:
     speed_sigma_kn: float
     slow: bool
     in_ais_coverage: bool
+    in_reliable_ais_coverage: bool
     inner: frozenset[int] = NO_ZONES
     outer: frozenset[int] = NO_ZONES
 

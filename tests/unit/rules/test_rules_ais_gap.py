@@ -128,3 +128,47 @@ def test_anchored_vessel_with_noisy_radar_speed_is_not_silent_between_3_min_repo
         for k in range(int(360.0 / SCAN_S) + 1)
     ]
     assert _gaps(feed_states(engine, states, tick_s=1.0)) == []
+
+
+def _reporting_then_radar_only(world, east_m, *, last_ais_s, until_s, sog_before_kn, sog_after_kn):
+    """AIS + radar at ``sog_before_kn`` until ``last_ais_s``, then radar only at ``sog_after_kn``."""
+    return [
+        world.state(
+            k * SCAN_S,
+            "T1",
+            east_m,
+            0.0,
+            mmsi=MMSI,
+            sog_kn=sog_before_kn if k * SCAN_S <= last_ais_s else sog_after_kn,
+            last_ais_s=min(k * SCAN_S, last_ais_s),
+            last_radar_s=k * SCAN_S,
+        )
+        for k in range(int(until_s / SCAN_S) + 1)
+    ]
+
+
+def test_a_vessel_that_reported_slow_keeps_its_three_minute_slot_after_speeding_up(world, feed_states):
+    engine = world.engine()
+    # Last report at 100 s while drifting (next due 3 min later), then off at 20 kn: the
+    # gap is 180 s + 5 x 30 s, not 6 x 30 s from the last report.
+    states = _reporting_then_radar_only(
+        world, 8_000.0, last_ais_s=100.0, until_s=500.0, sog_before_kn=0.5, sog_after_kn=20.0
+    )
+    raised = _gaps(feed_states(engine, states, tick_s=1.0))
+    assert [(a.state, a.time - world.t0_s, a.evidence["gap_s"]) for a in raised] == [
+        (AlertState.RAISED, 430.0, 330.0)
+    ]
+
+
+def test_no_gap_where_reception_is_unreliable(world, feed_states):
+    # 50 km from a 60 km receiver: in range, but beyond 70 % of it reports are often missed.
+    far = world.engine()
+    states = _reporting_then_radar_only(
+        world, 50_000.0, last_ais_s=100.0, until_s=800.0, sog_before_kn=10.0, sog_after_kn=10.0
+    )
+    assert _gaps(feed_states(far, states, tick_s=1.0)) == []
+    near = world.engine()
+    states = _reporting_then_radar_only(
+        world, 40_000.0, last_ais_s=100.0, until_s=800.0, sog_before_kn=10.0, sog_after_kn=10.0
+    )
+    assert [a.state for a in _gaps(feed_states(near, states, tick_s=1.0))] == [AlertState.RAISED]

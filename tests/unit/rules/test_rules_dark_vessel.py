@@ -63,14 +63,71 @@ def test_identified_before_threshold_and_tentative_tracks_never_raise(world, fee
     assert AlertKind.DARK_VESSEL not in {a.kind for a in later}
 
 
-def test_lost_dark_track_is_cleared(world, feed_states):
+def test_lost_dark_track_is_cleared_when_no_successor_turns_up(world, feed_states):
     engine = world.engine()
     raised = feed_states(engine, _radar_track(world, "T1", 130.0))
     assert [a.state for a in raised] == [AlertState.RAISED]
     lost = world.state(140.0, "T1", 10_000.0, 0.0, status=TrackStatus.LOST, last_radar_s=130.0)
-    cleared = engine.on_tracks([lost], lost.time)
-    assert [(a.state, a.alert_id) for a in cleared] == [(AlertState.CLEARED, raised[0].alert_id)]
+    assert engine.on_tracks([lost], lost.time) == []  # a successor may still take it over
+    assert engine.on_tracks([], world.t0_s + 319.0) == []
+    cleared = engine.on_tracks([], world.t0_s + 320.0)
+    assert [(a.state, a.alert_id, a.time - world.t0_s) for a in cleared] == [
+        (AlertState.CLEARED, raised[0].alert_id, 320.0)
+    ]
     assert "track lost" in cleared[0].message
+
+
+def test_a_re_acquired_dark_boat_keeps_its_incident(world, feed_states):
+    """The tracker loses a 25 kn boat in a hard turn and starts a new track 30 s later nearby."""
+    engine = world.engine()
+    speed_mps = 25.0 * 0.514444
+    before = [
+        world.state(
+            k * SCAN_S, "T1", 10_000.0 + speed_mps * k * SCAN_S, 0.0, sog_kn=25.0, last_radar_s=k * SCAN_S
+        )
+        for k in range(int(150.0 / SCAN_S) + 1)
+    ]
+    lost = world.state(
+        170.0, "T1", before[-1].east_m, 0.0, status=TrackStatus.LOST, sog_kn=25.0, last_radar_s=150.0
+    )
+    # Turned north: 30 s after the last update it is ~300 m off the eastward prediction.
+    start_e = before[-1].east_m + 250.0
+    after = [
+        world.state(
+            180.0 + k * SCAN_S,
+            "T7",
+            start_e,
+            300.0 + speed_mps * k * SCAN_S,
+            sog_kn=25.0,
+            cog_deg=0.0,
+            last_radar_s=180.0 + k * SCAN_S,
+        )
+        for k in range(int(200.0 / SCAN_S))
+    ]
+    alerts = [
+        a for a in feed_states(engine, [*before, lost, *after], tick_s=1.0) if a.kind is AlertKind.DARK_VESSEL
+    ]
+    assert [(a.state, a.track_id, a.time - world.t0_s) for a in alerts] == [
+        (AlertState.RAISED, "T1", 120.0),
+        (AlertState.UPDATED, "T7", 300.0),
+    ]
+    assert alerts[0].alert_id == alerts[1].alert_id
+    assert alerts[1].evidence["previous_track_id"] == "T1"
+
+
+def test_a_distant_new_dark_track_is_a_new_incident(world, feed_states):
+    engine = world.engine()
+    states = _radar_track(world, "T1", 150.0)
+    states.append(world.state(160.0, "T1", 10_000.0, 0.0, status=TrackStatus.LOST, last_radar_s=150.0))
+    far = [
+        world.state(170.0 + k * SCAN_S, "T8", 25_000.0, 0.0, last_radar_s=170.0 + k * SCAN_S)
+        for k in range(60)
+    ]
+    alerts = [a for a in feed_states(engine, states + far, tick_s=1.0) if a.kind is AlertKind.DARK_VESSEL]
+    assert [(a.state, a.track_id) for a in alerts] == [
+        (AlertState.RAISED, "T1"),
+        (AlertState.RAISED, "T8"),
+    ]
 
 
 def test_noisy_track_that_may_be_slow_waits_the_slow_time(world, feed_states):
