@@ -10,6 +10,7 @@ stateless apart from the shared, time-indexed history.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections.abc import Mapping
 
@@ -28,7 +29,7 @@ from dashboard.picture import PictureFeed
 from dashboard.vessel import FlagLookup, vessel_rows
 from fusion.schemas import AisStatic, Alert, TrackState
 
-TABLE_ROWS = 200
+TABLE_ROWS = 100
 """Rows drawn in the track table; the count says how many more match."""
 CENTRE_HALF_WIDTH_DEG = 0.06
 """About 6 km either side of an alert: the vessel and its neighbours, at a glance."""
@@ -185,6 +186,19 @@ def vessel_label(alert: Alert, statics: Mapping[int, AisStatic]) -> str:
     static = statics.get(alert.mmsi)
     name = f" {static.name}" if static and static.name else ""
     return f"{alert.track_id} MMSI {alert.mmsi}{name}"
+
+
+def alerts_signature(picture: Picture, sort: str, user: User | None) -> str:
+    """What the alert panel shows, as a digest: the panel is redrawn only when this changes, so
+    an officer's click never lands on a button that a once-a-second redraw just replaced."""
+    shown = [(a.alert.alert_id, a.alert.state, a.alert.time, a.ack) for a in picture.alerts]
+    names = tuple(
+        sorted(
+            (m, s.name) for m, s in picture.statics.items() if any(a.alert.mmsi == m for a in picture.alerts)
+        )
+    )
+    key = repr((shown, names, sort, user.username if user else None, user.role if user else None))
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 def alerts_view(picture: Picture, sort: str, user: User | None) -> list:
@@ -447,27 +461,32 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         Output(ids.ALERTS, "children"),
         Output(ids.TRACK_TABLE, "children"),
         Output(ids.VESSEL, "children"),
+        Output(ids.ALERTS_SIGNATURE, "data"),
         Input(ids.CLOCK, "data"),
         Input(ids.SELECTED, "data"),
         Input(ids.TRACK_SEARCH, "value"),
         Input(ids.TRACK_FILTERS, "value"),
         Input(ids.ALERT_SORT, "value"),
         Input(ids.CENTRE, "data"),
+        State(ids.ALERTS_SIGNATURE, "data"),
     )
-    def render_callback(clock, selected, search, filters, sort, centre):
+    def render_callback(clock, selected, search, filters, sort, centre, shown_alerts):
         clock = clock or {}
         picture = feed.picture_at(clock.get("time"))
         status, banner = status_view(picture, feed.history.rejects_at(picture.time or 0.0), clock)
         patch = live_patch(live_layers(picture, selected))
         if ctx.triggered_id == ids.CENTRE and centre:
             centre_patch(centre["lon"], centre["lat"], CENTRE_HALF_WIDTH_DEG, config.centre_lat, patch)
+        user = current_user(config.users)
+        signature = alerts_signature(picture, sort or "time", user)
         return (
             patch,
             status,
             banner,
-            alerts_view(picture, sort or "time", current_user(config.users)),
+            no_update if signature == shown_alerts else alerts_view(picture, sort or "time", user),
             table_view(picture, filter_tracks(picture, search, filters or [], zones), selected),
             vessel_view(picture, selected, config.flag_of),
+            signature,
         )
 
     @app.callback(

@@ -48,6 +48,8 @@ STATIONARY_KN = 0.5
 """Below this speed a course means nothing, so the symbol is a circle, not an arrow."""
 COORD_DECIMALS = 5
 """About 1 m: finer digits only make the per-second payload bigger."""
+TRAIL_DECIMALS = 4
+"""About 10 m: a trail shows where a vessel went, and is most of the per-second payload."""
 
 STATIC_LAYERS = ("land", *(f"zones:{kind}" for kind in ZONE_COLOURS), "coverage", "radars")
 LIVE_LAYERS = ("trails", "fused", "ais", "dark", "alerts", "selected")
@@ -252,20 +254,31 @@ def base_figure(
     return figure
 
 
-def _round(values: list[float]) -> list[float]:
-    return [round(v, COORD_DECIMALS) for v in values]
+def _round(values: list[float], decimals: int = COORD_DECIMALS) -> list[float | None]:
+    """Rounded in one numpy call (per-value ``round`` costs ~40 ms at 10,000 tracks); NaN -> None gap."""
+    rounded = np.round(np.asarray(values, dtype=float), decimals).tolist()
+    return [None if v != v else v for v in rounded] if any(v != v for v in rounded) else rounded
+
+
+def _joined(parts: list[tuple[float, ...]]) -> list[float]:
+    """Trail coordinates of every track in one line trace, NaN between tracks (drawn as gaps)."""
+    out: list[float] = []
+    for part in parts:
+        out += part
+        out.append(math.nan)
+    return out
 
 
 def live_layers(picture: Picture, selected_track: str | None) -> dict[str, dict]:
     """Arrays of each live layer at picture time: plain data, so a test can read it."""
     by_kind: dict[str, list] = {kind: [] for kind in TRACK_STYLES}
-    trail_x: list[float | None] = []
-    trail_y: list[float | None] = []
+    trails = []
     for view in picture.tracks.values():
         by_kind[view.kind].append(view)
         if len(view.trail_lon) > 1:
-            trail_x += [*_round(list(view.trail_lon)), None]
-            trail_y += [*_round(list(view.trail_lat)), None]
+            trails.append(view)
+    trail_x = _round(_joined([v.trail_lon for v in trails]), TRAIL_DECIMALS)
+    trail_y = _round(_joined([v.trail_lat for v in trails]), TRAIL_DECIMALS)
     layers: dict[str, dict] = {"trails": {"x": trail_x, "y": trail_y}}
     for kind, views in by_kind.items():
         states = [v.state for v in views]

@@ -24,6 +24,8 @@ ALERT_ITEM = "alert-item"
 ACK_BUTTON = "ack-button"
 """Pattern-matching type: ``{"type": ACK_BUTTON, "index": alert_id}``."""
 ACK_NOTICE = "ack-notice"
+ALERTS_SIGNATURE = "alerts-signature"
+"""Digest of what the alert panel shows; the panel is redrawn only when it changes."""
 
 TRACK_TABLE = "track-table"
 TRACK_ROW = "track-row"

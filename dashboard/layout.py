@@ -193,6 +193,7 @@ def page(config: DashboardConfig, user: User | None) -> html.Div:
             dcc.Store(id=ids.VIEW_BOX),
             dcc.Store(id=ids.CENTRE),
             dcc.Store(id=ids.SEEK),
+            dcc.Store(id=ids.ALERTS_SIGNATURE),
         ],
         style={"fontFamily": "sans-serif", "background": "#f4f6f8", "minHeight": "100vh"},
     )

@@ -11,6 +11,7 @@ from dashboard.acks import AlertAck
 from dashboard.callbacks import (
     ZoneIndex,
     acknowledge,
+    alerts_signature,
     alerts_view,
     filter_tracks,
     next_clock,
@@ -188,3 +189,14 @@ def test_table_and_vessel_record():
 )
 def test_view_box_follows_zoom_for_export(relayout, expected):
     assert view_box(relayout, None, (66.0, 24.0, 67.5, 25.0)) == expected
+
+
+def test_alert_panel_signature_changes_only_with_what_it_shows(users):
+    history = _history()
+    first = alerts_signature(history.picture_at(T0), "time", users["officer"])
+    history.add_track(track("T1", T0 + 1))  # a track moving does not redraw the panel
+    assert alerts_signature(history.picture_at(T0 + 1), "time", users["officer"]) == first
+    history.add_ack(AlertAck(alert_id="A1", officer="Amina Qureshi", username="officer", time=T0 + 1))
+    assert alerts_signature(history.picture_at(T0 + 1), "time", users["officer"]) != first
+    assert alerts_signature(history.picture_at(T0), "severity", users["officer"]) != first
+    assert alerts_signature(history.picture_at(T0), "time", users["analyst"]) != first

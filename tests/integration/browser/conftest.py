@@ -1,0 +1,143 @@
+"""Browser tests: the real dashboard served on 127.0.0.1, driven by Playwright in Debian's chromium.
+
+The bundled Karachi scenario is replayed once (as fast as possible) onto an in-process
+broker, and one dashboard app serves it from a thread on a free port. Each test gets a
+fresh browser context; a browser console error fails the test; every failure leaves a
+screenshot in ``test-artifacts/`` (git-ignored), and the key screens are kept there too.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.auth import Role, User, hash_password
+from dashboard.config import DashboardConfig
+from dashboard.picture import PictureFeed
+from fusion.bus import MemoryBroker, MemoryBus
+from fusion.replay import run_replay
+from ingest.scenario import open_scenario
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORDS = {"officer": "test-officer-pw", "analyst": "test-analyst-pw"}
+
+playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright not installed (make install)")
+if not CHROMIUM.is_file():
+    pytest.skip("no /usr/bin/chromium: run scripts/install_browser (make test does)", allow_module_level=True)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    broker: MemoryBroker
+
+
+@pytest.fixture(scope="session")
+def replayed_broker(tmp_path_factory) -> MemoryBroker:
+    """The whole Karachi scenario on a broker: tracks, alerts, static data, raw feeds, rejects."""
+    scenario = open_scenario(REPO_ROOT / "replay_data" / "karachi", REPO_ROOT / "zones.geojson")
+    broker = MemoryBroker()
+    out = tmp_path_factory.mktemp("replay")
+    run_replay(scenario, tracks_out=out / "tracks.jsonl", alerts_out=out / "alerts.jsonl", broker=broker)
+    return broker
+
+
+@pytest.fixture(scope="session")
+def server(replayed_broker) -> Iterator[Server]:
+    from werkzeug.serving import make_server
+
+    scenario = open_scenario(REPO_ROOT / "replay_data" / "karachi", REPO_ROOT / "zones.geojson")
+    users = {
+        "officer": User("officer", "Test Officer", Role.WATCH_OFFICER, hash_password(PASSWORDS["officer"])),
+        "analyst": User("analyst", "Test Analyst", Role.ANALYST, hash_password(PASSWORDS["analyst"])),
+    }
+    config = DashboardConfig(
+        zones_geojson=json.loads(scenario.zones_path.read_text()),
+        radars=tuple(scenario.sensors.radars),
+        centre_lat=scenario.area_lat,
+        users=users,
+        flag_of={463: "Pakistan (PK)"}.get,
+    )
+    app = create_app(PictureFeed(MemoryBus(replayed_broker, "dashboard-under-test")), config)
+    http = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, name="dashboard-under-test", daemon=True)
+    thread.start()
+    yield Server(f"http://127.0.0.1:{http.server_port}", replayed_broker)
+    http.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+class Pages:
+    """Opens pages in fresh contexts, records their console errors, screenshots them on failure."""
+
+    def __init__(self, browser, server: Server, test_name: str) -> None:
+        self.browser, self.server, self.test_name = browser, server, test_name
+        self.opened: list = []
+        self.errors: list[str] = []
+
+    def open(self, user: str | None = "officer"):
+        context = self.browser.new_context(viewport={"width": 1500, "height": 950}, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(30_000)  # generous: CI shares 2 cores with the replay and the server
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.opened.append(page)
+        page.goto(self.server.url + "/")
+        if user is not None:
+            login(page, user)
+        return page
+
+    def screenshot(self, page, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def login(page, user: str) -> None:
+    page.fill("#username", user)
+    page.fill("#password", PASSWORDS[user])
+    page.click("#login-button")
+    page.wait_for_selector("#picture-time")
+    page.wait_for_function("document.querySelector('#picture-time').textContent.includes('UTC')")
+
+
+@pytest.fixture
+def pages(browser, server, request) -> Iterator[Pages]:
+    pages = Pages(browser, server, request.node.name)
+    yield pages
+    failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    for i, page in enumerate(pages.opened):
+        if failed:
+            pages.screenshot(page, f"{request.node.name}-failure-{i}")
+        page.context.close()
+    assert not pages.errors, f"browser console errors: {pages.errors}"
