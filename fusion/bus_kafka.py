@@ -33,8 +33,10 @@ from typing import Any
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError, UnknownTopicOrPartitionError
+from kafka.coordinator.assignors.abstract import AbstractPartitionAssignor
+from kafka.errors import KafkaError, TopicAlreadyExistsError, UnknownTopicOrPartitionError
 from kafka.partitioner import Partitioner, murmur2
+from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment, ConsumerProtocolSubscription
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from fusion.bus import Envelope
@@ -79,6 +81,45 @@ def area_partition(serialized_key: bytes, partitions: int) -> int:
     """Partition index of a key: murmur2 of its area prefix (the text before the first ``/``)."""
     area = serialized_key.split(b"/", 1)[0]
     return (murmur2(area) & 0x7FFFFFFF) % partitions
+
+
+class CoPartitionAssignor(AbstractPartitionAssignor):
+    """Gives partition index *p* of every subscribed topic to one member (a tracking area's
+    AIS and radar must meet in one fuse instance), spreading the indices over the members.
+
+    Like Kafka's range assignor, but by partition index across topics; written here because
+    kafka-python 3.0's range assignment was seen to leave a partition with two owners
+    after a member joined.
+    """
+
+    name = "seawatch-copartition"
+    version = 0
+
+    @classmethod
+    def assign(cls, cluster, members):  # type: ignore[no-untyped-def]
+        topics_of = {m.member_id: sorted(set(m.metadata.topics)) for m in members}
+        member_ids = sorted(topics_of)
+        partitions = {
+            t: sorted(cluster.partitions_for_topic(t) or ()) for ts in topics_of.values() for t in ts
+        }
+        indices = sorted({p for ps in partitions.values() for p in ps})
+        owner = {p: member_ids[i % len(member_ids)] for i, p in enumerate(indices)}
+        return {
+            member: ConsumerProtocolAssignment(
+                cls.version,
+                [(t, [p for p in partitions[t] if owner[p] == member]) for t in topics_of[member]],
+                b"",
+            )
+            for member in member_ids
+        }
+
+    @classmethod
+    def metadata(cls, topics):  # type: ignore[no-untyped-def]
+        return ConsumerProtocolSubscription(cls.version, list(topics), b"")
+
+    @classmethod
+    def on_assignment(cls, assignment, generation):  # type: ignore[no-untyped-def]
+        pass
 
 
 class _Rebalance(ConsumerRebalanceListener):
@@ -134,7 +175,6 @@ class KafkaBus:
         self._subscribed: tuple[str, ...] = ()
         self._listener: _Rebalance | None = None
         self._send_errors: list[BaseException] = []
-        self._last_polled: dict[PartitionRef, int] = {}
 
     # ----------------------------------------------------------------- producer
 
@@ -179,6 +219,7 @@ class KafkaBus:
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
                 fetch_max_wait_ms=50,
+                partition_assignment_strategy=[CoPartitionAssignor],
                 max_partition_fetch_bytes=1 << 20,
                 **self.client_settings,
             )
@@ -213,13 +254,7 @@ class KafkaBus:
         if wanted != self._subscribed:
             self.subscribe(wanted)
         batches = self.consumer.poll(timeout_ms=int(timeout_s * 1000), max_records=max_records)
-        out: list[Envelope] = []
-        for tp, records in batches.items():
-            for record in records:
-                out.append(_envelope(record))
-            if records:
-                self._last_polled[(tp.topic, tp.partition)] = records[-1].offset
-        return out
+        return [_envelope(record) for records in batches.values() for record in records]
 
     def commit(self) -> None:
         """Make the positions of everything polled durable for this group."""
@@ -227,7 +262,7 @@ class KafkaBus:
             return
         try:
             self._consumer.commit()
-        except CommitFailedError as error:  # a rebalance took the partitions: the new owner re-reads
+        except KafkaError as error:  # a rebalance took the partitions: the new owner re-reads
             log.warning(
                 "commit for group %s failed after a rebalance (records will be re-read): %s",
                 self.group_id,
@@ -242,8 +277,12 @@ class KafkaBus:
             self.consumer.commit(
                 {TopicPartition(t, p): OffsetAndMetadata(o, "", -1) for (t, p), o in offsets.items()}
             )
-        except CommitFailedError as error:
-            log.warning("commit for group %s failed after a rebalance: %s", self.group_id, error)
+        except KafkaError as error:  # rebalance or broker away: the next commit carries these offsets too
+            log.warning(
+                "commit for group %s failed (%s); will commit again at the next checkpoint",
+                self.group_id,
+                error,
+            )
 
     def seek(self, topic: str, partition: int, offset: int) -> None:
         """Move the consumer to ``offset`` on an assigned partition (used to resume from a snapshot)."""
@@ -255,10 +294,11 @@ class KafkaBus:
 
     def caught_up(self, topic: str, partition: int) -> bool:
         """True when everything the broker had for the partition at the last fetch has been polled."""
-        highwater = self.consumer.highwater(TopicPartition(topic, partition))
-        if highwater is None:
+        tp = TopicPartition(topic, partition)
+        highwater = self.consumer.highwater(tp)
+        if highwater is None or tp not in self.consumer.assignment():
             return False
-        return self._last_polled.get((topic, partition), -1) + 1 >= highwater
+        return self.consumer.position(tp) >= highwater
 
     def pause(self, topic: str, partition: int) -> None:
         self.consumer.pause(TopicPartition(topic, partition))

@@ -114,9 +114,12 @@ class FuseService:
         self, *, exit_when_idle_s: float | None = None, should_stop: Callable[[], bool] = lambda: False
     ) -> None:
         """Consume until ``should_stop`` or, with ``exit_when_idle_s``, until the input has been
-        caught up and silent that long (then drain everything held, as at end of stream)."""
+        caught up and silent that long (four times as long if nothing came at all), then drain
+        everything held, as at end of stream."""
         self.bus.subscribe(INPUT_TOPICS, on_assigned=self._on_assigned, on_revoked=self._on_revoked)
         last_input = self.clock()
+        # before any input, wait longer: the feed may simply not have started yet
+        quiet_needed = None if exit_when_idle_s is None else 4 * exit_when_idle_s
         while not should_stop():
             envelopes = self.bus.poll(INPUT_TOPICS, max_records=5000, timeout_s=0.1)
             now = self.clock()
@@ -129,14 +132,15 @@ class FuseService:
                 self._last_seen[(envelope.topic, envelope.partition)] = now
             if envelopes:
                 last_input = now
+                quiet_needed = exit_when_idle_s
             fed = sum(self._advance(partition, state, now) for partition, state in self._parts.items())
             self._apply_backpressure()
             if fed and self.store is None:
                 self._commit_all()
             if (
-                exit_when_idle_s is not None
+                quiet_needed is not None
                 and self._parts
-                and now - last_input >= exit_when_idle_s
+                and now - last_input >= quiet_needed
                 and self._all_caught_up()
             ):
                 self.finish()
@@ -275,6 +279,7 @@ class FuseService:
             self.counts["assigned"] += 1
         self._revoked.clear()  # partitions that went to another instance: it restores their snapshot
         self._paused.clear()
+        log.warning("fuse (group %s) owns partitions %s", self.bus.group_id, sorted(self._parts))
 
     def _load(self, partition: int, now: float) -> _PartitionState:
         state = _PartitionState(PartitionAligner(INPUT_TOPICS), assigned_at=now)
