@@ -9,10 +9,11 @@ track leaves coverage before then. Once raised, the incident is cleared only whe
 track gets an MMSI (the tracker fused an AIS report) or is lost.
 
 Hand-over: a fast boat manoeuvring hard can lose its track and be picked up again on a new
-one. That is the same dark vessel, so the same incident: when a new dark track's timer
-falls due and an open incident's track is coasting or was lost within
-``dark_handover_s``, and the new track's first position lies within the gate around where
-that track would have gone (``dark_handover_gate_m`` + ``dark_handover_gate_fraction`` of the
+one, sometimes while the old track still coasts. That is the same dark vessel, so the same
+incident: when a new dark track's timer falls due and an open incident's track is coasting
+or lost, its last state within ``dark_handover_s`` of the new track's first update (before
+or after), and that first position lies within the gate around where the old track would
+have been then (``dark_handover_gate_m`` + ``dark_handover_gate_fraction`` of the
 distance it would have run), the incident moves to the new track as an ``updated`` alert,
 same ``alert_id``. A lost track's incident is therefore cleared only once
 ``dark_handover_s`` has passed without a successor.
@@ -110,10 +111,10 @@ class DarkVesselRule:
         ]
         best: tuple[float, str] | None = None
         for old in candidates:
-            dt_s = first.time - old.time
-            if not 0.0 <= dt_s <= config.dark_handover_s or old.track_id == first.track_id:
+            dt_s = first.time - old.time  # < 0: the new track began while the old one lived on
+            if abs(dt_s) > config.dark_handover_s or old.track_id == first.track_id:
                 continue
-            run_m = math.hypot(old.ve_mps, old.vn_mps) * dt_s
+            run_m = math.hypot(old.ve_mps, old.vn_mps) * abs(dt_s)
             miss_m = math.hypot(
                 first.east_m - (old.east_m + old.ve_mps * dt_s),
                 first.north_m - (old.north_m + old.vn_mps * dt_s),

@@ -144,3 +144,22 @@ def test_noisy_track_that_may_be_slow_waits_the_slow_time(world, feed_states):
     ]
     alerts = feed_states(engine, sorted(noisy + precise, key=lambda s: s.time), tick_s=1.0)
     assert [(a.track_id, a.time - world.t0_s) for a in alerts] == [("T2", 120.0), ("T1", 360.0)]
+
+
+def test_a_successor_that_appears_while_the_old_track_still_coasts_takes_over(world, feed_states):
+    engine = world.engine()
+    old = _radar_track(world, "T1", 400.0, sog_kn=1.0)
+    coasting = [
+        world.state(t, "T1", 10_000.0, 0.0, sog_kn=1.0, status=TrackStatus.COASTING, last_radar_s=400.0)
+        for t in (405.0, 415.0, 425.0)
+    ]
+    new = [
+        world.state(402.5 + k * SCAN_S, "T2", 10_300.0, 200.0, last_radar_s=402.5 + k * SCAN_S)
+        for k in range(60)
+    ]
+    states = sorted([*old, *coasting, *new], key=lambda s: s.time)
+    alerts = [a for a in feed_states(engine, states, tick_s=1.0) if a.kind is AlertKind.DARK_VESSEL]
+    assert [(a.state, a.track_id, a.time - world.t0_s) for a in alerts] == [
+        (AlertState.RAISED, "T1", 360.0),
+        (AlertState.UPDATED, "T2", 522.5),
+    ]
