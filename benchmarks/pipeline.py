@@ -1,0 +1,284 @@
+"""End-to-end throughput and latency of the pipeline through a real Kafka broker.
+
+Run: ``.venv/bin/python -m benchmarks.pipeline [--bootstrap HOST:PORT] [--runs R] [--vessels N]
+[--minutes M]``
+(without ``--bootstrap`` it starts its own broker with ``scripts/kafka`` in .cache/kafka/bench).
+
+The scenario is generated (``seawatch simulate --seed 7``, 60 vessels, 10 min by default:
+~4,000 AIS messages and ~17,000 radar plots), so every run sees the same input. Printed:
+
+1. **Embedded (reference):** ``run_replay`` on the in-memory bus at full speed: AIS msg/s
+   and plots/s through ingest, tracker and rules, median of ``R`` runs.
+2. **Kafka publish:** ``seawatch replay --bus kafka://`` at full speed (parse + produce).
+3. **Kafka fuse, sustained:** a ``FuseService`` (in this process) draining the published
+   backlog from its consumer group: AIS msg/s and plots/s through the broker, tracker and
+   rules, outputs produced to Kafka; median of ``R`` runs, and the ratio to (1).
+4. **Latency, live:** the recording replayed paced at about half the sustained rate while
+   ``seawatch fuse`` runs as its own process; for each track update, the wall time from
+   the publish of the raw record it came from (same event time and source kind) to its
+   arrival on ``tracks``. Two figures: *end to end*, which includes the event-time hold
+   the pipeline applies by design (records wait until the watermark, newest time less
+   10 s of allowed lateness, passes them: 10 s / speed of wall time), and *processing*,
+   the end-to-end latency less that hold (from the publish of the record that released it).
+
+Targets (issue 6): >= 5,000 AIS msg/s plus >= 2,000 plots/s sustained, p99 < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+KAFKA = REPO_ROOT / "scripts" / "kafka"
+ZONES = REPO_ROOT / "zones.geojson"
+LATENESS_S = 10.0
+
+
+def _topic_env(suffix: str) -> dict[str, str]:
+    names = ("AIS_REPORTS", "AIS_STATIC", "RADAR_PLOTS", "REJECTS", "TRACKS", "ALERTS", "ALERT_ACKS")
+    return {f"SEAWATCH_TOPIC_{n}": f"bench.{n.lower()}.{suffix}" for n in names}
+
+
+def _counts(scenario: Path) -> tuple[int, int]:
+    ais = sum(1 for _ in (scenario / "ais.nmea").open("rb"))
+    plots = sum(1 for _ in (scenario / "radar.jsonl").open("rb"))
+    return ais, plots
+
+
+def bench_memory(scenario: Path, runs: int) -> float:
+    """Median seconds of an embedded full-speed replay."""
+    from fusion.replay import run_replay
+    from ingest.scenario import open_scenario
+
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            run_replay(open_scenario(scenario, ZONES), tracks_out=Path(out) / "t", alerts_out=Path(out) / "a")
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_publish(scenario: Path, bootstrap: str, speed: float | None = None) -> tuple[float, dict]:
+    """Seconds to publish the scenario (full speed unless ``speed``); returns (seconds, publish log)."""
+    from fusion.bus_kafka import KafkaBus
+    from fusion.services.provision import ensure_pipeline_topics
+    from fusion.services.publish import publish_scenario
+    from ingest.scenario import open_scenario
+
+    bus = KafkaBus([bootstrap], "bench-publish")
+    ensure_pipeline_topics(bus, 1)
+    published: dict[tuple[str, float], float] = {}
+
+    original = bus.publish
+
+    def publish(topic: str, key: str, value: bytes, t: float) -> None:
+        original(topic, key, value, t)
+        published.setdefault((topic, t), time.perf_counter())
+
+    bus.publish = publish  # type: ignore[method-assign]
+    start = time.perf_counter()
+    publish_scenario(open_scenario(scenario, ZONES), bus, area="bench", speed=speed)
+    elapsed = time.perf_counter() - start
+    bus.close()
+    return elapsed, published
+
+
+def bench_fuse_backlog(scenario: Path, bootstrap: str, total_inputs: int) -> float:
+    """Seconds for a fresh fuse group to consume the whole published backlog."""
+    from fusion.bus_kafka import KafkaBus
+    from fusion.services.areas import load_area
+    from fusion.services.fuse import FuseService
+
+    bus = KafkaBus([bootstrap], f"bench-fuse-{uuid.uuid4().hex[:8]}")
+    service = FuseService(bus, [load_area(f"bench={scenario}", ZONES)], store=None)
+    started: list[float] = []
+
+    def done() -> bool:
+        fed = service.counts["fed:bench"]
+        if fed and not started:
+            started.append(time.perf_counter())
+        return fed >= total_inputs
+
+    service.run(should_stop=done)
+    service.finish()
+    bus.flush()
+    elapsed = time.perf_counter() - started[0]
+    bus.close()
+    return elapsed
+
+
+def bench_latency(scenario: Path, bootstrap: str, speed: float, env: dict[str, str]) -> dict[str, float]:
+    """Paced replay with ``seawatch fuse`` in its own process; latency percentiles in seconds."""
+    import importlib
+
+    import fusion.services.publish
+    from fusion import topics
+    from fusion.bus_kafka import KafkaBus
+
+    # fresh topics for the live run (the backlog runs left theirs at the end of the scenario):
+    # re-read the names in this process too, and the publisher's copy of them
+    os.environ.update(env)
+    importlib.reload(topics)
+    importlib.reload(fusion.services.publish)
+    with tempfile.TemporaryDirectory() as state:
+        fuse = subprocess.Popen(
+            [sys.executable, "-m", "fusion.cli", "fuse", "--bus", f"kafka://{bootstrap}", "--area",
+             f"bench={scenario}", "--partitions", "1", "--no-snapshots", "--group", "bench-live",
+             "--state-dir", state],
+            cwd=REPO_ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        reader = KafkaBus([bootstrap], f"bench-reader-{uuid.uuid4().hex[:8]}")
+        arrivals: list[tuple[float, float]] = []  # (event time, wall time of arrival)
+        stop = threading.Event()
+
+        def read() -> None:
+            while not stop.is_set():
+                for envelope in reader.poll([topics.TRACKS], max_records=5000, timeout_s=0.1):
+                    arrivals.append((envelope.time, time.perf_counter()))
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        time.sleep(5.0)  # both consumers in their groups before the first record
+        _, published = bench_publish(scenario, bootstrap, speed=speed)
+        time.sleep(LATENESS_S / speed + 5.0)
+        stop.set()
+        thread.join()
+        reader.close()
+        fuse.terminate()
+        fuse.wait()
+
+    by_time = {}
+    for (topic, t), wall in published.items():
+        if topic in (topics.AIS_REPORTS, topics.RADAR_PLOTS):
+            by_time[t] = min(wall, by_time.get(t, wall))
+    times = sorted(by_time)
+    walls = [by_time[t] for t in times]
+    release_wall = []  # wall time the watermark passed t: first publish of a record at t + lateness or later
+    for t in times:
+        i = bisect.bisect_left(times, t + LATENESS_S)
+        release_wall.append(min(walls[i:]) if i < len(times) else float("nan"))
+    release = dict(zip(times, release_wall, strict=True))
+    end_to_end, processing = [], []
+    for event_time, arrived in arrivals:
+        if event_time in by_time:
+            end_to_end.append(arrived - by_time[event_time])
+            if release[event_time] == release[event_time]:  # not NaN: released before the end of stream
+                processing.append(arrived - max(release[event_time], by_time[event_time]))
+    q = statistics.quantiles
+    if len(end_to_end) < 100 or len(processing) < 100:
+        raise RuntimeError(
+            f"only {len(end_to_end)} track updates matched their input; is the broker healthy?"
+        )
+    return {
+        "tracks_matched": len(end_to_end),
+        "end_to_end_p50_s": statistics.median(end_to_end),
+        "end_to_end_p99_s": q(end_to_end, n=100)[98],
+        "processing_p50_s": statistics.median(processing),
+        "processing_p99_s": q(processing, n=100)[98],
+        "designed_hold_s": LATENESS_S / speed,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bootstrap", help="HOST:PORT of a broker (default: start one with scripts/kafka)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--vessels", type=int, default=60)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    args = parser.parse_args()
+
+    own_broker = args.bootstrap is None
+    broker_env = {**os.environ, "SEAWATCH_KAFKA_DIR": str(REPO_ROOT / ".cache" / "kafka" / "bench")}
+    bootstrap = (
+        args.bootstrap
+        or subprocess.run(
+            [KAFKA, "start"], env=broker_env, check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
+    suffix = uuid.uuid4().hex[:8]
+    env = _topic_env(suffix)
+    os.environ.update(env)  # before fusion.topics is imported: this process uses the bench topics
+    try:
+        from fusion.bus_kafka import KafkaBus
+        from fusion.simulator.generate import simulate
+
+        with tempfile.TemporaryDirectory() as tmp:
+            scenario = Path(tmp) / "bench"
+            simulate(seed=7, vessels=args.vessels, minutes=args.minutes, out_dir=scenario, zones_path=ZONES,
+                     progress=False)  # fmt: skip
+            ais, plots = _counts(scenario)
+            print(f"scenario: {args.vessels} vessels, {args.minutes:g} min: {ais} AIS lines, {plots} plots")
+
+            memory_s = bench_memory(scenario, args.runs)
+            print(
+                f"embedded replay (reference): {ais / memory_s:,.0f} AIS msg/s + {plots / memory_s:,.0f} "
+                f"plots/s ({memory_s:.2f} s, median of {args.runs})"
+            )
+            publish_s, _ = bench_publish(scenario, bootstrap)
+            print(f"kafka publish (replay --bus): {(ais + plots) / publish_s:,.0f} rec/s ({publish_s:.2f} s)")
+
+            # every fresh group reads the one published backlog; the fuse outputs go to the bench topics
+            inputs = _fed_inputs(scenario)
+            fuse_s = statistics.median(
+                bench_fuse_backlog(scenario, bootstrap, inputs) for _ in range(args.runs)
+            )
+            print(
+                f"kafka fuse, sustained: {ais / fuse_s:,.0f} AIS msg/s + {plots / fuse_s:,.0f} plots/s "
+                f"({fuse_s:.2f} s, median of {args.runs}); {memory_s / fuse_s:.2f}x the embedded rate"
+            )
+
+            live_rate = 0.5 * (ais + plots) / fuse_s
+            speed = live_rate / ((ais + plots) / (args.minutes * 60))
+            lat = bench_latency(scenario, bootstrap, speed, _topic_env(suffix + "live"))
+            print(
+                f"latency at {live_rate:,.0f} records/s (speed {speed:.0f}x, {lat['tracks_matched']} track "
+                f"updates): end to end p50 {lat['end_to_end_p50_s']:.3f} s, "
+                f"p99 {lat['end_to_end_p99_s']:.3f} s "
+                f"(includes the designed event-time hold of {lat['designed_hold_s']:.3f} s); "
+                f"processing p50 {lat['processing_p50_s']:.3f} s, p99 {lat['processing_p99_s']:.3f} s"
+            )
+            print("targets: >= 5,000 AIS msg/s + >= 2,000 plots/s sustained, p99 < 1 s")
+            figures = {
+                "ais_msgs": ais,
+                "plots": plots,
+                "memory_s": memory_s,
+                "publish_s": publish_s,
+                "fuse_s": fuse_s,
+            }
+            print(json.dumps({**figures, **lat}, sort_keys=True))
+        admin = KafkaBus([bootstrap], "bench-admin")
+        admin.delete_topics([t for t in admin.list_topics() if suffix in t])
+    finally:
+        if own_broker:
+            subprocess.run([KAFKA, "stop"], env=broker_env, check=False)
+    return 0
+
+
+def _fed_inputs(scenario: Path) -> int:
+    """Accepted AIS reports + plots the fuse stage will be fed (what ingest accepts)."""
+    from collections import Counter
+
+    from fusion import topics
+    from ingest.scenario import open_scenario, read_records
+
+    counts: Counter[str] = Counter()
+    return sum(
+        1 for r in read_records(open_scenario(scenario, ZONES), counts)
+        if topics.topic_and_key(r)[0] in (topics.AIS_REPORTS, topics.RADAR_PLOTS)
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())
