@@ -135,12 +135,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from fusion.bus_factory import open_bus
+    from ingest.radar_asterix import AsterixUnavailableError
     from ingest.service import IngestService, sensors_for_feeds
 
     try:
         feeds = sensors_for_feeds(args.feed, args.sensors, args.site, args.max_range_m)
         bus = open_bus(args.bus, "seawatch-ingest")
-    except ValueError as error:
+    except (ValueError, AsterixUnavailableError) as error:
         raise UsageError(str(error)) from None
     if args.bus != "memory":
         from fusion.bus_kafka import TopicSpec
@@ -373,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument(
         "feed",
         nargs="+",
-        metavar="KIND[:RADAR]=SOURCE",
+        metavar="KIND[:ID]=SOURCE",
         help="e.g. ais=tcp://127.0.0.1:10110, radar-nmea:NAVICO=RadarLogs.txt, radar-asterix:R1=udp://0.0.0.0:8600",
     )
     ing.add_argument("--bus", default="memory", help="'memory' (embedded) or kafka://HOST:PORT")

@@ -133,15 +133,16 @@ class Feed:
 
 
 def make_feed(
-    kind: str, name: str, source: Any, *, sensors: Sensors | None = None, radar_id: str | None = None
+    kind: str, name: str, source: Any, *, sensors: Sensors | None = None, sensor_id: str | None = None
 ) -> Feed:
     """A feed of ``kind`` (one of :data:`KINDS`) reading ``source``.
 
-    Radar kinds need the radar (``radar_id`` in ``sensors``): its site is the frame of the plots
-    and its sigmas go into them; ``radar-jsonl`` lines name their own radar.
+    Radar kinds need the radar (``sensor_id`` in ``sensors``): its site is the frame of the plots
+    and its sigmas go into them; ``radar-jsonl`` lines name their own radar. For ``ais``,
+    ``sensor_id`` is the receiver id of lines without a tag-block ``s:`` (default: the feed name).
     """
     if kind == "ais":
-        ais = AisDecoder(name)
+        ais = AisDecoder(sensor_id or name)
         return Feed(
             name, source.lines, lambda line: ais.feed(line.text, line.line_no, line.receipt_time), ais, source
         )
@@ -150,10 +151,10 @@ def make_feed(
     if kind == "radar-jsonl":
         jsonl = _JsonlParser(name, sensors)
         return Feed(name, source.lines, jsonl.feed, jsonl, source)
-    radar = sensors.radar(radar_id or "")
+    radar = sensors.radar(sensor_id or "")
     if radar is None:
         known = ", ".join(r.id for r in sensors.radars) or "none"
-        raise ValueError(f"feed {name}: radar {radar_id!r} is not in sensors.json (radars: {known})")
+        raise ValueError(f"feed {name}: radar {sensor_id!r} is not in sensors.json (radars: {known})")
     if kind == "radar-nmea":
         bus = _ShipBusParser(RadarNmeaDecoder(radar, name), AisDecoder(name))
         return Feed(name, source.lines, bus.feed, bus, source)
@@ -371,33 +372,38 @@ class IngestService:
 
 @dataclass(frozen=True, slots=True)
 class FeedSpec:
-    """A feed as written on the command line: ``KIND[:RADAR]=SOURCE``.
+    """A feed as written on the command line: ``KIND[:ID]=SOURCE``.
+
+    ``ID`` is the radar (required for ``radar-nmea`` and ``radar-asterix``) or, for ``ais``, the
+    receiver id given to lines without a tag-block ``s:``.
 
     ``SOURCE`` is ``tcp://HOST:PORT`` (connect to a line server), ``udp://HOST:PORT`` (listen),
     a ``.pcap`` capture, or a file (plain or gzip).
     """
 
     kind: str
-    radar_id: str | None
+    sensor_id: str | None
     source: str
 
     @property
     def name(self) -> str:
-        return f"{self.kind}:{self.radar_id}@{self.source}" if self.radar_id else f"{self.kind}@{self.source}"
+        return (
+            f"{self.kind}:{self.sensor_id}@{self.source}" if self.sensor_id else f"{self.kind}@{self.source}"
+        )
 
 
 def parse_feed_spec(text: str) -> FeedSpec:
-    """Parse ``KIND[:RADAR]=SOURCE``; the error says what a valid one looks like."""
+    """Parse ``KIND[:ID]=SOURCE``; the error says what a valid one looks like."""
     head, equals, source = text.partition("=")
-    kind, _, radar_id = head.partition(":")
+    kind, _, sensor_id = head.partition(":")
     if not equals or not source or kind not in KINDS:
         raise ValueError(
-            f"feed {text!r}: write KIND[:RADAR]=SOURCE with KIND one of {', '.join(KINDS)}, e.g. "
-            "ais=tcp://127.0.0.1:10110 or radar-nmea:NAVICO=RadarLogs.txt"
+            f"feed {text!r}: write KIND[:ID]=SOURCE with KIND one of {', '.join(KINDS)}, e.g. "
+            "ais:KHI-AIS=tcp://127.0.0.1:10110 or radar-nmea:NAVICO=RadarLogs.txt"
         )
-    if kind in ("radar-nmea", "radar-asterix") and not radar_id:
+    if kind in ("radar-nmea", "radar-asterix") and not sensor_id:
         raise ValueError(f"feed {text!r}: a {kind} feed names its radar: {kind}:RADAR_ID={source}")
-    return FeedSpec(kind, radar_id or None, source)
+    return FeedSpec(kind, sensor_id or None, source)
 
 
 def open_source(spec: FeedSpec, *, clock: Clock = time.time) -> Any:
@@ -445,7 +451,7 @@ def sensors_for_feeds(
             spec.name,
             open_source(spec),
             sensors=sensors if needs_sensors else None,
-            radar_id=spec.radar_id,
+            sensor_id=spec.sensor_id,
         )
         for spec in parsed
     ]
@@ -453,7 +459,7 @@ def sensors_for_feeds(
 
 
 def _with_site(sensors: Sensors, specs: list[FeedSpec], site: str, max_range_m: float) -> Sensors:
-    radar_ids = {spec.radar_id for spec in specs if spec.radar_id}
+    radar_ids = {spec.sensor_id for spec in specs if spec.sensor_id and spec.kind != "ais"}
     if len(radar_ids) != 1:
         raise ValueError(f"--site gives one radar's position; the feeds name {len(radar_ids)} radars")
     try:

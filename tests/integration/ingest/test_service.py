@@ -92,7 +92,7 @@ def test_udp_radar_nmea_feed_publishes_plots_keyed_by_radar():
     broker = MemoryBroker()
     service = IngestService(MemoryBus(broker, "ingest"))
     feed = make_feed(
-        "radar-nmea", "radar", source, sensors=Sensors(radars=(SITE,), ais_receivers=()), radar_id="NAVICO"
+        "radar-nmea", "radar", source, sensors=Sensors(radars=(SITE,), ais_receivers=()), sensor_id="NAVICO"
     )
     runner = threading.Thread(target=service.run, args=([feed],))
     runner.start()
@@ -146,7 +146,7 @@ def test_a_ships_nmea_bus_feeds_ais_and_radar_without_dead_lettering_either(tmp_
         "mux",
         FileSource(path, clock=lambda: 1_438_004_761.5),
         sensors=sensors,
-        radar_id="NAVICO",
+        sensor_id="NAVICO",
     )
     broker = MemoryBroker()
     health = IngestService(MemoryBus(broker, "ingest")).run([feed])["mux"]
@@ -183,6 +183,27 @@ def test_ingest_command_on_the_embedded_bus_prints_the_final_health(tmp_path: Pa
     assert health["by_topic"] == {"radar.plots": 1} and health["parser"]["plot:TTM"] == 1
     assert main(["ingest", "radar-nmea:R1=udp://127.0.0.1:1"]) == 2  # no site for R1: a usage error
     assert "not in sensors" in capsys.readouterr().err
+
+
+def test_an_ais_feed_id_names_the_receiver_of_untagged_lines(tmp_path: Path):
+    path = tmp_path / "ais.nmea"
+    path.write_text(f"\\c:1700000000*{nmea_checksum(b'c:1700000000'):02X}\\{AIS}\n")  # c: but no s:
+    (feed,) = sensors_for_feeds([f"ais:KHI-AIS={path}"], None, None, 1.0)
+    broker = MemoryBroker()
+    IngestService(MemoryBus(broker, "ingest"), area="karachi").run([feed])
+    (envelope,) = broker.read(topics.AIS_REPORTS)
+    assert envelope.key == "karachi/KHI-AIS"  # AREA/SOURCE, as seawatch fuse reads raw topics
+    assert from_json(AisReport, envelope.value).receiver_id == "KHI-AIS"
+
+
+def test_a_missing_asterix_extra_is_a_usage_error_naming_the_install(tmp_path: Path, capsys, monkeypatch):
+    import sys
+
+    from fusion.cli import main
+
+    monkeypatch.setitem(sys.modules, "asterix", None)
+    assert main(["ingest", "--site", "45.8,16.0", "radar-asterix:R1=udp://127.0.0.1:1"]) == 2
+    assert "pip install seawatch[asterix]" in capsys.readouterr().err
 
 
 def test_a_parser_bug_dead_letters_the_input_and_the_feed_goes_on(tmp_path: Path):
