@@ -129,4 +129,5 @@ def test_own_ship_is_moored_so_plots_stay_relative_to_the_site(decoded):
     )
     assert own_offset_m.max() < 10.0  # GNSS wander of a moored boat
     ranges_nm = np.array([p.range_m for p in plots]) / NM_M
-    assert ranges_nm.min() > 0.02 and ranges_nm.max() < 1.37  # manifest: 0.03-1.36 NM
+    assert ranges_nm.min() > 0.02 and ranges_nm.max() < 1.37  # manifest: 0.03-1.36 NM from own ship
+    assert max(p.extra["sog_kn"] for p in plots) == 31.5  # manifest: target speeds up to 31.5 kn
