@@ -109,9 +109,10 @@ class RuleEngine:
             alerts += self._gap.on_update(observation)
             alerts += self._identity.on_update(observation)
             alerts += self._watch_list.on_update(observation)
-            for rule in self._zone_conditions:
-                alerts += rule.on_update(observation)
             state = observation.state
+            for rule in self._zone_conditions:
+                if observation.inner or state.track_id in rule.timed_tracks:  # else nothing to do
+                    alerts += rule.on_update(observation)
             if state.status is TrackStatus.LOST:
                 self._live.pop(state.track_id, None)
                 alerts += self._rendezvous.on_lost(state)

@@ -14,6 +14,7 @@ The rules differ only in the condition, the delay and the words, which subclasse
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from fusion.rules.config import RulesConfig
@@ -44,6 +45,8 @@ class ZoneConditionRule:
         self._book = book
         self._watched = frozenset(i for i, zone in enumerate(zones.zones) if self.applies(zone))
         self._timers: dict[str, dict[int, _Timer]] = {}
+        self.timed_tracks: Container[str] = self._timers.keys()
+        """Tracks with a timer: an update outside every zone matters only for these."""
 
     # -- what a subclass says --------------------------------------------------------
 
