@@ -99,6 +99,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         "tracks_written": summary.written.get("tracks", 0),
         "alerts_written": summary.written.get("alerts", 0),
         "rejects_by_reason": summary.rejects_by_reason,
+        "radar_bias": summary.radar_bias,
         "ingest": dict(sorted(summary.ingest.items())),
         "fusion": dict(sorted(summary.fusion.items())),
         "tracks_out": str(tracks_out),

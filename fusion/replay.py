@@ -13,6 +13,7 @@ byte-identical outputs.
 
 from __future__ import annotations
 
+import dataclasses
 import time as wall_clock
 from collections import Counter
 from collections.abc import Callable
@@ -44,6 +45,8 @@ class ReplaySummary:
     ingest: Counter[str] = field(default_factory=Counter)
     fusion: Counter[str] = field(default_factory=Counter)
     written: Counter[str] = field(default_factory=Counter)
+    radar_bias: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Each radar's estimated (range_m, bearing_deg) bias, learnt from AIS (registration)."""
 
     @property
     def rejects_by_reason(self) -> dict[str, int]:
@@ -121,4 +124,7 @@ def run_replay(
         sink.drain()
     finally:
         sink.close()
+    summary.radar_bias = {
+        radar_id: dataclasses.asdict(bias) for radar_id, bias in fusion.tracker.registration.biases().items()
+    }
     return summary

@@ -87,6 +87,27 @@ class TrackerConfig:
     """GNSS error (~5-10 m) plus position latency: the report's position is a few seconds
     older than its receive time, ~10 m at 10 kn."""
 
+    registration_max_ais_age_s: float = 5.0
+    """A radar plot is a calibration sample for its radar's bias (tracking/registration.py)
+    when its track's AIS fix is at most this old: extrapolating a fix 5 s with AIS velocity
+    errs by ~1.5 m, far below radar noise."""
+
+    uncalibrated_range_sigma_m: float = 100.0
+    uncalibrated_bearing_sigma_deg: float = 0.5
+    """Bias uncertainty added to a radar's plots until registration has calibrated it: a
+    radar's alignment is only known to about this before it is checked against AIS, and
+    saying so keeps its first plots in the gates of the vessels they belong to instead of
+    starting duplicate tracks beside them."""
+
+    registration_min_samples: int = 50
+    """Calibration pairs a radar needs before its bias is corrected: the median of 50
+    samples with 25 m range noise is good to ~4 m."""
+
+    registration_pair_radius_m: float = 600.0
+    """A fresh AIS fix and a raw radar plot form a calibration pair when the plot is the only
+    one this close: wide enough for a 0.5° misalignment at 40 km (350 m) plus noise, and
+    the uniqueness rule keeps vessels in company from pairing with each other's plots."""
+
     ais_speed_sigma_mps: float = 0.3
     ais_course_sigma_deg: float = 3.0
 

@@ -26,15 +26,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
 from tracking.config import TrackerConfig
 from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict
-from tracking.frames import LocalFrame, course_from_velocity, velocity_from_course
+from tracking.frames import LocalFrame, course_from_velocity, range_bearing, velocity_from_course
 from tracking.imm import combine, predict_models, update_models
 from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_velocity_covariance, polar_covariance_enu
+from tracking.registration import RadarRegistration
 
 MANOEUVRE_MODEL = 1
 """Index of the manoeuvring model in ``TrackerConfig.process_noise_q_m2ps3``."""
@@ -55,6 +57,8 @@ class _TrackMeta:
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
     last_report_time: float = 0.0
+    ais_fix: tuple[float, float, float, float, float] | None = None
+    """Last AIS report with velocity, in the area plane: (time, east_m, north_m, ve_mps, vn_mps)."""
     radar_ids: set[str] = field(default_factory=set)
 
 
@@ -91,6 +95,7 @@ class Tracker:
             )
         self._slowest_scan_s = max((r.scan_period_s for r in sensors.radars), default=10.0)
         self.identity_conflicts = 0
+        self.registration = RadarRegistration(min_samples=self.config.registration_min_samples)
 
     @property
     def track_count(self) -> int:
@@ -107,12 +112,20 @@ class Tracker:
         if site is None or any(p.sensor_id != sensor_id for p in plots):
             raise ValueError(f"a scan holds plots of one known radar, got {sensor_id!r}")
         radar = self._radars[sensor_id]
-        range_m = np.array([p.range_m for p in plots])
-        bearing_deg = np.array([p.bearing_deg for p in plots])
+        raw_range_m = np.array([p.range_m for p in plots])
+        raw_bearing_deg = np.array([p.bearing_deg for p in plots])
         plot_time = np.array([p.time for p in plots])
+        self._calibrate(sensor_id, raw_range_m, raw_bearing_deg, plot_time)
+        bias = self.registration.bias(sensor_id)
+        range_m = raw_range_m - bias.range_m
+        bearing_deg = np.mod(raw_bearing_deg - bias.bearing_deg, 360.0)
         east, north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
         z = np.column_stack([east, north])
-        R = polar_covariance_enu(range_m, bearing_deg, site.range_sigma_m, site.bearing_sigma_deg)
+        range_sigma_m, bearing_sigma_deg = site.range_sigma_m, site.bearing_sigma_deg
+        if not bias.calibrated:
+            range_sigma_m = float(np.hypot(range_sigma_m, self.config.uncalibrated_range_sigma_m))
+            bearing_sigma_deg = float(np.hypot(bearing_sigma_deg, self.config.uncalibrated_bearing_sigma_deg))
+        R = polar_covariance_enu(range_m, bearing_deg, range_sigma_m, bearing_sigma_deg)
 
         scan_time = float(plot_time.mean())
         pairs, claimed = self._associate_scan(z, R, scan_time)
@@ -177,6 +190,42 @@ class Tracker:
             pairs.append(np.column_stack([rescued, free[second.plot_index]]))
             claimed[free[second.plot_in_any_gate]] = True
         return np.concatenate(pairs).astype(int), claimed
+
+    def _calibrate(
+        self, sensor_id: str, range_m: np.ndarray, bearing_deg: np.ndarray, plot_time: np.ndarray
+    ) -> None:
+        """Feed the registration with (raw plot, fresh AIS fix) pairs of this scan.
+
+        Pairs are made independently of association, which a large bias would spoil: each
+        track with an AIS fix at most ``registration_max_ais_age_s`` old (extrapolated to
+        the scan) is paired with the only raw plot within ``registration_pair_radius_m``;
+        a fix with none or several plots near it gives no sample.
+        """
+        cfg = self.config
+        scan_time = float(plot_time.mean())
+        fixes = np.array([
+            m.ais_fix for m in self._meta
+            if m.ais_fix is not None and abs(scan_time - m.ais_fix[0]) <= cfg.registration_max_ais_age_s
+        ]).reshape(-1, 5)  # fmt: skip
+        if fixes.size == 0:
+            return
+        site = self.sensors.radar(sensor_id)
+        plot_east, plot_north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
+        dt = scan_time - fixes[:, 0]
+        fix_east, fix_north = fixes[:, 1] + fixes[:, 3] * dt, fixes[:, 2] + fixes[:, 4] * dt
+        near = cKDTree(np.column_stack([plot_east, plot_north])).query_ball_point(
+            np.column_stack([fix_east, fix_north]), r=cfg.registration_pair_radius_m
+        )
+        pairs = [(f, found[0]) for f, found in enumerate(near) if len(found) == 1]
+        if not pairs:
+            return
+        f, j = (np.array(v) for v in zip(*pairs, strict=True))
+        dt_plot = plot_time[j] - fixes[f, 0]
+        lat, lon = self.frame.to_geodetic(
+            fixes[f, 1] + fixes[f, 3] * dt_plot, fixes[f, 2] + fixes[f, 4] * dt_plot
+        )
+        expected_range_m, expected_bearing_deg = range_bearing(site.lat, site.lon, lat, lon)
+        self.registration.add(sensor_id, range_m[j] - expected_range_m, bearing_deg[j] - expected_bearing_deg)
 
     def _ready_to_confirm(self, meta: _TrackMeta, radar: _RadarGeometry) -> bool:
         """M hits, spread over enough scans that clutter rarely lines up (see config)."""
@@ -264,6 +313,9 @@ class Tracker:
         meta.status = TrackStatus.CONFIRMED
         meta.last_ais_time = report.time
         meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
+        meta.ais_fix = (
+            (report.time, float(z[0]), float(z[1]), float(z[2]), float(z[3])) if has_velocity else None
+        )
         self._by_mmsi[report.mmsi] = index
         return self._states([index])
 
