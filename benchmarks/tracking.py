@@ -184,6 +184,8 @@ class Row:
     tracker: str
     runs: list[dict[str, Any]]
     score: dict[str, Any]
+    error: str | None = None
+    """The last line of a failed run's error; the row then has no figures."""
 
     @property
     def wall_s(self) -> float:
@@ -252,6 +254,11 @@ def table(rows: list[Row]) -> list[str]:
     lines = ["".join(f"{name:>{width}}" if i > 1 else f"{name:<{width}}" for i, (name, width, _) in
                      enumerate(COLUMNS))]  # fmt: skip
     for row in rows:
+        if row.error is not None:
+            lines.append(
+                f"{COLUMNS[0][2](row):<{COLUMNS[0][1]}}{row.tracker:<{COLUMNS[1][1]}}FAILED: {row.error}"
+            )
+            continue
         cells = [fmt(row) for _, _, fmt in COLUMNS]
         lines.append(
             "".join(
@@ -291,6 +298,12 @@ def comparison(ours: Row, reference: Row) -> list[str]:
     ]  # fmt: skip
 
 
+def _memory(row: Row) -> str:
+    if row.error is not None:
+        return f"{row.minutes:g} min FAILED"
+    return f"{row.minutes:g} min +{row.growth_mb:.0f} MB ({row.runs[0]['max_tracks']} tracks)"
+
+
 def _x(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}x"
 
@@ -328,9 +341,17 @@ def run_plan(plan: Plan, args: argparse.Namespace, bar: Any) -> dict[str, Any]:
     def rows_for(name: str, engine: str, folder: Path, minutes: float, runs: int) -> Row:
         tracks = out / f"{engine}-{folder.name}.jsonl"
         results = []
-        for _ in range(runs):
+        for run in range(runs):
+            saved = out / f"{engine}-{folder.name}-run{run}.json"
+            if args.reuse and saved.is_file() and tracks.is_file():
+                results.append(json.loads(saved.read_text()))
+                continue
             bar(f"{plan.label}: {name} on {minutes:g} min")
-            results.append(measured(engine, folder, tracks))
+            try:
+                results.append(measured(engine, folder, tracks))
+            except RuntimeError as failure:  # a crashing tracker is a finding, not the end of the run
+                return Row(plan.label, minutes, name, [], {}, error=str(failure).strip().splitlines()[-1])
+            saved.write_text(json.dumps(results[-1]))
         return Row(plan.label, minutes, name, results, evaluate(folder, tracks))
 
     window_rows = [rows_for("ours", "ours", win, ss_minutes, args.runs)]
@@ -378,33 +399,27 @@ def report(results: list[dict[str, Any]], command: str) -> list[str]:
     for res in results:
         ours = res["window"][0]
         for reference in res["window"][2:]:
-            lines += comparison(ours, reference)
+            if ours.error is None and reference.error is None:
+                lines += comparison(ours, reference)
     lines += ["", "Our tracker on whole scenarios (one core):"]
     for res in results:
         whole = res["full"][0] if res["full"] else res["window"][0]
+        if whole.error is not None:
+            lines.append(f"  {whole.scenario} {whole.minutes:g} min: FAILED: {whole.error}")
+            continue
         target = TARGETS["real_time_1000"]
-        verdict = _verdict(whole.real_time, target, True) if res["plan"].vessels >= 1000 else "-"
         claim = f"  {whole.scenario} {whole.minutes:g} min: {whole.plots_per_s:.0f} plots/s, "
         claim += f"{whole.real_time:.1f}x faster than real time"
-        lines.append(claim + (f" (target >= {target:g}x: {verdict})" if verdict != "-" else ""))
-    lines += ["", "Memory of our tracker against run length and against tracks:"]
+        if res["plan"].vessels >= 1000:
+            claim += f" (target >= {target:g}x: {_verdict(whole.real_time, target, True)})"
+        lines.append(claim)
+    lines += ["", "Memory added by the run, against run length and against tracks:"]
     for res in results:
-        half, whole = res["half"], res["full"][0] if res["full"] else res["window"][0]
-        before = (
-            ""
-            if half is None
-            else f"{half.minutes:g} min +{half.growth_mb:.0f} MB ({half.runs[0]['max_tracks']} tracks), "
-        )
-        lines.append(
-            f"  ours, {whole.scenario}: {before}{whole.minutes:g} min +{whole.growth_mb:.0f} MB "
-            f"({whole.runs[0]['max_tracks']} tracks)"
-        )
+        rows = [r for r in (res["half"], res["full"][0] if res["full"] else None, res["window"][0]) if r]
+        lines.append(f"  ours, {res['plan'].label}: " + ", ".join(_memory(r) for r in rows))
     for res in results:
         for reference in res["window"][2:]:
-            lines.append(
-                f"  {reference.tracker} on {reference.scenario} {reference.minutes:g} min: "
-                f"+{reference.growth_mb:.0f} MB ({reference.runs[0]['max_tracks']} tracks)"
-            )
+            lines.append(f"  {reference.tracker}, {reference.scenario}: {_memory(reference)}")
     return lines
 
 
@@ -429,7 +444,7 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
             xs, ys = [], []
             for i, res in enumerate(results):
                 row = next((r for r in res["window"] if r.tracker == name), None)
-                if row is not None:
+                if row is not None and row.error is None:
                     xs.append(i + k * width)
                     ys.append(value(row))
             bars = ax.bar(xs, ys, width, label=name)
@@ -485,6 +500,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", default=None, help="text file to write (default: print only; full run: "
                         "benchmarks/results/tracking.txt)")  # fmt: skip
     parser.add_argument("--chart", default=None, help="PNG chart to write")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="reuse the runs saved under --work by an earlier invocation (same scenarios and code)",
+    )  # fmt: skip
     parser.add_argument("--one", nargs=3, metavar=("ENGINE", "SCENARIO", "TRACKS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
