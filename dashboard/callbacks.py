@@ -475,7 +475,7 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         picture = feed.picture_at(clock.get("time"))
         status, banner = status_view(picture, feed.history.rejects_at(picture.time or 0.0), clock)
         patch = live_patch(live_layers(picture, selected))
-        if ctx.triggered_id == ids.CENTRE and centre:
+        if f"{ids.CENTRE}.data" in ctx.triggered_prop_ids and centre:  # may arrive with the selection
             centre_patch(centre["lon"], centre["lat"], CENTRE_HALF_WIDTH_DEG, config.centre_lat, patch)
         user = current_user(config.users)
         signature = alerts_signature(picture, sort or "time", user)

@@ -213,7 +213,7 @@ def live_traces() -> list[go.Scatter]:
             name="selected",
             showlegend=False,
             line={"color": "#f39c12", "width": 3},
-            marker={"size": 4, "color": "#f39c12"},
+            marker={"size": 4, "color": "#f39c12", "line": {"width": 3, "color": "#f39c12"}},
             hoverinfo="skip",
         )
     )
@@ -304,9 +304,12 @@ def live_layers(picture: Picture, selected_track: str | None) -> dict[str, dict]
         "marker.color": [SEVERITY_COLOURS[a.alert.severity] for a in alerts],
     }
     selected = picture.tracks.get(selected_track) if selected_track else None
-    layers["selected"] = {
+    points = len(selected.trail_lon) if selected else 0
+    layers["selected"] = {  # its trail, and a ring round where it is now
         "x": _round(list(selected.trail_lon)) if selected else [],
         "y": _round(list(selected.trail_lat)) if selected else [],
+        "marker.size": [4] * (points - 1) + [24] if points else [],
+        "marker.symbol": ["circle"] * (points - 1) + ["circle-open"] if points else [],
     }
     return layers
 
