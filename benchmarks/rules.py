@@ -6,7 +6,8 @@ A synthetic picture, generated from a fixed seed so every run sees the same inpu
 square zones (300 m - 3 km a side, all five kinds) scattered over a 200 km x 200 km sea
 around one AIS receiver whose range covers most of it, and ``N`` tracks moving at 0-25 kn
 (a fifth of them slow, a third without AIS, so dark-vessel, AIS-gap and rendezvous timers
-all have work). The pipeline's cadence is reproduced: every second of event time brings
+all have work); zones carry speed limits and AIS requirements, and every hundredth MMSI is
+on the watch list. The pipeline's cadence is reproduced: every second of event time brings
 one radar scan batch holding the tracks whose 2.5 s scan falls in that second (~N/2.5
 updates in one call), then one call per AIS report (a tenth of the tracks each second,
 one update per call), then the 1 s tick (an empty call, when timers are swept).
@@ -23,6 +24,7 @@ compare with one unavoidable per-update step whatever the machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import statistics
@@ -34,9 +36,9 @@ import numpy as np
 from shapely.geometry import box
 from tqdm import tqdm
 
-from fusion.rules.config import DEFAULT_CONFIG
+from fusion.rules.config import DEFAULT_CONFIG, WatchList
 from fusion.rules.engine import RuleEngine
-from fusion.rules.zones import Zone, ZoneKind, Zones
+from fusion.rules.zones import Zone, ZoneKind, Zones, ZoneSettings
 from fusion.schemas import AisReceiverSite, Sensors, TrackState, TrackStatus, to_json
 from tracking.frames import KNOT_MPS, LocalFrame
 
@@ -44,6 +46,14 @@ FRAME = LocalFrame(24.8, 66.97)
 T0_S = 1_768_456_800.0
 HALF_EXTENT_M = 100_000.0
 SCAN_S = 2.5
+SETTINGS_BY_KIND = {
+    ZoneKind.TSS: ZoneSettings(speed_limit_kn=12.0),
+    ZoneKind.PORT: ZoneSettings(speed_limit_kn=8.0, require_ais=True),
+    ZoneKind.ANCHORAGE: ZoneSettings(loiter_after_s=600.0),
+    ZoneKind.RESTRICTED: ZoneSettings(require_ais=True),
+    ZoneKind.MPA: ZoneSettings(),
+}
+"""Every zone rule has work: speed limits, AIS required, loitering (restricted and mpa by default)."""
 AIS_SHARE_PER_S = 0.1
 
 
@@ -73,6 +83,7 @@ def make_picture(tracks: int, zones: int, seed: int = 5) -> Picture:
             id=f"Z{k:04d}",
             name=f"zone {k}",
             kind=kinds[k % len(kinds)],
+            settings=SETTINGS_BY_KIND[kinds[k % len(kinds)]],
             geometry=box(
                 lon[k] - side_m[k] * deg_per_m / 2 / math.cos(math.radians(lat[k])),
                 lat[k] - side_m[k] * deg_per_m / 2,
@@ -155,7 +166,10 @@ def run_once(picture: Picture, work: list[tuple[list[TrackState], float]]) -> fl
     sensors = Sensors(
         radars=(), ais_receivers=(AisReceiverSite(id="A", lat=24.8, lon=66.97, range_m=120_000.0),)
     )
-    engine = RuleEngine(picture.zones, sensors, FRAME, DEFAULT_CONFIG)
+    watch_list = WatchList(mmsi=frozenset(m for m in picture.mmsi[::100] if m is not None))
+    engine = RuleEngine(
+        picture.zones, sensors, FRAME, dataclasses.replace(DEFAULT_CONFIG, watch_list=watch_list)
+    )
     updates = 0
     elapsed = 0.0
     for states, now in work:

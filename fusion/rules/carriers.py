@@ -1,7 +1,8 @@
 """Which live tracks carry each MMSI: the tracker may put one MMSI on two tracks at once.
 
 Shared by the rules keyed by vessel identity (identity anomalies, watch list), so both
-agree on when an MMSI is in sight; each keeps its own instance, updated once per state.
+agree on when an MMSI is in sight: the engine owns one instance and updates it once per
+state, before those rules see the state.
 """
 
 from __future__ import annotations

@@ -58,6 +58,12 @@ class DarkVesselRule:
     def on_update(self, observation: Observation) -> list[Alert]:
         """Advance the track's timer."""
         state = observation.state
+        if (
+            state.mmsi is not None
+            and state.track_id not in self._pending
+            and state.track_id not in self._open
+        ):
+            return []  # identified, nothing pending or open: most updates
         key = _key(state.track_id)
         identified = state.mmsi is not None
         if state.status is TrackStatus.LOST or identified:

@@ -15,6 +15,7 @@ from operator import attrgetter
 import numpy as np
 
 from fusion.rules.ais_gap import AisGapRule
+from fusion.rules.carriers import MmsiCarriers
 from fusion.rules.config import DEFAULT_CONFIG, RulesConfig, speed_sigma_kn
 from fusion.rules.coverage import RangeCoverage
 from fusion.rules.dark_vessel import DarkVesselRule
@@ -76,8 +77,9 @@ class RuleEngine:
         self._dark = DarkVesselRule(config, book)
         self._gap = AisGapRule(config, book)
         self._rendezvous = RendezvousRule(self._zones, config, book)
-        self._identity = IdentityRule(config, book)
-        self._watch_list = WatchListRule(config, book)
+        self._carriers = MmsiCarriers()
+        self._identity = IdentityRule(config, book, self._carriers)
+        self._watch_list = WatchListRule(config, book, self._carriers)
         self._zone_conditions = [
             rule(self._zones, config, book) for rule in (LoiteringRule, SpeedingRule, NoAisInZoneRule)
         ]
@@ -107,8 +109,9 @@ class RuleEngine:
             alerts += self._geofence.on_update(observation)
             alerts += self._dark.on_update(observation)
             alerts += self._gap.on_update(observation)
+            dropped = self._carriers.update(observation.state)
             alerts += self._identity.on_update(observation)
-            alerts += self._watch_list.on_update(observation)
+            alerts += self._watch_list.on_update(observation, dropped)
             state = observation.state
             for rule in self._zone_conditions:
                 if observation.inner or state.track_id in rule.timed_tracks:  # else nothing to do

@@ -45,16 +45,15 @@ class _Identity:
 class IdentityRule:
     """Per-MMSI fixes and carrier tracks; see the module docstring for the rule."""
 
-    def __init__(self, config: RulesConfig, book: AlertBook) -> None:
+    def __init__(self, config: RulesConfig, book: AlertBook, carriers: MmsiCarriers) -> None:
         self._config = config
         self._book = book
         self._identities: dict[int, _Identity] = {}
-        self._carriers = MmsiCarriers()
+        self._carriers = carriers  # updated by the engine before the rules see the state
 
     def on_update(self, observation: Observation) -> list[Alert]:
         """Check the update's MMSI against its other fixes and carriers."""
         state = observation.state
-        self._carriers.update(state)
         if state.mmsi is None or state.status is TrackStatus.LOST:
             return []
         identity = self._identities.setdefault(state.mmsi, _Identity())

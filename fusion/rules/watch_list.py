@@ -28,11 +28,11 @@ def _key(mmsi: int) -> IncidentKey:
 class WatchListRule:
     """Sightings of watch-listed vessels; see the module docstring for the rule."""
 
-    def __init__(self, config: RulesConfig, book: AlertBook) -> None:
+    def __init__(self, config: RulesConfig, book: AlertBook, carriers: MmsiCarriers) -> None:
         self._watch: WatchList = config.watch_list
         self._book = book
         self._reason: dict[int, Evidence] = {mmsi: {"matched": "mmsi"} for mmsi in self._watch.mmsi}
-        self._carriers = MmsiCarriers()
+        self._carriers = carriers  # updated by the engine before the rules see the state
 
     def on_static(self, record: AisStatic) -> list[Alert]:
         """Learn the MMSI's IMO number and name; raise at once if it matches and is in sight."""
@@ -50,13 +50,13 @@ class WatchListRule:
         latest = max(carriers.values(), key=lambda s: (s.time, s.track_id))
         return self._sighted(latest, max(record.time, latest.time))
 
-    def on_update(self, observation: Observation) -> list[Alert]:
-        """Keep the carriers of MMSIs of interest; raise on a new sighting, clear on the last loss."""
+    def on_update(self, observation: Observation, dropped: int | None) -> list[Alert]:
+        """Raise on a new sighting; clear when ``dropped`` (the MMSI this update's track
+        stopped carrying, from :meth:`MmsiCarriers.update`) is out of sight."""
         state = observation.state
         if not self._watch:
             return []
         alerts: list[Alert] = []
-        dropped = self._carriers.update(state)
         if dropped is not None and not self._carriers.of(dropped) and self._book.is_open(_key(dropped)):
             message = f"MMSI {dropped} (vessel of interest) out of sight: {state.track_id} lost"
             alerts.append(self._book.clear(_key(dropped), state.time, state, message, {}))
