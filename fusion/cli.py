@@ -224,6 +224,7 @@ def cmd_fuse(args: argparse.Namespace) -> int:
         store=store,
         snapshot_every_s=args.snapshot_every_s,
         idle_partition_s=args.idle_partition_s,
+        rules_config=_rules_config(args.rules),
     )
     print(
         f"seawatch fuse: areas {', '.join(a.name for a in areas)} from {args.bus}, group {args.group}",
@@ -398,6 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a tracking area: DIR has its sensors.json (and zones.geojson); repeat for several",
     )
     fuse.add_argument("--zones", type=Path, default=DEFAULT_ZONES, help="for areas without zones.geojson")
+    fuse.add_argument("--rules", type=Path, help="rules thresholds and watch list (TOML; config/rules.toml)")
     fuse.add_argument(
         "--state-dir", type=Path, default=Path("seawatch-state"), help="crash-recovery snapshots"
     )

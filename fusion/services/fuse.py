@@ -37,6 +37,7 @@ from fusion import topics
 from fusion.bus import Envelope
 from fusion.bus_kafka import KafkaBus, PartitionRef
 from fusion.pipeline import INPUT_TOPICS, FusionService
+from fusion.rules.config import DEFAULT_CONFIG, RulesConfig
 from fusion.rules.engine import RuleEngine
 from fusion.rules.zones import load_zones
 from fusion.schemas import RejectReason
@@ -94,8 +95,10 @@ class FuseService:
         idle_partition_s: float = 5.0,
         allowed_lateness_s: float = 10.0,
         clock: Callable[[], float] = wall_clock.monotonic,
+        rules_config: RulesConfig = DEFAULT_CONFIG,
     ) -> None:
         self.bus = bus
+        self.rules_config = rules_config
         self.areas = {area.name: area for area in areas}
         self.store = store
         self.snapshot_every_s = snapshot_every_s
@@ -203,7 +206,7 @@ class FuseService:
         return FusionService(
             self.bus,
             Tracker(frame, area.sensors),
-            RuleEngine(load_zones(area.zones_path), area.sensors, frame),
+            RuleEngine(load_zones(area.zones_path), area.sensors, frame, self.rules_config),
             allowed_lateness_s=self.allowed_lateness_s,
         )
 
