@@ -41,7 +41,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -467,6 +467,9 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
 
 
 def _commit() -> str:
+    """HEAD's short hash; ``SEAWATCH_COMMIT`` names it when run from an exported tree (git archive)."""
+    if os.environ.get("SEAWATCH_COMMIT"):
+        return os.environ["SEAWATCH_COMMIT"]
     done = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=False
     )
@@ -515,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
         minutes = args.stonesoup_minutes * (len(plans) if len(args.stonesoup_minutes) == 1 else 1)
         if len(minutes) != len(plans):
             parser.error(f"--stonesoup-minutes takes one value or {len(plans)}")
-        plans = [Plan(p.label, p.seed, p.vessels, p.minutes, m) for p, m in zip(plans, minutes, strict=True)]
+        plans = [replace(p, stonesoup_minutes=m) for p, m in zip(plans, minutes, strict=True)]
     if args.vessels:
         plans = [p for p in plans if p.vessels in args.vessels]
         if not plans:
