@@ -99,6 +99,9 @@ class FuseService:
     ) -> None:
         self.bus = bus
         self.rules_config = rules_config
+        # Zones are read and validated once, here: a bad file stops the start with a clear
+        # error (ZonesFileError), and a file edited while running cannot take a service down.
+        self._zones = {area.name: load_zones(area.zones_path) for area in areas}
         self.areas = {area.name: area for area in areas}
         self.store = store
         self.snapshot_every_s = snapshot_every_s
@@ -206,7 +209,7 @@ class FuseService:
         return FusionService(
             self.bus,
             Tracker(frame, area.sensors),
-            RuleEngine(load_zones(area.zones_path), area.sensors, frame, self.rules_config),
+            RuleEngine(self._zones[area.name], area.sensors, frame, self.rules_config),
             allowed_lateness_s=self.allowed_lateness_s,
         )
 
