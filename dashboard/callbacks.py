@@ -23,7 +23,7 @@ from dashboard.acks import AlertAck
 from dashboard.auth import User, current_user
 from dashboard.config import DashboardConfig
 from dashboard.export import Area, select, to_csv, to_geojson
-from dashboard.figures import SEVERITY_COLOURS, centre_patch, live_layers, live_patch
+from dashboard.figures import SEVERITY_COLOURS, TRAIL_REFRESH_S, centre_patch, live_layers, live_patch
 from dashboard.history import SEVERITY_RANK, AlertView, Picture, TrackView
 from dashboard.picture import PictureFeed
 from dashboard.vessel import FlagLookup, vessel_rows
@@ -186,6 +186,12 @@ def vessel_label(alert: Alert, statics: Mapping[int, AisStatic]) -> str:
     static = statics.get(alert.mmsi)
     name = f" {static.name}" if static and static.name else ""
     return f"{alert.track_id} MMSI {alert.mmsi}{name}"
+
+
+def trail_bucket(time: float | None) -> int | None:
+    """Which trail refresh period picture time falls in; trails are resent when it changes
+    (every ``TRAIL_REFRESH_S`` live, and at once on any seek or step)."""
+    return None if time is None else math.floor(time / TRAIL_REFRESH_S)
 
 
 def alerts_signature(picture: Picture, sort: str, user: User | None) -> str:
@@ -462,6 +468,7 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         Output(ids.TRACK_TABLE, "children"),
         Output(ids.VESSEL, "children"),
         Output(ids.ALERTS_SIGNATURE, "data"),
+        Output(ids.TRAILS_SHOWN, "data"),
         Input(ids.CLOCK, "data"),
         Input(ids.SELECTED, "data"),
         Input(ids.TRACK_SEARCH, "value"),
@@ -469,12 +476,14 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         Input(ids.ALERT_SORT, "value"),
         Input(ids.CENTRE, "data"),
         State(ids.ALERTS_SIGNATURE, "data"),
+        State(ids.TRAILS_SHOWN, "data"),
     )
-    def render_callback(clock, selected, search, filters, sort, centre, shown_alerts):
+    def render_callback(clock, selected, search, filters, sort, centre, shown_alerts, shown_trails):
         clock = clock or {}
         picture = feed.picture_at(clock.get("time"))
         status, banner = status_view(picture, feed.history.rejects_at(picture.time or 0.0), clock)
-        patch = live_patch(live_layers(picture, selected))
+        trails = trail_bucket(picture.time)
+        patch = live_patch(live_layers(picture, selected, trails=trails != shown_trails))
         if f"{ids.CENTRE}.data" in ctx.triggered_prop_ids and centre:  # may arrive with the selection
             centre_patch(centre["lon"], centre["lat"], CENTRE_HALF_WIDTH_DEG, config.centre_lat, patch)
         user = current_user(config.users)
@@ -487,6 +496,7 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
             table_view(picture, filter_tracks(picture, search, filters or [], zones), selected),
             vessel_view(picture, selected, config.flag_of),
             signature,
+            trails,
         )
 
     @app.callback(

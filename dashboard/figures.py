@@ -50,6 +50,8 @@ COORD_DECIMALS = 5
 """About 1 m: finer digits only make the per-second payload bigger."""
 TRAIL_DECIMALS = 4
 """About 10 m: a trail shows where a vessel went, and is most of the per-second payload."""
+TRAIL_REFRESH_S = 5.0
+"""Picture time between trail updates on a live page: a 15 kn vessel moves 40 m meanwhile."""
 
 STATIC_LAYERS = ("land", *(f"zones:{kind}" for kind in ZONE_COLOURS), "coverage", "radars")
 LIVE_LAYERS = ("trails", "fused", "ais", "dark", "alerts", "selected")
@@ -120,6 +122,7 @@ def zone_traces(zones_geojson: dict) -> list[go.Scatter]:
                 },
                 hovertext=text,
                 hoverinfo="text",
+                hoveron="points",  # a click inside a zone must reach the vessel there, not the fill
                 showlegend=bool(features),
                 legendgroup="zones",
             )
@@ -269,27 +272,29 @@ def _joined(parts: list[tuple[float, ...]]) -> list[float]:
     return out
 
 
-def live_layers(picture: Picture, selected_track: str | None) -> dict[str, dict]:
-    """Arrays of each live layer at picture time: plain data, so a test can read it."""
+def live_layers(picture: Picture, selected_track: str | None, *, trails: bool = True) -> dict[str, dict]:
+    """Arrays of each live layer at picture time: plain data, so a test can read it.
+
+    ``trails=False`` leaves the trails layer out: trails are most of the payload and move
+    slowly, so a live page refreshes them every ``TRAIL_REFRESH_S`` rather than every second.
+    """
     by_kind: dict[str, list] = {kind: [] for kind in TRACK_STYLES}
-    trails = []
     for view in picture.tracks.values():
         by_kind[view.kind].append(view)
-        if len(view.trail_lon) > 1:
-            trails.append(view)
-    trail_x = _round(_joined([v.trail_lon for v in trails]), TRAIL_DECIMALS)
-    trail_y = _round(_joined([v.trail_lat for v in trails]), TRAIL_DECIMALS)
-    layers: dict[str, dict] = {"trails": {"x": trail_x, "y": trail_y}}
+    layers: dict[str, dict] = {}
+    if trails:
+        with_trail = [v for v in picture.tracks.values() if len(v.trail_lon) > 1]
+        layers["trails"] = {
+            "x": _round(_joined([v.trail_lon for v in with_trail]), TRAIL_DECIMALS),
+            "y": _round(_joined([v.trail_lat for v in with_trail]), TRAIL_DECIMALS),
+        }
     for kind, views in by_kind.items():
         states = [v.state for v in views]
         layers[kind] = {
             "x": _round([s.lon for s in states]),
             "y": _round([s.lat for s in states]),
             "customdata": [s.track_id for s in states],
-            "hovertext": [
-                f"{s.track_id}{f' MMSI {s.mmsi}' if s.mmsi else ''} {s.sog_kn:.1f} kn {s.cog_deg:.0f}°"
-                for s in states
-            ],
+            "hovertext": [f"{s.track_id} {s.mmsi or 'dark'} {s.sog_kn:.0f} kn" for s in states],
             "marker.angle": [round(s.cog_deg) for s in states],
             "marker.symbol": [
                 TRACK_STYLES[kind][2] if s.sog_kn >= STATIONARY_KN else "circle" for s in states

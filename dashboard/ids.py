@@ -25,6 +25,8 @@ ACK_BUTTON = "ack-button"
 """Pattern-matching type: ``{"type": ACK_BUTTON, "index": alert_id}``."""
 ACK_NOTICE = "ack-notice"
 ALERTS_SIGNATURE = "alerts-signature"
+TRAILS_SHOWN = "trails-shown"
+"""Trail refresh period the page last drew trails for (``callbacks.trail_bucket``)."""
 """Digest of what the alert panel shows; the panel is redrawn only when it changes."""
 
 TRACK_TABLE = "track-table"

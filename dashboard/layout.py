@@ -194,6 +194,7 @@ def page(config: DashboardConfig, user: User | None) -> html.Div:
             dcc.Store(id=ids.CENTRE),
             dcc.Store(id=ids.SEEK),
             dcc.Store(id=ids.ALERTS_SIGNATURE),
+            dcc.Store(id=ids.TRAILS_SHOWN),
         ],
         style={"fontFamily": "sans-serif", "background": "#f4f6f8", "minHeight": "100vh"},
     )

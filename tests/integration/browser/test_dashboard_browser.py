@@ -13,6 +13,12 @@ from fusion import topics
 from tests.integration.browser.conftest import login
 
 GRAPH = "document.querySelector('#map .js-plotly-plot')"
+"""The map's plotly div; in wait conditions use ``_drawn`` (null-safe while the page loads)."""
+
+
+def _drawn(layer: str, more_than: int) -> str:
+    """A wait condition: the map has drawn more than ``more_than`` points of ``layer``."""
+    return f"({GRAPH}?.data?.[{layer_index(layer)}]?.x?.length ?? 0) > {more_than}"
 
 
 def _points(page, layer: str) -> int:
@@ -61,7 +67,7 @@ def test_dash001_login_is_required_and_names_the_user(pages):
 
 def test_dash002_tracks_on_the_map_by_kind_with_status_bar(pages):
     page = pages.open()
-    page.wait_for_function(f"{GRAPH} && {GRAPH}.data[{layer_index('fused')}].x.length > 10")
+    page.wait_for_function(_drawn("fused", 10))
     assert _points(page, "fused") + _points(page, "ais") + _points(page, "dark") >= 30
     assert _points(page, "trails") > 30
     assert page.locator("#map g.trace.scatter path.point").count() >= 30  # drawn, not only in the data
@@ -75,7 +81,7 @@ def test_dash002_tracks_on_the_map_by_kind_with_status_bar(pages):
 def test_dash003_open_a_track_from_the_map_and_from_the_table(pages):
     page = pages.open()
     page.wait_for_selector("tr.track-row")
-    page.wait_for_function(f"{GRAPH}.data[{layer_index('fused')}].x.length > 10")
+    page.wait_for_function(_drawn("fused", 10))
     x, y = _point_on_screen(page, "fused")
     page.mouse.move(x, y)
     page.wait_for_selector("#map .hoverlayer .hovertext")  # plotly clicks the point it is hovering
@@ -83,7 +89,7 @@ def test_dash003_open_a_track_from_the_map_and_from_the_table(pages):
     page.wait_for_selector("#vessel-record >> text=Speed / course")
     record = page.inner_text("#vessel-record")
     assert "MMSI" in record and "Pakistan (PK) (MID 463)" in record and "position σ" in record
-    page.wait_for_function(f"{GRAPH}.data[{layer_index('selected')}].x.length > 1")  # highlighted trail
+    page.wait_for_function(_drawn("selected", 1))  # highlighted trail
 
     page.fill("#track-search", "KIRTHAR")
     page.wait_for_selector("#track-table >> text=KIRTHAR 22")
@@ -114,7 +120,7 @@ def test_dash004_acknowledge_an_alert_and_see_it_on_another_dashboard(pages, ser
 
 def test_dash005_seek_step_play_and_back_to_live(pages):
     page = pages.open("analyst")
-    page.wait_for_function(f"{GRAPH}.data[{layer_index('fused')}].x.length > 10")
+    page.wait_for_function(_drawn("fused", 10))
     live_time, live_status = _picture_time(page), page.inner_text("#status-bar")
     slider = page.locator("#replay-slider .dash-slider-track").bounding_box()
     page.mouse.click(slider["x"] + slider["width"] * 0.15, slider["y"] + slider["height"] / 2)
@@ -160,7 +166,7 @@ def test_dash007_table_filters(pages):
 
 def test_dash008_export_the_window_as_geojson_and_csv(pages):
     page = pages.open("analyst")
-    page.wait_for_function(f"{GRAPH}.data[{layer_index('fused')}].x.length > 10")
+    page.wait_for_function(_drawn("fused", 10))
     with page.expect_download() as download:
         page.click("#export-geojson")
     collection = json.loads(Path(download.value.path()).read_text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry import shape
 
+from dashboard.callbacks import trail_bucket
 from dashboard.config import load_coastline
 from dashboard.figures import (
     LAYERS,
@@ -72,3 +73,16 @@ def test_centre_patch_moves_the_view_only():
         ["layout", "uirevision"],  # so plotly takes the new view over the last user zoom
     ]
     assert operations[0]["params"]["value"] == [66.95, 67.05]
+
+
+def test_trails_are_left_out_between_trail_refreshes():
+    history = History()
+    history.add_track(track("F", T0))
+    history.add_track(track("F", T0 + 5, lon=66.91))
+    assert "trails" not in live_layers(history.picture_at(T0 + 5), None, trails=False)
+    assert live_layers(history.picture_at(T0 + 5), None)["trails"] == {
+        "x": [66.9, 66.91, None],
+        "y": [24.7, 24.7, None],
+    }
+    assert trail_bucket(T0) == trail_bucket(T0 + 4.9) != trail_bucket(T0 + 5.0)  # T0 is a multiple of 5 s
+    assert trail_bucket(None) is None
