@@ -64,8 +64,8 @@ class StoneSoupConfig:
 
     process_noise_q_m2ps3: float = 0.005
     """White-acceleration density of both ``ConstantVelocity`` axes. One CV model has one
-    level; of our quiet (0.005) and manoeuvre (0.5) levels and the value between, a sweep
-    (docs/benchmarks.md) gave Stone Soup its best GOSPA at the quiet one."""
+    level; a sweep (docs/benchmarks.md) gave Stone Soup its best GOSPA at 0.005, the level
+    of our IMM's quiet model."""
 
     tentative_hold_s: float = 10.0
     """A holding (tentative) track dies after this long without a plot: four 2.5 s scans,
