@@ -22,20 +22,18 @@ from dataclasses import dataclass
 from pyais.bit_vector import bit_vector
 from pyais.messages import (
     MSG_CLASS,
-    MessageType1,
-    MessageType2,
-    MessageType3,
     MessageType5,
-    MessageType18,
     MessageType19,
     MessageType24PartA,
     MessageType24PartB,
     MessageType24PartBAuxiliaryCraft,
-    MessageType27,
     Payload,
 )
 
 from fusion.schemas import AisReport, AisStatic, Reject, RejectReason, TimeSource
+from ingest.ais_position import REQUIRED_BITS as POSITION_REQUIRED_BITS
+from ingest.ais_position import TYPES as _FAST_POSITION_TYPES
+from ingest.ais_position import RawPosition, read_position
 from ingest.mmsi import InvalidMmsi, MmsiInfo, classify, flag_alpha2
 from ingest.nmea import (
     NmeaError,
@@ -70,14 +68,11 @@ HEADING_NOT_AVAILABLE_DEG = 511
 NAV_STATUS_NOT_DEFINED = 15
 LAT_NOT_AVAILABLE_DEG, LON_NOT_AVAILABLE_DEG = 91.0, 181.0
 
-# Fields each class is read for. The payload must contain all of them: a short (truncated) payload
-# would otherwise decode as zeros or partial numbers that look like a real position.
+# Fields each static class is read for (position reports: ingest.ais_position). The payload
+# must contain all of them: a short (truncated) payload would otherwise decode as zeros or
+# partial numbers that look like real values.
 _DIMENSIONS = ("to_bow", "to_stern", "to_port", "to_starboard")
 _FIELDS_READ: dict[type[Payload], tuple[str, ...]] = {
-    MessageType1: ("mmsi", "status", "speed", "lon", "lat", "course", "heading"),
-    MessageType2: ("mmsi", "status", "speed", "lon", "lat", "course", "heading"),
-    MessageType3: ("mmsi", "status", "speed", "lon", "lat", "course", "heading"),
-    MessageType18: ("mmsi", "speed", "lon", "lat", "course", "heading"),
     MessageType19: (
         "mmsi",
         "speed",
@@ -89,7 +84,6 @@ _FIELDS_READ: dict[type[Payload], tuple[str, ...]] = {
         "ship_type",
         *_DIMENSIONS,
     ),
-    MessageType27: ("mmsi", "status", "lon", "lat", "speed", "course"),
     MessageType5: ("mmsi", "imo", "callsign", "shipname", "ship_type", *_DIMENSIONS, "destination"),
     MessageType24PartA: ("mmsi", "partno", "shipname"),
     MessageType24PartB: ("mmsi", "partno", "ship_type", "callsign", *_DIMENSIONS),
@@ -103,6 +97,9 @@ def _required_bits(cls: type[Payload], names: tuple[str, ...]) -> int:
 
 
 _REQUIRED_BITS = {cls: _required_bits(cls, names) for cls, names in _FIELDS_READ.items()}
+_UNDECODABLE = RejectReason.UNDECODABLE_PAYLOAD
+_ACCEPTED_KEY = {t: f"accepted:type{t}" for t in range(64)}
+_UNUSED_KEY = {t: f"unused:type{t}" for t in range(64)}
 
 # pyais turns ship type into an enum that maps the codes ITU-R M.1371 leaves reserved (9, 38,
 # 66 ...) onto 0 or a neighbour; a coastguard wants the code the ship sent, so it is read from
@@ -419,50 +416,78 @@ class AisDecoder:
         time_source: TimeSource,
         receiver: str,
     ) -> list[AisOutput]:
-        raw = "\n".join(lines)
-
-        def reject(reason: RejectReason, detail: str) -> list[AisOutput]:
-            return [self._reject(time_s, line_no, reason, detail, raw)]
-
+        raw = lines[0] if len(lines) == 1 else "\n".join(lines)
         if not payload:
-            return reject(RejectReason.UNDECODABLE_PAYLOAD, "empty payload")
+            return [self._reject(time_s, line_no, _UNDECODABLE, "empty payload", raw)]
         msg_type = _ARMOR[payload[0]]
-        if msg_type not in POSITION_TYPES and msg_type not in STATIC_TYPES:
+        if msg_type in _FAST_POSITION_TYPES:
+            return self._position(payload, fill_bits, msg_type, raw, line_no, time_s, time_source, receiver)
+        if msg_type not in STATIC_TYPES:
             if msg_type in _DEFINED_TYPES:
-                self.counts[f"unused:type{msg_type}"] += 1
+                self.counts[_UNUSED_KEY[msg_type]] += 1
                 return []
-            return reject(RejectReason.UNDECODABLE_PAYLOAD, f"message type {msg_type} is not defined")
+            detail = f"message type {msg_type} is not defined"
+            return [self._reject(time_s, line_no, _UNDECODABLE, detail, raw)]
         try:
             msg = MSG_CLASS[msg_type].from_vector(bit_vector(payload, fill_bits))
         except Exception as err:  # pyais raises its own and plain errors on hostile payloads
-            return reject(RejectReason.UNDECODABLE_PAYLOAD, f"{type(err).__name__}: {err}")
-        n_bits = len(payload) * 6 - fill_bits
-        required = _REQUIRED_BITS[type(msg)]
-        if n_bits < required:
-            return reject(
-                RejectReason.UNDECODABLE_PAYLOAD,
-                f"type {msg_type} payload has {n_bits} bits, its fields need {required} (truncated?)",
-            )
-        info = _classified(msg.mmsi)
-        if isinstance(info, str):
-            return reject(RejectReason.INVALID_MMSI, info)
-        if info.flag is None and info.mid is not None:
-            self.counts["flag:unallocated_mid"] += 1
-
+            return [self._reject(time_s, line_no, _UNDECODABLE, f"{type(err).__name__}: {err}", raw)]
+        problem = self._truncated(msg_type, len(payload) * 6 - fill_bits, _REQUIRED_BITS[type(msg)])
+        info = _classified(msg.mmsi) if not problem else None
+        if problem or isinstance(info, str):
+            reason = _UNDECODABLE if problem else RejectReason.INVALID_MMSI
+            return [self._reject(time_s, line_no, reason, problem or str(info), raw)]
+        self._note_mmsi(info)
         out: list[AisOutput] = []
-        if msg_type in POSITION_TYPES:
+        if msg_type == 19:
             problem = _position_problem(msg.lat, msg.lon)
             if problem:
-                out += reject(RejectReason.NO_POSITION, problem)
+                out.append(self._reject(time_s, line_no, RejectReason.NO_POSITION, problem, raw))
             else:
                 out.append(_report(msg, msg_type, time_s, time_source, receiver, raw))
-        if msg_type in STATIC_TYPES:
-            bits = _SHIP_TYPE_BITS.get(type(msg))
-            ship_type = _payload_bits(payload, *bits) if bits else None
-            out.append(_static(msg, msg_type, time_s, receiver, raw, flag_alpha2(info), ship_type))
-        if len(out) > 1 or not isinstance(out[0], Reject):
-            self.counts[f"accepted:type{msg_type}"] += 1
+        bits = _SHIP_TYPE_BITS.get(type(msg))
+        ship_type = _payload_bits(payload, *bits) if bits else None
+        out.append(_static(msg, msg_type, time_s, receiver, raw, flag_alpha2(info), ship_type))  # type: ignore[arg-type]
+        self.counts[_ACCEPTED_KEY[msg_type]] += 1
         return out
+
+    def _position(
+        self,
+        payload: bytes,
+        fill_bits: int,
+        msg_type: int,
+        raw: str,
+        line_no: int | None,
+        time_s: float,
+        time_source: TimeSource,
+        receiver: str,
+    ) -> list[AisOutput]:
+        """A position report (types 1, 2, 3, 18, 27), read by :mod:`ingest.ais_position`."""
+        problem = self._truncated(msg_type, len(payload) * 6 - fill_bits, POSITION_REQUIRED_BITS[msg_type])
+        if problem:
+            return [self._reject(time_s, line_no, _UNDECODABLE, problem, raw)]
+        position = read_position(payload, msg_type)
+        info = _classified(position.mmsi)
+        if isinstance(info, str):
+            return [self._reject(time_s, line_no, RejectReason.INVALID_MMSI, info, raw)]
+        self._note_mmsi(info)
+        problem = _position_problem(position.lat, position.lon)
+        if problem:
+            return [self._reject(time_s, line_no, RejectReason.NO_POSITION, problem, raw)]
+        self.counts[_ACCEPTED_KEY[msg_type]] += 1
+        return [_report(position, msg_type, time_s, time_source, receiver, raw)]
+
+    @staticmethod
+    def _truncated(msg_type: int, n_bits: int, required: int) -> str:
+        """Why a payload is too short for the fields we read ('' when it is long enough): a short
+        payload would otherwise decode as zeros or partial numbers that look like real values."""
+        if n_bits >= required:
+            return ""
+        return f"type {msg_type} payload has {n_bits} bits, its fields need {required} (truncated?)"
+
+    def _note_mmsi(self, info: MmsiInfo) -> None:
+        if info.flag is None and info.mid is not None:
+            self.counts["flag:unallocated_mid"] += 1
 
     def _orphan(self, pending: _Pending, why: str) -> Reject:
         self.counts["reject:orphan_fragment"] += 1
@@ -505,7 +530,7 @@ def _position_problem(lat_deg: float, lon_deg: float) -> str:
 
 
 def _report(
-    msg: Payload, msg_type: int, time_s: float, time_source: TimeSource, receiver: str, raw: str
+    msg: Payload | RawPosition, msg_type: int, time_s: float, time_source: TimeSource, receiver: str, raw: str
 ) -> AisReport:
     """Position report with every not-available or invalid value as None."""
     if msg_type == 27:
