@@ -9,6 +9,8 @@ screenshot in ``test-artifacts/`` (git-ignored), and the key screens are kept th
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,10 +50,40 @@ class Server:
     broker: MemoryBroker
 
 
+SCENARIO_MINUTES = 12
+"""The first 12 of the scenario's 25 minutes: vessels, dark contacts, alerts of several kinds and
+rejected lines are all there, at half the replay time of the whole."""
+_TAG_TIME = re.compile(r"[,\\]c:(\d+)")
+
+
+def first_minutes(source: Path, target: Path, minutes: float) -> Path:
+    """A copy of a scenario folder cut at ``minutes`` after its first radar plot (files are time-ordered)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("sensors.json", "zones.geojson"):
+        if (source / name).is_file():
+            shutil.copy(source / name, target / name)
+    radar_lines = (source / "radar.jsonl").read_text().splitlines(keepends=True)
+    cutoff = json.loads(radar_lines[0])["time"] + minutes * 60.0
+    with (target / "radar.jsonl").open("w") as out:
+        out.writelines(line for line in radar_lines if json.loads(line)["time"] < cutoff)
+    with (target / "ais.nmea").open("w", encoding="utf-8", errors="surrogateescape") as out:
+        for line in (
+            (source / "ais.nmea").read_text(encoding="utf-8", errors="surrogateescape").splitlines(True)
+        ):
+            tag_time = _TAG_TIME.search(line)
+            if tag_time and float(tag_time.group(1)) >= cutoff:
+                break
+            out.write(line)
+    return target
+
+
 @pytest.fixture(scope="session")
 def replayed_broker(tmp_path_factory) -> MemoryBroker:
-    """The whole Karachi scenario on a broker: tracks, alerts, static data, raw feeds, rejects."""
-    scenario = open_scenario(REPO_ROOT / "replay_data" / "karachi", REPO_ROOT / "zones.geojson")
+    """The Karachi scenario's first minutes on a broker: tracks, alerts, static data, raw feeds, rejects."""
+    folder = first_minutes(
+        REPO_ROOT / "replay_data" / "karachi", tmp_path_factory.mktemp("karachi"), SCENARIO_MINUTES
+    )
+    scenario = open_scenario(folder, REPO_ROOT / "zones.geojson")
     broker = MemoryBroker()
     out = tmp_path_factory.mktemp("replay")
     run_replay(scenario, tracks_out=out / "tracks.jsonl", alerts_out=out / "alerts.jsonl", broker=broker)
