@@ -8,22 +8,20 @@ import pytest
 
 from dashboard import ids
 from dashboard.acks import AlertAck
-from dashboard.callbacks import (
+from dashboard.callbacks import view_box
+from dashboard.clock import next_clock, seek_from_slider, slider_marks
+from dashboard.history import History
+from dashboard.views import (
     ZoneIndex,
     acknowledge,
     alerts_signature,
     alerts_view,
     filter_tracks,
-    next_clock,
-    seek_from_slider,
-    slider_marks,
     sorted_alerts,
     status_view,
     table_view,
     vessel_view,
-    view_box,
 )
-from dashboard.history import History
 from fusion.schemas import Severity
 from tests.unit.dashboard.records import T0, alert, static, track
 

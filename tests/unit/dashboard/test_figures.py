@@ -5,7 +5,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry import shape
 
-from dashboard.callbacks import trail_bucket
+from dashboard.clock import trail_bucket
 from dashboard.config import load_coastline
 from dashboard.figures import (
     LAYERS,
