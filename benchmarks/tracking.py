@@ -456,7 +456,9 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
         )
         if log:
             ax.set_yscale("log")
-    axes[0].legend(fontsize=8)
+        else:
+            ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
+    axes[0].legend(fontsize=8, loc="lower left")
     fig.suptitle(
         "seawatch tracker vs Stone Soup, same inputs and scoring (benchmarks/tracking.py)", fontsize=11
     )
