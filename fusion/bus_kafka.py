@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 logging.getLogger("kafka.net.selector").setLevel(logging.ERROR)
 
 TIME_HEADER = "t"
+RECONNECT_BACKOFF_MAX_MS = 2000
+"""Longest wait between reconnection attempts (kafka-python's default is 30 s): a restarted
+broker is back in the picture within seconds, which is what a watch floor notices."""
 PartitionRef = tuple[str, int]
 """(topic, partition): what the services above see instead of kafka-python's TopicPartition."""
 
@@ -189,6 +192,7 @@ class KafkaBus:
                 batch_size=256 * 1024,
                 max_in_flight_requests_per_connection=5,
                 partitioner=AreaPartitioner(),
+                reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
                 **self.client_settings,
             )
         return self._producer
@@ -220,6 +224,7 @@ class KafkaBus:
                 auto_offset_reset="earliest",
                 fetch_max_wait_ms=50,
                 partition_assignment_strategy=[CoPartitionAssignor],
+                reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
                 max_partition_fetch_bytes=1 << 20,
                 **self.client_settings,
             )

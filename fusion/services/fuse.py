@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
 import time as wall_clock
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -227,15 +228,19 @@ class FuseService:
         """Outputs flushed, then the snapshot written, then the offsets it covers committed."""
         self.bus.flush()
         if self.store is not None:
-            self.store.save(
-                partition,
-                Snapshot(
-                    offsets=dict(state.offsets),
-                    areas={name: service.state() for name, service in state.services.items()},
-                    next_snapshot_time=state.next_snapshot_time,
-                ),
+            snapshot = Snapshot(
+                offsets=dict(state.offsets),
+                areas={name: service.state() for name, service in state.services.items()},
+                next_snapshot_time=state.next_snapshot_time,
             )
-            self.counts["snapshots"] += 1
+            try:
+                self.store.save(partition, snapshot)
+                self.counts["snapshots"] += 1
+            except (TypeError, AttributeError, pickle.PicklingError) as error:
+                # a stage object that cannot be pickled is a bug to fix, but fusing goes on:
+                # a restart then resumes from the last good snapshot (or an empty picture)
+                self.counts["snapshot_errors"] += 1
+                log.error("partition %d: snapshot failed, crash recovery is degraded: %s", partition, error)
         self.bus.commit_offsets({(topic, partition): offset for topic, offset in state.offsets.items()})
 
     def _commit_all(self) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
 from fusion.bus import Envelope
 from fusion.bus_factory import BusUrlError, open_bus, parse_kafka_url
 from fusion.bus_kafka import area_partition
+from fusion.pipeline import FusionService
 from fusion.schemas import RadarPlot, from_dict, from_json, to_dict, to_json
 from fusion.services.aligner import PartitionAligner
 from tests.conftest import REPO_ROOT
@@ -138,3 +141,33 @@ def test_published_json_schemas_are_up_to_date() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_fusion_stage_state_pickles_for_crash_recovery_snapshots(tmp_path: Path) -> None:
+    """``seawatch fuse`` snapshots ``FusionService.state()`` with pickle: every object the
+    tracker and the rules keep must be picklable (no lambdas, generators or dict views)."""
+    from fusion.replay import run_replay
+    from fusion.simulator.generate import simulate
+    from ingest.scenario import open_scenario
+
+    zones = REPO_ROOT / "zones.geojson"
+    simulate(seed=3, vessels=12, minutes=4, out_dir=tmp_path / "s", zones_path=zones, progress=False)
+    states = []
+    original = FusionService.finish
+
+    def finish(self: FusionService) -> None:
+        original(self)
+        states.append(self.state())
+
+    FusionService.finish = finish  # type: ignore[method-assign]
+    try:
+        run_replay(open_scenario(tmp_path / "s", zones), tracks_out=tmp_path / "t", alerts_out=tmp_path / "a")
+    finally:
+        FusionService.finish = original  # type: ignore[method-assign]
+    (state,) = states
+    for name, value in state.items():
+        try:
+            restored = pickle.loads(pickle.dumps(value))
+        except (TypeError, AttributeError, pickle.PicklingError) as error:
+            pytest.fail(f"FusionService.state()[{name!r}] cannot be pickled: {error}")
+        assert type(restored) is type(value)
