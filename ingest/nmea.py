@@ -31,7 +31,6 @@ MAX_PAYLOAD_CHARS = 200
 
 # Six-bit payload armour: '0'..'W' and '`'..'w' (ASCII 48-87 and 96-119).
 _PAYLOAD_ALPHABET = bytes(range(48, 88)) + bytes(range(96, 120))
-_HEX_DIGITS = frozenset(b"0123456789ABCDEFabcdef")
 _MALFORMED = RejectReason.MALFORMED_SENTENCE
 _SMALL_INTS = {str(i).encode(): i for i in range(10)}
 
@@ -131,13 +130,31 @@ def nmea_checksum(data: bytes) -> int:
 
 def _verify(body: bytes, given: bytes, malformed: RejectReason, what: str) -> None:
     """Check a checksum: a wrong value is BAD_CHECKSUM, a field that is not two hex digits ``malformed``."""
-    if len(given) != 2 or not _HEX_DIGITS.issuperset(given):
+    value = _HEX_PAIRS.get(given)
+    if value is None:
         shown = given.decode(errors="replace")
         raise NmeaError(malformed, f"{what} checksum {shown!r} is not two hex digits")
     expected = nmea_checksum(body)
-    if int(given, 16) != expected:
+    if value != expected:
         detail = f"{what} checksum is {given.decode()} but the text gives {expected:02X}"
         raise NmeaError(RejectReason.BAD_CHECKSUM, detail)
+
+
+#: Every two-hex-digit checksum field (either case) and its value: one lookup checks and parses.
+_HEX_PAIRS = {
+    (a + b).encode(): int(a + b, 16) for a in "0123456789ABCDEFabcdef" for b in "0123456789ABCDEFabcdef"
+}
+#: Short ASCII fields (talker, sequence id, channel) as text, decoded once each (bounded).
+_FIELD_TEXT: dict[bytes, str] = {}
+
+
+def _field_text(field: bytes) -> str:
+    text = _FIELD_TEXT.get(field)
+    if text is None:
+        text = field.decode("ascii")
+        if len(_FIELD_TEXT) < 4096:
+            _FIELD_TEXT[field] = text
+    return text
 
 
 # A receiver writes the same tag block (station, whole-second time) on every line it hears in
@@ -299,14 +316,17 @@ def parse_vdm(sentence: bytes) -> VdmSentence:
     fields = body.split(b",")
     if len(fields) < 7:
         raise NmeaError(_MALFORMED, f"{len(fields)} fields, an AIS sentence has 7")
-    count, number, seq_id, channel, payload, fill = (
-        _small_int(fields[1], "fragment count"),
-        _small_int(fields[2], "fragment number"),
-        fields[3],
-        fields[4],
-        fields[5],
-        _small_int(fields[-1], "fill bits"),
-    )
+    small = _SMALL_INTS
+    count = small.get(fields[1])
+    if count is None:
+        count = _small_int(fields[1], "fragment count")
+    number = small.get(fields[2])
+    if number is None:
+        number = _small_int(fields[2], "fragment number")
+    fill = small.get(fields[-1])
+    if fill is None:
+        fill = _small_int(fields[-1], "fill bits")
+    payload = fields[5]
     if not 1 <= count <= MAX_FRAGMENTS:
         raise NmeaError(_MALFORMED, f"fragment count {count} is outside 1-{MAX_FRAGMENTS}")
     if not 1 <= number <= count:
@@ -318,17 +338,23 @@ def parse_vdm(sentence: bytes) -> VdmSentence:
     if payload.translate(None, _PAYLOAD_ALPHABET):
         raise NmeaError(_MALFORMED, "payload has characters outside the AIS six-bit alphabet")
     trailer_time_s, trailer_station = parse_uscg_trailer(trailer) if trailer else (None, None)
-    return VdmSentence(
-        fields[0][:2].decode("ascii"),
-        count,
-        number,
-        seq_id.decode("ascii"),
-        channel.decode("ascii"),
-        payload,
-        fill,
-        trailer_time_s,
-        trailer_station,
+    return _NEW_TUPLE(
+        VdmSentence,
+        (
+            _field_text(fields[0][:2]),
+            count,
+            number,
+            _field_text(fields[3]),
+            _field_text(fields[4]),
+            payload,
+            fill,
+            trailer_time_s,
+            trailer_station,
+        ),
     )
+
+
+_NEW_TUPLE = tuple.__new__  # a NamedTuple from its fields in order, without its Python-level __new__
 
 
 #: Earliest and latest plausible epoch for a bare number in a USCG trailer (2000 to 2286):
