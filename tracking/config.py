@@ -111,6 +111,16 @@ class TrackerConfig:
     ais_speed_sigma_mps: float = 0.3
     ais_course_sigma_deg: float = 3.0
 
+    ais_velocity_floor_sigma_mps: float = 0.1
+    """Isotropic velocity noise added to every AIS velocity: at rest the course says nothing,
+    and without a floor the (speed, course) covariance is singular there, which let the
+    track covariance collapse and crash a 200-vessel run."""
+
+    duplicate_ais_window_s: float = 10.0
+    """The same AIS message heard by two stations arrives twice, up to a few seconds apart;
+    fusing it twice would count one fix as two. Within this window an identical payload
+    from the same MMSI is counted as a duplicate and not fused."""
+
     ais_bind_gate_chi2: float = 18.5
     """Gate for binding an AIS report to an unidentified track: χ²(4 dof) at 99.9 % on
     position and velocity, so a vessel passing close on another course is not bound."""

@@ -57,6 +57,7 @@ class _TrackMeta:
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
     last_report_time: float = 0.0
+    last_ais_payload: str = ""
     ais_fix: tuple[float, float, float, float, float] | None = None
     """Last AIS report with velocity, in the area plane: (time, east_m, north_m, ve_mps, vn_mps)."""
     radar_ids: set[str] = field(default_factory=set)
@@ -95,6 +96,7 @@ class Tracker:
             )
         self._slowest_scan_s = max((r.scan_period_s for r in sensors.radars), default=10.0)
         self.identity_conflicts = 0
+        self.duplicate_ais = 0
         self.registration = RadarRegistration(min_samples=self.config.registration_min_samples)
 
     @property
@@ -278,14 +280,22 @@ class Tracker:
     def update_ais(self, report: AisReport) -> list[TrackState]:
         """Fuse one AIS position report (see module docstring for the three cases)."""
         cfg = self.config
+        payload = _payload(report.raw)
+        known = self._by_mmsi.get(report.mmsi)
+        if known is not None and payload and self._is_duplicate(self._meta[known], payload, report.time):
+            self.duplicate_ais += 1
+            return []
         east, north = self.frame.to_enu(report.lat, report.lon)
         has_velocity = report.sog_kn is not None and report.cog_deg is not None
         if has_velocity:
             ve, vn = velocity_from_course(report.sog_kn, report.cog_deg)
             z = np.array([float(east), float(north), float(ve), float(vn)])
             R = np.zeros((4, 4))
-            R[2:, 2:] = ais_velocity_covariance(
-                report.sog_kn, report.cog_deg, cfg.ais_speed_sigma_mps, cfg.ais_course_sigma_deg
+            R[2:, 2:] = (
+                ais_velocity_covariance(
+                    report.sog_kn, report.cog_deg, cfg.ais_speed_sigma_mps, cfg.ais_course_sigma_deg
+                )
+                + np.eye(2) * cfg.ais_velocity_floor_sigma_mps**2
             )
             H = H_POSITION_VELOCITY
         else:
@@ -312,12 +322,21 @@ class Tracker:
         meta.mmsi = report.mmsi
         meta.status = TrackStatus.CONFIRMED
         meta.last_ais_time = report.time
+        meta.last_ais_payload = payload
         meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
         meta.ais_fix = (
             (report.time, float(z[0]), float(z[1]), float(z[2]), float(z[3])) if has_velocity else None
         )
         self._by_mmsi[report.mmsi] = index
         return self._states([index])
+
+    def _is_duplicate(self, meta: _TrackMeta, payload: str, time: float) -> bool:
+        """The same message already fused from another station (identical payload, close in time)."""
+        return (
+            payload == meta.last_ais_payload
+            and meta.last_ais_time is not None
+            and abs(time - meta.last_ais_time) <= self.config.duplicate_ais_window_s
+        )
 
     def _identity_consistent(self, index: int, z: np.ndarray, time: float) -> bool:
         """Is an AIS position plausible for the track already carrying that MMSI?"""
@@ -517,3 +536,8 @@ class Tracker:
                 )
             )  # fmt: skip
         return out
+
+
+def _payload(raw: str) -> str:
+    """The armoured AIS payload(s) of a report's NMEA line(s): what two stations share."""
+    return "|".join(fields[5] for line in raw.splitlines() if len(fields := line.split(",")) > 6)

@@ -232,3 +232,23 @@ def test_a_fast_boat_turning_hard_keeps_its_track(rate_deg_s):
             if s.status is not TrackStatus.TENTATIVE:
                 ids.add(s.track_id)
     assert ids == {"T000001"}
+
+
+def test_the_same_message_heard_by_two_stations_is_fused_once():
+    tracker = Tracker(FRAME, SENSORS)
+    line = r"\s:A1,c:100*00\!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24"
+    first = dataclasses.replace(_ais(100.0, 463000008, 0.0, 0.0, sog_kn=0.0, cog_deg=0.0), raw=line)
+    echo = dataclasses.replace(first, time=101.0, receiver_id="A2", raw=line.replace("s:A1", "s:A2"))
+    assert tracker.update_ais(first)
+    assert tracker.update_ais(echo) == []
+    assert tracker.duplicate_ais == 1
+
+
+def test_a_vessel_at_rest_keeps_a_positive_definite_covariance():
+    """SOG 0 gives no course: the AIS velocity noise must not claim a direction is exact."""
+    tracker = Tracker(FRAME, SENSORS)
+    for k in range(40):
+        report = _ais(10.0 * (k // 2), 463000009, 0.0, 0.0, sog_kn=0.0, cog_deg=0.0)  # pairs at dt = 0
+        tracker.update_ais(dataclasses.replace(report, raw=f"!AIVDM,1,1,,A,payload{k},0*00"))
+    state = tracker.expire(400.0)[0]
+    assert np.all(np.linalg.eigvalsh(np.array(state.cov).reshape(4, 4)) > 0)
