@@ -76,6 +76,12 @@ def ais_on_matrix(
     return ais_on
 
 
+def _nav_status(ident: AisIdentity, traj: Trajectories, k: int, j: int) -> int:
+    """The status keyed in at second ``k``: the hold point's (e.g. moored at a berth), else the usual one."""
+    held_status = int(traj.nav_status[k, j])
+    return held_status if held_status >= 0 else ident.nav_status
+
+
 def _position_fields(
     ident: AisIdentity, traj: Trajectories, j: int, time_s: float, itdma: bool, start_time: float
 ) -> dict[str, Any]:
@@ -95,7 +101,7 @@ def _position_fields(
     return {
         "msg_type": 3 if itdma else 1,  # the key pyais sets the bits from (type 3 with "type" encodes as 1)
         **fields,
-        "status": ident.nav_status,
+        "status": _nav_status(ident, traj, k, j),
         "turn": round(rot_deg_min),
         "heading": round(cog_deg) % 360,
     }
@@ -163,8 +169,9 @@ def transmissions(
             sog_kn = float(traj.sog_kn[k, j])
             turning = abs(float(traj.rot_deg_s[k, j])) >= TURNING_DEG_S
             if ident.ais_class == "A":
-                interval_s = class_a_interval_s(sog_kn, turning, ident.nav_status)
-                itdma = interval_s < class_a_interval_s(sog_kn, False, ident.nav_status)
+                nav_status = _nav_status(ident, traj, k, j)
+                interval_s = class_a_interval_s(sog_kn, turning, nav_status)
+                itdma = interval_s < class_a_interval_s(sog_kn, False, nav_status)
             else:
                 interval_s, itdma = class_b_interval_s(sog_kn), False
             if ais_on[k, j]:

@@ -22,7 +22,7 @@ from enum import StrEnum
 import numpy as np
 import shapely
 
-from fusion.rules.zones import Zones
+from fusion.rules.zones import ZoneKind, Zones
 from fusion.simulator.identities import AisIdentity, identity
 from fusion.simulator.layout import FRAME, SEA, SENSORS, zone_by_id
 from fusion.simulator.motion import Kinematics, MotionPlan, Waypoint
@@ -92,6 +92,14 @@ _HANDLING: dict[str, Kinematics] = {
 }
 """Hull handling: a laden ship turns and accelerates far slower than a skiff, and wanders less."""
 
+MOORED = 5
+"""ITU-R M.1371 navigational status "moored": with a speed under 3 kn, class A reports every 3 min."""
+BERTH_SPREAD_DEG = 0.015
+"""Berths are drawn within this distance (~1.5 km) of the lane's end, inside the port zone."""
+BERTH_CLEARANCE_DEG = 0.0008
+"""... and ~80 m inside the water's edge and the zone's boundary, so a moored ship never
+straddles the port limit and the truth holds no crossing while it lies alongside."""
+
 
 def _enu(point: LonLat) -> tuple[float, float]:
     east_m, north_m = FRAME.to_enu(point[1], point[0])
@@ -117,6 +125,9 @@ class _Planner:
         self.channel = zone_by_id(zones, "KHI-CHANNEL").geometry
         self.naval = zone_by_id(zones, "NAVAL-EX").geometry
         self.mpa = zone_by_id(zones, "MONZE-MPA").geometry
+        self.ports = shapely.union_all(
+            [zone.geometry for zone in zones.zones if zone.kind is ZoneKind.PORT]
+        ).intersection(SEA)
         self.busy = shapely.union_all([self.anchorage, self.channel]).buffer(0.012)
 
     # -- shared pieces ------------------------------------------------------------------
@@ -140,8 +151,13 @@ class _Planner:
         start_fraction: float,
         spawn_s: int = 0,
         leave: bool = True,
+        berth: LonLat | None = None,
     ) -> MotionPlan:
-        """Follow ``route`` from ``start_fraction`` of its length; leave at its end if ``leave``."""
+        """Follow ``route`` from ``start_fraction`` of its length; leave at its end if ``leave``.
+
+        With a ``berth``, the vessel carries on from the route's end to it and moors there
+        for good (nav status 5), instead of leaving.
+        """
         points = [_enu(p) for p in route]
         legs = np.array([math.dist(a, b) for a, b in itertools.pairwise(points)])
         target = start_fraction * legs.sum()
@@ -152,7 +168,19 @@ class _Planner:
         start = (a[0] + into * (b[0] - a[0]), a[1] + into * (b[1] - a[1]))
         speed = speed_kn * float(rng.uniform(0.92, 1.08))
         waypoints = tuple(Waypoint(e, n, speed) for e, n in points[leg + 1 :])
-        if not leave:
+        if berth is not None:
+            east, north = _enu(berth)
+            alongside = Waypoint(
+                east,
+                north,
+                4.0,
+                hold_until_s=math.inf,
+                hold_drift_kn=0.05,
+                hold_radius_m=10.0,
+                nav_status=MOORED,
+            )
+            waypoints, leave = (*waypoints, alongside), False
+        elif not leave:
             last = waypoints[-1]
             waypoints = (*waypoints[:-1], Waypoint(last.east_m, last.north_m, speed, hold_until_s=math.inf))
         return MotionPlan(
@@ -195,11 +223,19 @@ class _Planner:
         inbound = bool(rng.random() < 0.5)
         lane = _offset_lane(channel, 1.0 if inbound else -1.0)
         route = (gate, *lane) if inbound else (*lane[::-1], gate)
+        berth = self._berth(rng, lane[-1]) if inbound else None
         if rng.random() < 0.3:  # enters during the run: from the sea gate, or sails from the berth
             spawn_s = int(rng.uniform(0.05, 0.7) * self.duration_s)
-            return self._route(rng, route, speed_kn, "ship", 0.0, spawn_s=spawn_s)
+            return self._route(rng, route, speed_kn, "ship", 0.0, spawn_s=spawn_s, berth=berth)
         fraction = rng.uniform(0.45, 0.97) if inbound else rng.uniform(0.0, 0.55)
-        return self._route(rng, route, speed_kn, "ship", float(fraction))
+        return self._route(rng, route, speed_kn, "ship", float(fraction), berth=berth)
+
+    def _berth(self, rng: np.random.Generator, lane_end: LonLat) -> LonLat:
+        """Where an inbound ship moors: a point of the port zone near the end of its lane."""
+        basin = self.ports.buffer(-BERTH_CLEARANCE_DEG).intersection(
+            shapely.Point(lane_end).buffer(BERTH_SPREAD_DEG)
+        )
+        return self._sample(rng, basin.bounds, lambda p: basin.contains(shapely.Point(p)))
 
     # -- kinds ----------------------------------------------------------------------------
 

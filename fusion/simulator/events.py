@@ -6,7 +6,9 @@ second it happens: a vessel that starts the run inside a zone, or leaves the sce
 berth inside one, crosses nothing. A rendezvous starts when two vessels are within
 ``RENDEZVOUS_START_M`` at under ``RENDEZVOUS_START_KN`` each and ends when that no longer
 holds within a hysteresis margin (``RENDEZVOUS_END_M``, ``RENDEZVOUS_END_KN``) or one of
-them leaves, so GNSS-scale jitter at the threshold does not flicker events.
+them leaves, so GNSS-scale jitter at the threshold does not flicker events. Two vessels
+that are both inside a ``port`` zone are alongside at neighbouring berths, not meeting: they
+start no rendezvous (the rules leave such pairs out for the same reason).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from fusion.rules.zones import Zones
+from fusion.rules.zones import ZoneKind, Zones
 from fusion.simulator.behaviours import Vessel
 from fusion.simulator.motion import Trajectories
 
@@ -81,14 +83,15 @@ def _transitions(state: np.ndarray, alive: np.ndarray) -> tuple[np.ndarray, np.n
     return (rises[0] + 1, rises[1]), (falls[0] + 1, falls[1])
 
 
-def _rendezvous(log: _EventLog, traj: Trajectories) -> None:
+def _rendezvous(log: _EventLog, traj: Trajectories, in_port: np.ndarray) -> None:
     slow = traj.alive & (np.nan_to_num(traj.sog_kn, nan=np.inf) < RENDEZVOUS_START_KN)
     drifting = traj.alive & (np.nan_to_num(traj.sog_kn, nan=np.inf) < RENDEZVOUS_END_KN)
     candidates = np.flatnonzero(slow.any(axis=0))
     for i, j in itertools.combinations(candidates, 2):
         distance_m = np.hypot(traj.east_m[:, i] - traj.east_m[:, j], traj.north_m[:, i] - traj.north_m[:, j])
         distance_m = np.nan_to_num(distance_m, nan=np.inf)
-        meeting = slow[:, i] & slow[:, j] & (distance_m < RENDEZVOUS_START_M)
+        alongside = in_port[:, i] & in_port[:, j]
+        meeting = slow[:, i] & slow[:, j] & (distance_m < RENDEZVOUS_START_M) & ~alongside
         if not meeting.any():
             continue
         together = drifting[:, i] & drifting[:, j] & (distance_m < RENDEZVOUS_END_M)
@@ -119,11 +122,14 @@ def ground_truth_events(
     log = _EventLog(fleet, coverage, start_time)
     lon = np.nan_to_num(traj.lon)
     lat = np.nan_to_num(traj.lat)
+    in_port = np.zeros_like(traj.alive)
     for zone in zones.zones:
         # Tested against every (second, vessel): prepare a copy, so the caller's Zones is left as loaded.
         geometry = copy.copy(zone.geometry)
         shapely.prepare(geometry)
         inside = shapely.contains_xy(geometry, lon, lat) & traj.alive
+        if zone.kind is ZoneKind.PORT:
+            in_port |= inside
         (k_in, j_in), (k_out, j_out) = _transitions(inside, traj.alive)
         for k, j in zip(k_in, j_in, strict=True):
             log.add(int(k), "zone_entry", int(j), zone_id=zone.id)
@@ -141,7 +147,7 @@ def ground_truth_events(
         if vessel.ais is None and observable[:, j].any():
             log.add(int(np.argmax(observable[:, j])), "dark_vessel", j)
 
-    _rendezvous(log, traj)
+    _rendezvous(log, traj, in_port)
     return sorted(
         log.events,
         key=lambda e: (e.time, e.truth_id, e.kind, e.zone_id or "", e.other_truth_id or ""),

@@ -8,9 +8,11 @@ wander on the commanded course and speed keeps lines from being ruler-straight.
 
 A waypoint either is passed through (the vessel switches to the next one inside its turning
 radius) or is *held*: the vessel brakes, arrives and then drifts slowly within
-``HOLD_RADIUS_M`` of it until ``hold_until_s`` (``inf``: for ever, e.g. at anchor). Passing
-the last waypoint of a plan with ``leave_at_end`` removes the vessel from the scenario (it
-reached port or the area edge).
+``HOLD_RADIUS_M`` of it until ``hold_until_s`` (``inf``: for ever, e.g. at anchor or moored
+at a berth; a hold point may set the AIS navigational status the crew keys in while there,
+e.g. 5 "moored"). Passing the last waypoint of a plan with ``leave_at_end`` removes the
+vessel from the scenario: it reached the area edge. Ships bound for port do not leave: they
+moor at a berth and stay there, heard and seen, until the run ends.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ class Waypoint:
 
     ``speed_kn`` is the speed on the leg towards it. ``hold_until_s`` (scenario seconds) makes
     it a hold point: ``None`` passes through, ``math.inf`` holds for ever. While holding the
-    vessel drifts at ``hold_drift_kn`` within ``hold_radius_m``.
+    vessel drifts at ``hold_drift_kn`` within ``hold_radius_m`` and, if ``nav_status`` is set,
+    its transponder reports that ITU navigational status (5: moored).
     """
 
     east_m: float
@@ -47,6 +50,7 @@ class Waypoint:
     hold_until_s: float | None = None
     hold_drift_kn: float = 0.3
     hold_radius_m: float = 25.0
+    nav_status: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,8 @@ class Trajectories:
 
     Entries where ``alive`` is false (before a vessel appears or after it left) are NaN.
     ``rot_deg_s`` is the rate of turn over the second that ends at each sample.
+    ``nav_status`` is the status set by the hold point the vessel is at, -1 where none is
+    (the transponder then sends its identity's usual status).
     """
 
     alive: np.ndarray
@@ -89,6 +95,7 @@ class Trajectories:
     sog_kn: np.ndarray
     cog_deg: np.ndarray
     rot_deg_s: np.ndarray
+    nav_status: np.ndarray
 
     def at(self, time_s: np.ndarray, vessel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(east_m, north_m) of ``vessel`` at fractional scenario seconds, linearly interpolated."""
@@ -118,6 +125,7 @@ class _PlanArrays:
         self.hold_until_s = np.full(shape, np.nan)
         self.drift_mps = np.zeros(shape)
         self.hold_radius_m = np.ones(shape)
+        self.nav_status = np.full(shape, -1, dtype=int)
         for i, plan in enumerate(plans):
             for j, wp in enumerate(plan.waypoints):
                 self.east_m[i, j] = wp.east_m
@@ -126,6 +134,7 @@ class _PlanArrays:
                 self.hold_until_s[i, j] = np.nan if wp.hold_until_s is None else wp.hold_until_s
                 self.drift_mps[i, j] = wp.hold_drift_kn * KNOT_MPS
                 self.hold_radius_m[i, j] = wp.hold_radius_m
+                self.nav_status[i, j] = -1 if wp.nav_status is None else wp.nav_status
         self.spawn_s = np.array([p.spawn_s for p in plans])
         self.leave = np.array([p.leave_at_end for p in plans])
         self.max_turn_deg_s = np.array([p.kinematics.max_turn_deg_s for p in plans])
@@ -185,6 +194,7 @@ def simulate_motion(
     shape = (duration_s, n)
     out = {name: np.full(shape, np.nan) for name in ("east_m", "north_m", "sog_kn", "cog_deg")}
     alive = np.zeros(shape, dtype=bool)
+    nav_status = np.full(shape, -1, dtype=int)
     for k in range(duration_s):
         active = (k >= arr.spawn_s) & ~gone
         alive[k] = active
@@ -204,6 +214,7 @@ def simulate_motion(
         drift = arr.drift_mps[rows, j]
 
         holding |= is_hold & (distance < hold_radius)
+        nav_status[k] = np.where(active & holding, arr.nav_status[rows, j], -1)
         released = holding & (k >= hold_until)
         turn_radius = speed / np.radians(arr.max_turn_deg_s)
         passed = ~is_hold & (distance < np.maximum(MIN_SWITCH_RADIUS_M, turn_radius))
@@ -245,4 +256,5 @@ def simulate_motion(
         sog_kn=out["sog_kn"],
         cog_deg=out["cog_deg"],
         rot_deg_s=np.nan_to_num(rot),
+        nav_status=nav_status,
     )

@@ -39,6 +39,7 @@ def _parked_ship(east_m: float, north_m: float, duration_s: int) -> tuple[list[V
         sog_kn=np.zeros(shape),
         cog_deg=np.zeros(shape),
         rot_deg_s=np.zeros(shape),
+        nav_status=np.full(shape, -1),
     )
     return [vessel], traj
 

@@ -11,7 +11,8 @@ import pytest
 import shapely
 
 from fusion.rules.zones import load_zones
-from fusion.simulator.behaviours import Kind, mix, plan_vessels
+from fusion.simulator.ais_transmitter import transmissions
+from fusion.simulator.behaviours import MOORED, Kind, mix, plan_vessels
 from fusion.simulator.layout import SEA, sensors_json
 from fusion.simulator.motion import simulate_motion
 from fusion.simulator.random_streams import stream
@@ -94,3 +95,31 @@ def test_sensors_file_matches_layout(scenario: tuple[Path, dict]) -> None:
     assert written["area"] == {"lat": 24.60, "lon": 66.95}
     assert [r["id"] for r in written["radars"]] == ["MANORA", "CAPE-MONZE"]
     assert [a["range_m"] for a in written["ais_receivers"]] == [60000.0, 45000.0]
+
+
+def test_ships_bound_for_port_moor_at_a_berth_and_stay(zones_path: Path) -> None:
+    """Nobody vanishes on arrival: moored in a port zone, nav status 5, heard every 3 min, to the end."""
+    seed, duration_s = 7, 1500
+    zones = load_zones(zones_path)
+    fleet = plan_vessels(seed, 60, duration_s, zones)
+    noise = np.stack(
+        [stream(seed, "wander", v.truth_id).standard_normal((duration_s, 2)) for v in fleet], axis=1
+    )
+    traj = simulate_motion([v.motion for v in fleet], noise, duration_s)
+    ports = shapely.union_all([z.geometry for z in zones.zones if z.kind.value == "port"])
+    moored = np.flatnonzero((traj.nav_status == MOORED).any(axis=0))
+    assert moored.size >= 1  # the bundled run has arrivals
+    for j in moored:
+        first = int(np.argmax(traj.nav_status[:, j] == MOORED))
+        assert traj.alive[first:, j].all()  # stays until the run ends
+        assert (traj.nav_status[first:, j] == MOORED).all()
+        assert shapely.contains_xy(ports, traj.lon[first:, j], traj.lat[first:, j]).all()
+        assert np.nanmax(traj.sog_kn[first + 60 :, j]) < 0.5
+        assert not fleet[j].motion.leave_at_end
+    sent = transmissions(fleet, traj, traj.alive.copy(), seed, 0.0)
+    j = int(moored[0])
+    first = int(np.argmax(traj.nav_status[:, j] == MOORED))
+    at_berth = [t for t in sent if t.vessel == j and "speed" in t.fields and t.time_s > first + 200.0]
+    assert at_berth and all(t.fields["status"] == MOORED for t in at_berth)
+    gaps = np.diff([t.time_s for t in at_berth])
+    assert gaps.size and np.allclose(gaps, 180.0)
