@@ -7,8 +7,8 @@ its clock, selection and what it last drew in ``dcc.Store`` components.
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Mapping
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
@@ -67,9 +67,18 @@ def export_files(feed: PictureFeed, end: float, window_min: float, box: dict, ki
     }
 
 
-def _clicked(trigger_value: object) -> bool:
-    """A pattern-matching input fired by a real click, not by its component being (re)drawn."""
-    return isinstance(trigger_value, int) and trigger_value > 0
+def clicked_index(triggered: list[dict]) -> str | None:
+    """The pattern-matching ``index`` of a real click among a callback's triggers, or None.
+
+    Several triggers may arrive in one call (a click together with the redraw of a list),
+    and a redrawn component fires with no clicks; so every trigger is looked at, and only
+    one carrying a click count counts.
+    """
+    for trigger in triggered:
+        prop_id, value = trigger.get("prop_id", ""), trigger.get("value")
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0 and prop_id.startswith("{"):
+            return json.loads(prop_id.rsplit(".", 1)[0]).get("index")
+    return None
 
 
 # --- wiring --------------------------------------------------------------------------------
@@ -100,7 +109,7 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         history = feed.refresh()
         clock = next_clock(
             clock or {},
-            tick=ctx.triggered_id == ids.REFRESH,
+            tick=f"{ids.REFRESH}.n_intervals" in ctx.triggered_prop_ids,
             presses=dict(zip(BUTTONS, counts, strict=True)),
             seek=seek,
             live_time=feed.live_time(),
@@ -170,13 +179,12 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         prevent_initial_call=True,
     )
     def select_callback(click_data, _rows):
-        if ctx.triggered_id == ids.MAP:
+        if f"{ids.MAP}.clickData" in ctx.triggered_prop_ids:
             points = (click_data or {}).get("points") or []
             track_id = points[0].get("customdata") if points else None
-            return track_id if isinstance(track_id, str) else no_update
-        if isinstance(ctx.triggered_id, Mapping) and _clicked(ctx.triggered[0]["value"]):
-            return ctx.triggered_id["index"]
-        return no_update
+            if isinstance(track_id, str):
+                return track_id
+        return clicked_index(ctx.triggered) or no_update
 
     @app.callback(
         Output(ids.CENTRE, "data"),
@@ -186,10 +194,11 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         prevent_initial_call=True,
     )
     def centre_callback(_items, clock):
-        if not isinstance(ctx.triggered_id, Mapping) or not _clicked(ctx.triggered[0]["value"]):
+        alert_id = clicked_index(ctx.triggered)
+        if alert_id is None:
             return no_update, no_update
         picture = feed.picture_at((clock or {}).get("time"))
-        view = next((a for a in picture.alerts if a.alert.alert_id == ctx.triggered_id["index"]), None)
+        view = next((a for a in picture.alerts if a.alert.alert_id == alert_id), None)
         if view is None:
             return no_update, no_update
         alert = view.alert
@@ -202,13 +211,12 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         prevent_initial_call=True,
     )
     def ack_callback(_buttons, clock):
-        if not isinstance(ctx.triggered_id, Mapping) or not _clicked(ctx.triggered[0]["value"]):
+        alert_id = clicked_index(ctx.triggered)
+        if alert_id is None:
             return no_update
         time = (clock or {}).get("time")
         feed.refresh()  # decide on everything read so far, including another officer's acknowledgement
-        result = acknowledge(
-            ctx.triggered_id["index"], current_user(config.users), time, feed.picture_at(time)
-        )
+        result = acknowledge(alert_id, current_user(config.users), time, feed.picture_at(time))
         if isinstance(result, str):
             return result
         feed.acknowledge(result)

@@ -106,9 +106,10 @@ def test_dash004_acknowledge_an_alert_and_see_it_on_another_dashboard(pages, ser
     assert analyst.locator("#alert-list button", has_text="Acknowledge").count() == 0  # read-only role
     officer.wait_for_selector("#alert-list button:has-text('Acknowledge')")
     item = officer.locator(".alert", has=officer.locator("button:has-text('Acknowledge')")).first
-    alert_id = json.loads(item.get_attribute("id"))["index"]
+    item_id = item.get_attribute("id")  # before the click: then the locator moves to the next such alert
+    alert_id = json.loads(item_id)["index"]
     item.locator("button:has-text('Acknowledge')").click()
-    selector = f"[id='{item.get_attribute('id')}'] >> text=acknowledged by Test Officer"
+    selector = f"[id='{item_id}'] >> text=acknowledged by Test Officer"
     officer.wait_for_selector(selector)
     analyst.wait_for_selector(selector)  # the second context read it from the alerts.acks topic
     acks = [json.loads(e.value) for e in server.broker.read(topics.ALERT_ACKS)]

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard import ids
 from dashboard.acks import AlertAck
-from dashboard.callbacks import view_box
+from dashboard.callbacks import clicked_index, view_box
 from dashboard.clock import next_clock, seek_from_slider, slider_marks
 from dashboard.history import History
 from dashboard.views import (
@@ -198,3 +198,11 @@ def test_alert_panel_signature_changes_only_with_what_it_shows(users):
     assert alerts_signature(history.picture_at(T0 + 1), "time", users["officer"]) != first
     assert alerts_signature(history.picture_at(T0), "severity", users["officer"]) != first
     assert alerts_signature(history.picture_at(T0), "time", users["analyst"]) != first
+
+
+def test_a_click_counts_even_when_it_arrives_with_a_redraw():
+    redraw = {"prop_id": '{"index":"T2","type":"track-row"}.n_clicks', "value": None}
+    click = {"prop_id": '{"index":"T1","type":"track-row"}.n_clicks', "value": 1}
+    assert clicked_index([redraw, click]) == "T1"
+    assert clicked_index([redraw]) is None
+    assert clicked_index([{"prop_id": "map.clickData", "value": 1}]) is None
