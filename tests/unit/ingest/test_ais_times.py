@@ -127,10 +127,14 @@ def test_navico_extra_field_before_the_fill_bits() -> None:
 
 def test_static_records_carry_the_flag_state_and_unallocated_mids_are_flagged() -> None:
     decoder = AisDecoder("src")
-    *_, static = [o for line in vdm({**STATIC5, "mmsi": 217000001}, seq_id=1) for o in decoder.feed(line, 1, T0)]
+    *_, static = [
+        o for line in vdm({**STATIC5, "mmsi": 217000001}, seq_id=1) for o in decoder.feed(line, 1, T0)
+    ]
     assert isinstance(static, AisStatic) and static.flag_state is None
     assert decoder.counts["flag:unallocated_mid"] == 1
-    *_, static = [o for line in vdm({**STATIC5, "mmsi": 257000001}, seq_id=1) for o in decoder.feed(line, 2, T0)]
+    *_, static = [
+        o for line in vdm({**STATIC5, "mmsi": 257000001}, seq_id=1) for o in decoder.feed(line, 2, T0)
+    ]
     assert isinstance(static, AisStatic) and static.flag_state == "NO"
 
 
@@ -139,3 +143,24 @@ def test_type24b_of_an_auxiliary_craft_carries_its_mothership() -> None:
     (static,) = AisDecoder("src").feed(line, 1, T0)
     assert isinstance(static, AisStatic)
     assert static.mothership_mmsi == 257000001 and static.to_bow_m is None
+
+
+def _with_bits(payload: str, offset: int, width: int, value: int) -> str:
+    """The six-bit payload with bits [offset, offset + width) replaced by ``value``."""
+    bits = "".join(f"{c - 48 - 8 if c - 48 > 40 else c - 48:06b}" for c in payload.encode())
+    bits = bits[:offset] + f"{value:0{width}b}" + bits[offset + width :]
+    sixes = (int(bits[i : i + 6], 2) for i in range(0, len(bits), 6))
+    return "".join(chr(v + 48 if v < 40 else v + 56) for v in sixes)
+
+
+def test_reserved_ship_type_codes_are_kept_as_sent() -> None:
+    """pyais' ShipType enum (and its encoder) maps reserved codes to 0 or a neighbour (38 -> 0,
+    66 -> 65); gpsd reports the code sent, and so do we (gpsd's ais-nmea-type6-fid55.log)."""
+    first, second = vdm({**STATIC5, "ship_type": 37}, seq_id=3)
+    body = first[1 : first.index("*")].split(",")
+    for code in (9, 38, 66):
+        body[5] = _with_bits(body[5], 232, 8, code)
+        decoder = AisDecoder("src")
+        assert decoder.feed(sentence(",".join(body)), 1, T0) == []
+        (static,) = decoder.feed(second, 2, T0)
+        assert isinstance(static, AisStatic) and static.ship_type == code
