@@ -320,8 +320,11 @@ class StoneSoupTracker:
         ve, vn = velocity_from_course(report.sog_kn, report.cog_deg)
         R = np.zeros((4, 4))
         R[0, 0] = R[2, 2] = shared.ais_position_sigma_m**2
-        R[np.ix_([1, 3], [1, 3])] = ais_velocity_covariance(
-            report.sog_kn, report.cog_deg, shared.ais_speed_sigma_mps, shared.ais_course_sigma_deg
+        R[np.ix_([1, 3], [1, 3])] = (
+            ais_velocity_covariance(
+                report.sog_kn, report.cog_deg, shared.ais_speed_sigma_mps, shared.ais_course_sigma_deg
+            )
+            + np.eye(2) * shared.ais_velocity_floor_sigma_mps**2
         )
         return Detection(
             StateVector([float(east), float(ve), float(north), float(vn)]),
