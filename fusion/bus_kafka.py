@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("kafka.net.selector").setLevel(logging.ERROR)
 
 TIME_HEADER = "t"
+JOIN_POLL_MS = 200
 RECONNECT_BACKOFF_MAX_MS = 2000
 """Longest wait between reconnection attempts (kafka-python's default is 30 s): a restarted
 broker is back in the picture within seconds, which is what a watch floor notices."""
@@ -258,7 +259,12 @@ class KafkaBus:
         wanted = tuple(topics)
         if wanted != self._subscribed:
             self.subscribe(wanted)
-        batches = self.consumer.poll(timeout_ms=int(timeout_s * 1000), max_records=max_records)
+        timeout_ms = int(timeout_s * 1000)
+        if not self.consumer.assignment():
+            # joining the group takes several round trips, and kafka-python 3.0 abandons a join
+            # that a zero-timeout poll cuts short: give it time until partitions are assigned
+            timeout_ms = max(timeout_ms, JOIN_POLL_MS)
+        batches = self.consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
         return [_envelope(record) for records in batches.values() for record in records]
 
     def commit(self) -> None:

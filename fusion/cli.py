@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import sys
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -281,7 +282,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         area.zones_path,
     )
     config = scenario_dashboard_config(scenario, args.users or DEMO_USERS)
-    app = create_app(PictureFeed(open_bus(args.bus, args.group)), config)
+    group = args.group or f"seawatch-dashboard-{uuid.uuid4().hex[:12]}"
+    app = create_app(PictureFeed(open_bus(args.bus, group)), config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(f"seawatch dashboard: {args.bus} -> http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
@@ -439,7 +441,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     dash = commands.add_parser("dashboard", help="serve the picture of a bus's tracks and alerts topics")
     dash.add_argument("--bus", required=True, help="kafka://HOST:PORT[?options]")
-    dash.add_argument("--group", default="seawatch-dashboard")
+    dash.add_argument(
+        "--group",
+        help="consumer group (default: a new one per process, so the dashboard reads the topics "
+        "from their start and rebuilds the history a replay needs)",
+    )
     dash.add_argument(
         "--area", required=True, metavar="[NAME=]DIR", help="folder with sensors.json (and zones)"
     )
