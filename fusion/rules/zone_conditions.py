@@ -45,7 +45,7 @@ class ZoneConditionRule:
         self._book = book
         self._watched = frozenset(i for i, zone in enumerate(zones.zones) if self.applies(zone))
         self._timers: dict[str, dict[int, _Timer]] = {}
-        self.timed_tracks: Container[str] = self._timers.keys()
+        self.timed_tracks: Container[str] = self._timers  # the dict itself: picklable for snapshots
         """Tracks with a timer: an update outside every zone matters only for these."""
 
     # -- what a subclass says --------------------------------------------------------
