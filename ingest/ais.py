@@ -48,7 +48,6 @@ from ingest.nmea import (
 
 AisOutput = AisReport | AisStatic | Reject
 
-POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 STATIC_TYPES = frozenset({5, 19, 24})
 _CLASS_A_STATUS_TYPES = frozenset({1, 2, 3, 27})  # nav status is sent by class A stations only
 _DEFINED_TYPES = range(1, 29)  # ITU-R M.1371-5 types 1-27, plus 28 from M.1371-6
@@ -63,8 +62,6 @@ _ARMOR = tuple((c - 48 - 8 if c - 48 > 40 else c - 48) if 48 <= c <= 119 else -1
 # course in degrees with 511 = n/a.
 SOG_NOT_AVAILABLE_KN = 102.3
 TYPE27_SOG_NOT_AVAILABLE_KN = 63.0
-TYPE27_COG_NOT_AVAILABLE_DEG = 511.0
-HEADING_NOT_AVAILABLE_DEG = 511
 NAV_STATUS_NOT_DEFINED = 15
 LAT_NOT_AVAILABLE_DEG, LON_NOT_AVAILABLE_DEG = 91.0, 181.0
 
