@@ -6,6 +6,7 @@ Every test runs against the embedded broker and against the real Kafka broker of
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -36,9 +37,10 @@ def transport(request: pytest.FixtureRequest) -> Iterator[tuple[BusMaker, Callab
 
         bootstrap = request.getfixturevalue("kafka_bootstrap")
         make_topics = request.getfixturevalue("new_topics")
+        run = uuid.uuid4().hex[:12]  # group names unique to this test run
 
         def make_bus(group_id: str) -> Bus:
-            bus = KafkaBus([bootstrap], f"{group_id}-{request.node.name}")
+            bus = KafkaBus([bootstrap], f"{group_id}-{run}")
             opened.append(bus)
             return bus
 

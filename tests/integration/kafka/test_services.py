@@ -201,6 +201,9 @@ def test_fuse_killed_mid_replay_restarts_from_its_snapshot_with_the_same_alerts(
     deadline = time.monotonic() + 60
     while not list(state.glob("*/p*.pickle")) and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert list(state.glob("*/p*.pickle")), (
+        "no snapshot written:\n" + (tmp_path / "fuse1.log").read_text()[-3000:]
+    )
     time.sleep(2.0)
     assert replay.poll() is None, "the replay finished before the crash; the test needs a slower --speed"
     os.kill(victim.pid, signal.SIGKILL)
