@@ -22,6 +22,7 @@ from fusion.bus import Bus, Envelope
 from fusion.event_time import EventTimeBuffer
 from fusion.schemas import (
     AisReport,
+    AisStatic,
     Alert,
     RadarPlot,
     Reject,
@@ -34,10 +35,18 @@ from tracking.scans import ScanBatcher
 from tracking.tracker import Tracker
 
 INPUT_TOPICS = (topics.AIS_REPORTS, topics.RADAR_PLOTS)
+IDENTITY_TOPICS = (topics.AIS_STATIC,)
+"""Who vessels say they are; the embedded pipeline (replay, demo) orders these with the
+measurements so the watch list can match names and IMO numbers. The Kafka fuse service,
+which aligns area partitions of ``INPUT_TOPICS``, does not consume them yet."""
+
+_RECORD_TYPES = {topics.AIS_REPORTS: AisReport, topics.RADAR_PLOTS: RadarPlot, topics.AIS_STATIC: AisStatic}
 
 
 class Rules(Protocol):
     def on_tracks(self, updates: Sequence[TrackState], now: float) -> list[Alert]: ...
+
+    def on_static(self, record: AisStatic) -> list[Alert]: ...
 
 
 class FusionService:
@@ -68,13 +77,13 @@ class FusionService:
         self.rules = rules
         self.tick_s = tick_s
         self.counts: Counter[str] = Counter()
-        self._buffer: EventTimeBuffer[AisReport | RadarPlot] = EventTimeBuffer(allowed_lateness_s)
+        self._buffer: EventTimeBuffer[AisReport | RadarPlot | AisStatic] = EventTimeBuffer(allowed_lateness_s)
         self._scans = ScanBatcher(tracker.sensors)
         self._next_tick = -math.inf
 
     def poll_once(self, max_records: int = 5000) -> int:
         """Process what the bus has now; returns the number of records polled."""
-        envelopes = self.bus.poll(INPUT_TOPICS, max_records=max_records)
+        envelopes = self.bus.poll(INPUT_TOPICS + IDENTITY_TOPICS, max_records=max_records)
         self.ingest(envelopes)
         self.bus.flush()
         self.bus.commit()
@@ -121,7 +130,7 @@ class FusionService:
     # ------------------------------------------------------------------ input
 
     def _accept(self, envelope: Envelope) -> None:
-        record_type = AisReport if envelope.topic == topics.AIS_REPORTS else RadarPlot
+        record_type = _RECORD_TYPES.get(envelope.topic, RadarPlot)
         try:
             record = from_json(record_type, envelope.value)
         except (ValueError, TypeError, KeyError) as error:  # JSON and dataclass field errors
@@ -152,11 +161,13 @@ class FusionService:
 
     # ------------------------------------------------------------- processing
 
-    def _process(self, released: list[tuple[float, AisReport | RadarPlot]]) -> None:
+    def _process(self, released: list[tuple[float, AisReport | RadarPlot | AisStatic]]) -> None:
         for time, record in released:
             self._advance_to(time)
             if isinstance(record, RadarPlot):
                 self._process_scans(self._scans.add(record), time)
+            elif isinstance(record, AisStatic):
+                self._publish_alerts(self.rules.on_static(record))
             else:
                 self._emit(self.tracker.update_ais(record), time)
 
@@ -174,7 +185,10 @@ class FusionService:
         for state in states:
             self.bus.publish(topics.TRACKS, state.track_id, to_json(state), state.time)
         self.counts["out:tracks"] += len(states)
-        for alert in self.rules.on_tracks(states, now):
+        self._publish_alerts(self.rules.on_tracks(states, now))
+
+    def _publish_alerts(self, alerts: list[Alert]) -> None:
+        for alert in alerts:
             self.bus.publish(topics.ALERTS, alert.alert_id, to_json(alert), alert.time)
             self.counts[f"out:alerts:{alert.kind}:{alert.state}"] += 1
 

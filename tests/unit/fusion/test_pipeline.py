@@ -77,3 +77,34 @@ def test_a_restarted_service_resumes_after_its_last_commit():
     source.publish(topics.AIS_REPORTS, "A1", to_json(_report(40.0)), 40.0)
     restarted = _service(broker)
     assert restarted.poll_once() == 1
+
+
+def test_static_data_reaches_the_watch_list_in_event_time_order(tmp_path):
+    """A vessel whose AIS identity names a watch-listed IMO number is alerted on sight."""
+    from fusion.rules.config import RulesConfig, WatchList
+    from fusion.rules.engine import RuleEngine
+    from fusion.rules.zones import load_zones
+    from fusion.schemas import AisStatic, Alert, AlertKind
+    from tests.conftest import REPO_ROOT
+
+    broker = MemoryBroker()
+    source = MemoryBus(broker, "source")
+    frame = LocalFrame(24.6, 66.95)
+    rules = RuleEngine(
+        load_zones(REPO_ROOT / "zones.geojson"),
+        SENSORS,
+        frame,
+        RulesConfig(watch_list=WatchList(imo=frozenset({9123456}))),
+    )
+    service = FusionService(MemoryBus(broker, "fuse"), Tracker(frame, SENSORS), rules, allowed_lateness_s=5.0)
+    for t in (100.0, 110.0, 120.0):
+        source.publish(topics.AIS_REPORTS, "A1", to_json(_report(t)), t)
+    identity = AisStatic(time=105.0, mmsi=463000001, msg_type=5, imo=9123456, name="NORTHERN STAR")
+    source.publish(topics.AIS_STATIC, "463000001", to_json(identity), 105.0)
+    service.poll_once()
+    service.finish()
+    alerts = [from_json(Alert, e.value) for e in broker.read(topics.ALERTS)]
+    assert [(a.kind, a.mmsi) for a in alerts if a.kind is AlertKind.VESSEL_OF_INTEREST][:1] == [
+        (AlertKind.VESSEL_OF_INTEREST, 463000001)
+    ]
+    assert service.counts["in:ais.static"] == 1
