@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.kafka.helpers import stop_leftover_services
+
 BOOTSTRAP_ENV = "SEAWATCH_KAFKA_BOOTSTRAP"
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -113,3 +115,9 @@ def topic_suffix(kafka_bootstrap: str) -> Iterator[str]:
     yield suffix
     admin = KafkaBus([kafka_bootstrap], "admin")
     admin.delete_topics([t for t in admin.list_topics() if t.endswith(suffix)])
+
+
+@pytest.fixture(autouse=True)
+def _no_service_outlives_its_test() -> Iterator[None]:
+    yield
+    stop_leftover_services()

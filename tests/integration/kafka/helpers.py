@@ -49,15 +49,31 @@ def seawatch(*args: str, env: dict[str, str], timeout_s: float = 300) -> subproc
     return done
 
 
+STARTED: list[subprocess.Popen[bytes]] = []
+"""Services started by the running test; ``stop_leftover_services`` kills what is still up, so
+a failed assertion never leaves a ``seawatch fuse`` running after the test (or after CI)."""
+
+
 def start_seawatch(*args: str, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
     handle = log_path.open("ab")
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "fusion.cli", *args],
         cwd=REPO_ROOT,
         env={**os.environ, **env},
         stdout=handle,
         stderr=subprocess.STDOUT,
     )
+    STARTED.append(process)
+    return process
+
+
+def stop_leftover_services() -> None:
+    """Kill every service a test started and did not see end; wait so none becomes an orphan."""
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
 
 
 def read_topic(bootstrap: str, topic: str, *, quiet_s: float = 3.0) -> list[Envelope]:
