@@ -163,11 +163,15 @@ class FusionService:
 
     def _process(self, released: list[tuple[float, AisReport | RadarPlot | AisStatic]]) -> None:
         for time, record in released:
+            if isinstance(record, AisStatic):
+                # Ordered with the measurements, but it does not advance the stage's clock: scan
+                # closing and ticks stay where the measurements put them, so tracks are the same
+                # whether or not identity records are consumed (the Kafka fuse service does not).
+                self._publish_alerts(self.rules.on_static(record))
+                continue
             self._advance_to(time)
             if isinstance(record, RadarPlot):
                 self._process_scans(self._scans.add(record), time)
-            elif isinstance(record, AisStatic):
-                self._publish_alerts(self.rules.on_static(record))
             else:
                 self._emit(self.tracker.update_ais(record), time)
 
