@@ -13,8 +13,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from dashboard.acks import AlertAck
-from fusion.schemas import AisStatic, Alert, Severity, TrackState, TrackStatus
+from fusion.schemas import AisStatic, Alert, AlertAck, Severity, TrackState, TrackStatus
 
 FEED_RATE_WINDOW_S = 60.0
 """Messages per second are averaged over this much event time: one radar scan (2.5 s) is

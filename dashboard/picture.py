@@ -12,11 +12,10 @@ import logging
 import threading
 from collections import Counter
 
-from dashboard.acks import AlertAck, ack_from_json, ack_to_json
 from dashboard.history import History, HistoryConfig, Picture
 from fusion import topics
 from fusion.bus import Bus, Envelope
-from fusion.schemas import AisStatic, Alert, TrackState, from_json
+from fusion.schemas import AisStatic, Alert, AlertAck, TrackState, from_json, to_json
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ class PictureFeed:
 
     def acknowledge(self, ack: AlertAck) -> None:
         """Publish an acknowledgement; this and every other dashboard read it back from the bus."""
-        self.bus.publish(topics.ALERT_ACKS, ack.alert_id, ack_to_json(ack), ack.time)
+        self.bus.publish(topics.ALERT_ACKS, ack.alert_id, to_json(ack), ack.time)
         self.bus.flush()
         self.refresh()
 
@@ -81,7 +80,7 @@ class PictureFeed:
             elif topic == topics.ALERTS:
                 history.add_alert(from_json(Alert, envelope.value))
             elif topic == topics.ALERT_ACKS:
-                history.add_ack(ack_from_json(envelope.value))
+                history.add_ack(from_json(AlertAck, envelope.value))
             elif topic == topics.AIS_STATIC:
                 history.add_static(from_json(AisStatic, envelope.value))
             elif topic == topics.AIS_REPORTS:

@@ -11,13 +11,12 @@ from dash import html
 from shapely.geometry import shape
 
 from dashboard import ids
-from dashboard.acks import AlertAck
 from dashboard.auth import User
 from dashboard.clock import mode_label, utc
 from dashboard.figures import SEVERITY_COLOURS
 from dashboard.history import SEVERITY_RANK, AlertView, Picture, TrackView
 from dashboard.vessel import FlagLookup, vessel_rows
-from fusion.schemas import AisStatic, Alert, TrackState
+from fusion.schemas import AisStatic, Alert, AlertAck, TrackState
 
 TABLE_ROWS = 100
 """Rows drawn in the track table; the count says how many more match."""

@@ -125,4 +125,7 @@ def test_only_a_watch_officer_acknowledges_even_when_calling_the_callback_direct
         "officer": "Amina Qureshi",
         "username": "officer",
         "time": T0,
+        "agency": None,
+        "note": None,
+        "schema_version": 1,  # the alerts.acks contract (docs/schemas), as every other topic
     }

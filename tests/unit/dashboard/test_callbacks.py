@@ -7,7 +7,6 @@ import json
 import pytest
 
 from dashboard import ids
-from dashboard.acks import AlertAck
 from dashboard.callbacks import clicked_index, view_box
 from dashboard.clock import next_clock, seek_from_slider, slider_marks
 from dashboard.history import History
@@ -22,7 +21,7 @@ from dashboard.views import (
     table_view,
     vessel_view,
 )
-from fusion.schemas import Severity
+from fusion.schemas import AlertAck, Severity
 from tests.unit.dashboard.records import T0, alert, static, track
 
 LIVE = {"mode": "live", "time": None, "playing": False}

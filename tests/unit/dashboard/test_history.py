@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import random
 
-from dashboard.acks import AlertAck
 from dashboard.history import History, HistoryConfig
-from fusion.schemas import AlertState, TrackStatus
+from fusion.schemas import AlertAck, AlertState, TrackStatus
 from tests.unit.dashboard.records import T0, alert, static, track
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dashboard.acks import AlertAck
 from dashboard.picture import PictureFeed
 from fusion import topics
 from fusion.bus import MemoryBroker, MemoryBus
-from fusion.schemas import Reject, RejectReason, to_json
+from fusion.schemas import AlertAck, Reject, RejectReason, to_json
 from tests.unit.dashboard.records import T0, alert, static, track
 
 
