@@ -43,6 +43,7 @@ from ingest.nmea import (
     is_vdm,
     parse_pghp,
     parse_vdm,
+    significant_text,
     split_tag_block,
 )
 
@@ -222,12 +223,8 @@ class AisDecoder:
             awaiting its partner or an unused type; two for a type 19 (position and static);
             expired fragments of the same receiver come first as ORPHAN_FRAGMENT rejects.
         """
-        text = line.strip()
-        if not text:
-            self.counts["skipped:blank"] += 1
-            return []
-        if text[0] == "#":
-            self.counts["skipped:comment"] += 1
+        text = significant_text(line, self.counts)
+        if text is None:
             return []
         tag: TagBlock | None = None
         try:

@@ -12,6 +12,7 @@ https://gpsd.gitlab.io/gpsd/AIVDM.html ("NMEA 4.0 tag blocks" and "AIVDM/AIVDO s
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -442,3 +443,16 @@ def _small_int(field: bytes, name: str) -> int:
     if not field.isdigit() or len(field) > 3:
         raise NmeaError(_MALFORMED, f"{name} {field.decode(errors='replace')!r} is not a number")
     return int(field)
+
+
+def significant_text(line: str, counts: Counter[str]) -> str | None:
+    """The line stripped, or None for a blank line or a ``#`` comment (counted, never rejected:
+    logs of every kind carry them, and they are not bad input)."""
+    text = line.strip()
+    if not text:
+        counts["skipped:blank"] += 1
+        return None
+    if text[0] == "#":
+        counts["skipped:comment"] += 1
+        return None
+    return text

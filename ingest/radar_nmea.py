@@ -41,7 +41,7 @@ from pynmeagps import VALCKSUM, NMEAReader
 from pynmeagps.exceptions import NMEAMessageError, NMEAParseError, NMEATypeError
 
 from fusion.schemas import RadarPlot, RadarSite, Reject, RejectReason
-from ingest.nmea import NmeaError, TagBlock, nmea_checksum, split_tag_block
+from ingest.nmea import NmeaError, TagBlock, nmea_checksum, significant_text, split_tag_block
 from ingest.radar_jsonl import RANGE_MARGIN
 from tracking.frames import KNOT_MPS, geodesic_destination, range_bearing
 
@@ -158,12 +158,8 @@ class RadarNmeaDecoder:
         list of RadarPlot or Reject
             Empty for own-ship and ignored sentences, a plot for a target report, or one reject.
         """
-        text = line.strip()
-        if not text:
-            self.counts["skipped:blank"] += 1
-            return []
-        if text[0] == "#":
-            self.counts["skipped:comment"] += 1
+        text = significant_text(line, self.counts)
+        if text is None:
             return []
         tag: TagBlock | None = None
         try:
