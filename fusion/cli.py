@@ -148,7 +148,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.bus != "memory":
         from fusion.bus_kafka import TopicSpec
         from fusion.services.provision import ensure_pipeline_topics
-        from ingest.service import FEED_HEALTH
+        from fusion.topics import FEED_HEALTH
 
         ensure_pipeline_topics(bus, args.partitions)  # type: ignore[arg-type]
         bus.ensure_topics({FEED_HEALTH: TopicSpec(1, compacted=True)})  # type: ignore[attr-defined]

@@ -30,6 +30,8 @@ TRACKS = _name("TRACKS", "tracks")
 ALERTS = _name("ALERTS", "alerts")
 ALERT_ACKS = _name("ALERT_ACKS", "alerts.acks")
 """Watch officers' acknowledgements (``fusion.schemas.AlertAck``), keyed by alert id."""
+FEED_HEALTH = _name("FEED_HEALTH", "feed.health")
+"""Periodic health of each feed (``ingest.service.FeedHealth``, JSON), keyed by feed name."""
 
 RECORD_TYPES: dict[str, type] = {
     AIS_REPORTS: AisReport,

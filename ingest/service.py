@@ -40,7 +40,7 @@ from fusion.schemas import (
     Sensors,
     to_json,
 )
-from fusion.topics import AIS_REPORTS, RADAR_PLOTS, REJECTS, area_key, topic_and_key
+from fusion.topics import AIS_REPORTS, FEED_HEALTH, RADAR_PLOTS, REJECTS, area_key, topic_and_key
 from ingest.ais import AisDecoder
 from ingest.radar_asterix import AsterixDecoder
 from ingest.radar_jsonl import parse_radar_line
@@ -50,8 +50,6 @@ from ingest.sources import Clock, Datagram, FileSource, Line, PcapSource, TcpSou
 
 log = logging.getLogger(__name__)
 
-FEED_HEALTH = "feed.health"
-"""Topic of the periodic :class:`FeedHealth` records (JSON, key = feed name)."""
 
 KINDS = ("ais", "radar-nmea", "radar-asterix", "radar-jsonl")
 _JOIN_POLL_S = 0.2  # how often run() looks at the clock for health while feeds run

@@ -16,8 +16,9 @@ import pytest
 from fusion import topics
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.schemas import AisReport, RadarPlot, RadarSite, Reject, RejectReason, Sensors, from_json
+from fusion.topics import FEED_HEALTH
 from ingest.nmea import nmea_checksum
-from ingest.service import FEED_HEALTH, IngestService, make_feed, parse_feed_spec, sensors_for_feeds
+from ingest.service import IngestService, make_feed, parse_feed_spec, sensors_for_feeds
 from ingest.sources import Backoff, FileSource, TcpSource, UdpSource
 
 AIS = "!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24"

@@ -18,8 +18,8 @@ from fusion import topics
 from fusion.bus_factory import open_bus
 from fusion.cli import main
 from fusion.schemas import RadarPlot, Reject, RejectReason, from_json
+from fusion.topics import FEED_HEALTH
 from ingest.nmea import nmea_checksum
-from ingest.service import FEED_HEALTH
 
 
 def s(body: str) -> str:
