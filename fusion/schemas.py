@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import orjson
 
 SCHEMA_VERSION = 1
+"""Layout version of every record type not listed in ``SCHEMA_VERSIONS``."""
 
 
 class TimeSource(StrEnum):
@@ -194,6 +195,11 @@ class Alert:
     message: str
     related_track_ids: tuple[str, ...] = ()
     evidence: dict[str, float | str] = field(default_factory=dict)
+    responsible_agency: str | None = None
+    """Id of the agency that acts on this alert (``config/agencies.toml``; docs/agencies.md),
+    set by the routing stage from the alert's position and kind; None when no routing ran."""
+    informed_agencies: tuple[str, ...] = ()
+    """Ids of the agencies kept informed (partners included), in the agencies file's order."""
 
 
 @dataclass(**_RECORD)
@@ -246,6 +252,16 @@ class Sensors:
 Record = AisReport | AisStatic | RadarPlot | Reject | TrackState | Alert | AlertAck
 R = TypeVar("R", AisReport, AisStatic, RadarPlot, Reject, TrackState, Alert, AlertAck)
 
+SCHEMA_VERSIONS: dict[type, int] = {Alert: 2}
+"""Record types whose layout changed since version 1. A newer version only adds fields with
+defaults, so this code still reads every older version (an alert of version 1 has no routing)."""
+
+
+def schema_version(cls: type) -> int:
+    """The layout version ``to_dict`` writes for records of ``cls``."""
+    return SCHEMA_VERSIONS.get(cls, SCHEMA_VERSION)
+
+
 _ENUM_FIELDS: dict[type, dict[str, type[StrEnum]]] = {
     AisReport: {"time_source": TimeSource},
     Reject: {"reason": RejectReason},
@@ -254,17 +270,17 @@ _ENUM_FIELDS: dict[type, dict[str, type[StrEnum]]] = {
 }
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
     TrackState: ("cov", "radar_ids"),
-    Alert: ("related_track_ids",),
+    Alert: ("related_track_ids", "informed_agencies"),
 }
 
 
 def to_dict(record: Record) -> dict[str, Any]:
     """Plain-JSON dict of a record (enums as their string values), without deep copies.
 
-    The first key is ``schema_version`` (``SCHEMA_VERSION``): subscribers of the Kafka
+    The first key is ``schema_version`` (``schema_version(type)``): subscribers of the Kafka
     topics validate values against docs/schemas/ and can tell a future layout apart.
     """
-    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSIONS.get(type(record), SCHEMA_VERSION)}
     out.update((f.name, getattr(record, f.name)) for f in dataclasses.fields(record))
     for name in _TUPLE_FIELDS.get(type(record), ()):
         out[name] = list(out[name])
@@ -279,13 +295,15 @@ def to_json(record: Record) -> bytes:
 def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     """Rebuild a record, converting enum strings and lists back; unknown keys are an error.
 
-    ``schema_version`` may be absent (files written before it existed) but must not be a
-    version this code does not know.
+    ``schema_version`` may be absent (files written before it existed) or older than the
+    current one (later versions only add fields with defaults) but must not be a version this
+    code does not know.
     """
     kwargs = dict(data)
     version = kwargs.pop("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        raise ValueError(f"schema_version {version!r} is not supported (this code reads {SCHEMA_VERSION})")
+    newest = schema_version(cls)
+    if not isinstance(version, int) or not SCHEMA_VERSION <= version <= newest:
+        raise ValueError(f"schema_version {version!r} is not supported (this code reads up to {newest})")
     for name, enum_cls in _ENUM_FIELDS.get(cls, {}).items():
         if name in kwargs:
             kwargs[name] = enum_cls(kwargs[name])

@@ -62,7 +62,10 @@ def record_schema(topic: str, cls: type) -> dict[str, Any]:
     """Draft 2020-12 schema of ``cls``'s JSON form (``fusion.schemas.to_dict`` plus ``schema_version``)."""
     hints = typing.get_type_hints(cls)
     properties: dict[str, Any] = {
-        "schema_version": {"const": schemas.SCHEMA_VERSION, "description": "layout version of this value"}
+        "schema_version": {
+            "const": schemas.schema_version(cls),
+            "description": "layout version of this value",
+        }
     }
     required = ["schema_version"]
     for f in dataclasses.fields(cls):
