@@ -12,6 +12,7 @@ https://gpsd.gitlab.io/gpsd/AIVDM.html ("NMEA 4.0 tag blocks" and "AIVDM/AIVDO s
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from functools import lru_cache
@@ -116,17 +117,27 @@ class VdmSentence(NamedTuple):
 def nmea_checksum(data: bytes) -> int:
     """XOR of all bytes: the NMEA checksum of the text between the delimiter and ``*``.
 
-    The bytes are read as one integer and folded in halves (a handful of big-integer XORs in
-    C) rather than XORed one by one: it runs on every line.
+    The bytes are read as one little-endian integer ``v``; ``v ^= v >> 8k`` for k = 1, 2, 4 ...
+    leaves in the lowest byte the XOR of every byte (each shift doubles the bytes folded in), a
+    handful of big-integer operations in C rather than a Python loop over bytes: it runs on
+    every line. Sentences (at most 82 characters by IEC 61162-1) take the unrolled branch.
     """
-    size = len(data)
     value = int.from_bytes(data, "little")
-    while size > 1:
-        half = (size + 1) // 2
-        shift = 8 * half
-        value = (value & ((1 << shift) - 1)) ^ (value >> shift)
-        size = half
-    return value
+    if len(data) <= 256:
+        value ^= value >> 1024
+        value ^= value >> 512
+        value ^= value >> 256
+        value ^= value >> 128
+        value ^= value >> 64
+        value ^= value >> 32
+        value ^= value >> 16
+        value ^= value >> 8
+        return value & 0xFF
+    width, size_bits = 8, len(data) << 3
+    while width < size_bits:
+        value ^= value >> width
+        width <<= 1
+    return value & 0xFF
 
 
 def _verify(body: bytes, given: bytes, malformed: RejectReason, what: str) -> None:
@@ -284,6 +295,16 @@ def is_vdm(sentence: bytes) -> bool:
     return sentence[:1] == b"!" and sentence[3:6] in (b"VDM", b"VDO") and sentence[6:7] == b","
 
 
+#: The shape nearly every AIS sentence has, matched in one C call: seven fields, single-digit
+#: fragment numbers, the payload in the six-bit alphabet, then ``*hh`` and an optional trailer.
+#: Anything else, and any failure, takes the field-by-field path, which names what is wrong.
+_CANONICAL_VDM = re.compile(
+    rb"!(..)VD[MO],([1-9]),([1-9]),([^,]*),([^,]*),([0-W`-w]{0,%d}),([0-5])\*([0-9A-Fa-f]{2})((?:,.*)?)\Z"
+    % MAX_PAYLOAD_CHARS,
+    re.DOTALL,
+)
+
+
 def parse_vdm(sentence: bytes) -> VdmSentence:
     """Verify the checksum of an AIS sentence and validate its fields.
 
@@ -305,6 +326,18 @@ def parse_vdm(sentence: bytes) -> VdmSentence:
         numbers out of 1-9; fill bits out of 0-5; characters outside the payload alphabet) or
         BAD_CHECKSUM.
     """
+    match = _CANONICAL_VDM.match(sentence)
+    if match is None:
+        return _parse_vdm_fields(sentence)
+    talker, count_text, number_text, sequence_id, channel, payload, fill_text, given, trailer = match.groups()
+    count, number = _SMALL_INTS[count_text], _SMALL_INTS[number_text]
+    if number > count or nmea_checksum(sentence[1 : match.start(8) - 1]) != _HEX_PAIRS[given]:
+        return _parse_vdm_fields(sentence)  # raises, saying which
+    return _vdm(talker, count, number, sequence_id, channel, payload, _SMALL_INTS[fill_text], trailer)
+
+
+def _parse_vdm_fields(sentence: bytes) -> VdmSentence:
+    """:func:`parse_vdm` field by field: the uncommon shapes, and the precise reason for a bad line."""
     star = sentence.find(b"*")
     if star < 0:
         raise NmeaError(_MALFORMED, "sentence has no '*hh' checksum (truncated line?)")
@@ -338,17 +371,30 @@ def parse_vdm(sentence: bytes) -> VdmSentence:
         raise NmeaError(_MALFORMED, f"payload of {len(payload)} characters is too long")
     if payload.translate(None, _PAYLOAD_ALPHABET):
         raise NmeaError(_MALFORMED, "payload has characters outside the AIS six-bit alphabet")
+    return _vdm(fields[0][:2], count, number, fields[3], fields[4], payload, fill, trailer)
+
+
+def _vdm(
+    talker: bytes,
+    count: int,
+    number: int,
+    sequence_id: bytes,
+    channel: bytes,
+    payload: bytes,
+    fill_bits: int,
+    trailer: bytes,
+) -> VdmSentence:
     trailer_time_s, trailer_station = parse_uscg_trailer(trailer) if trailer else (None, None)
     return _NEW_TUPLE(
         VdmSentence,
         (
-            _field_text(fields[0][:2]),
+            _field_text(talker),
             count,
             number,
-            _field_text(fields[3]),
-            _field_text(fields[4]),
+            _field_text(sequence_id),
+            _field_text(channel),
             payload,
-            fill,
+            fill_bits,
             trailer_time_s,
             trailer_station,
         ),
