@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from fusion.manifest import write_manifest
 from fusion.rules.zones import load_zones
 from fusion.simulator import ais_link, ais_transmitter, writer
 from fusion.simulator.behaviours import Kind, SwitchOff, plan_vessels
@@ -41,6 +42,17 @@ EVENT_KINDS = (
 DEFAULT_START_TIME = 1768464000.0
 """2026-01-15 08:00 UTC (13:00 in Karachi): a weekday morning."""
 
+
+SCENARIO_FILES = (
+    "ais.nmea",
+    "radar.jsonl",
+    "sensors.json",
+    "truth.jsonl",
+    "events.jsonl",
+    "zones.geojson",
+    "README.md",
+)
+"""What ``simulate`` writes, all listed in the folder's manifest.json (fusion/manifest.py)."""
 
 REPOSITORY_ZONES = Path(__file__).resolve().parents[2] / "zones.geojson"
 """The repository's zones.geojson, the CLI's default ``--zones``."""
@@ -164,6 +176,7 @@ def simulate(
     writer.copy_zones(zones_path, out_dir / "zones.geojson")
     command = _command(seed, vessels, minutes, out_dir, zones_path, start_time)
     writer.write_readme(out_dir / "README.md", command, seed, summary)
+    write_manifest(out_dir, SCENARIO_FILES, made_by=command, counts=summary)
     done("written")
     bar.close()
     return summary
