@@ -77,9 +77,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from fusion.replay import run_replay
     from ingest.scenario import open_scenario
 
+    recording = _check_recording(args.scenario, args.allow_unverified)
     scenario = open_scenario(args.scenario, args.zones)
     if args.bus != "memory":
-        return _replay_to_bus(args, scenario)
+        return _replay_to_bus(args, scenario, recording)
     out_dir = args.scenario if args.out is None else args.out
     tracks_out = args.tracks_out or out_dir / "tracks.jsonl"
     alerts_out = args.alerts_out or out_dir / "alerts.jsonl"
@@ -105,6 +106,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         "fusion": dict(sorted(summary.fusion.items())),
         "tracks_out": str(tracks_out),
         "alerts_out": str(alerts_out),
+        "recording": recording,
     }
     rejects = summary.rejects_by_reason
     print(
@@ -116,6 +118,20 @@ def cmd_replay(args: argparse.Namespace) -> int:
     )
     print(json.dumps(report, sort_keys=True))
     return 0
+
+
+def _check_recording(folder: Path, allow_unverified: bool) -> dict[str, object]:
+    """Check a scenario folder against its manifest.json; refuse a changed one unless allowed."""
+    from fusion.manifest import check_folder, replay_verdict, report
+
+    if not folder.is_dir():
+        return {"verified": False, "manifest": False, "sha256": None, "problems": []}  # open_scenario fails
+    check = check_folder(folder)
+    refuse, message = replay_verdict(check)
+    if refuse and not allow_unverified:
+        raise UsageError(message)
+    print(f"{'UNVERIFIED: ' if refuse else ''}{message}", file=sys.stderr)
+    return report(check)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -165,7 +181,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _replay_to_bus(args: argparse.Namespace, scenario: Scenario) -> int:
+def _replay_to_bus(args: argparse.Namespace, scenario: Scenario, recording: dict[str, object]) -> int:
     """``replay --bus kafka://...``: publish the recording to the raw topics for ``seawatch fuse``."""
     from fusion.bus_factory import open_bus
     from fusion.services.provision import ensure_pipeline_topics
@@ -191,7 +207,13 @@ def _replay_to_bus(args: argparse.Namespace, scenario: Scenario) -> int:
     )
     print(
         json.dumps(
-            {"area": area, "published": published, "ingest": dict(sorted(counts.items()))}, sort_keys=True
+            {
+                "area": area,
+                "published": published,
+                "ingest": dict(sorted(counts.items())),
+                "recording": recording,
+            },
+            sort_keys=True,
         )
     )
     return 0
@@ -352,6 +374,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument(
         "--partitions", type=int, default=4, help="with --bus kafka://: partitions of new topics"
+    )
+    rep.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        help="replay a folder that does not match its manifest.json (changed since recording)",
     )
     rep.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     rep.set_defaults(handler=cmd_replay)

@@ -140,3 +140,29 @@ def _load(path: Path) -> dict:
             f"{path}: not a {FORMAT} manifest (format, files); rewrite it with seawatch record"
         )
     return manifest
+
+
+def replay_verdict(check: ManifestCheck) -> tuple[bool, str]:
+    """(refuse?, one line for the analyst) about replaying a checked folder."""
+    if not check.present:
+        return False, (
+            f"{check.folder}: no {MANIFEST_NAME}: this replay cannot be proved to read what was "
+            "recorded (recordings from `seawatch record` and `seawatch simulate` have one)"
+        )
+    if check.problems:
+        return True, (
+            f"{check.folder}: the recording does not match its {MANIFEST_NAME} "
+            f"({'; '.join(check.problems)}): it was changed after it was recorded. Replay the "
+            "original, or give --allow-unverified to replay this copy anyway (its report says unverified)"
+        )
+    return False, f"{check.folder}: verified against {MANIFEST_NAME}, recording sha256 {check.fingerprint}"
+
+
+def report(check: ManifestCheck) -> dict[str, object]:
+    """The ``recording`` part of a replay's JSON report."""
+    return {
+        "verified": check.verified,
+        "manifest": check.present,
+        "sha256": check.fingerprint,
+        "problems": check.problems,
+    }

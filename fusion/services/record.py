@@ -10,6 +10,9 @@ topic, not in the raw topics, so a recording holds only what was accepted.
 AIS reports and static messages travel on two topics; the recorder merges them by event
 time (each topic's own order kept), which is how the scenario reader merges files, so the
 fusion stage sees the same sequence of reports and plots.
+
+``manifest.json`` (``fusion.manifest``) lists each file's SHA-256, size and line count and
+the record counts, so ``seawatch replay`` can refuse a folder changed since recording.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import orjson
 from fusion import topics
 from fusion.bus import Envelope
 from fusion.bus_kafka import KafkaBus
+from fusion.manifest import write_manifest
 from fusion.schemas import RadarPlot, RejectReason, from_json
 from fusion.services.dead_letters import dead_letter
 
@@ -69,6 +73,9 @@ def record_scenario(
     parsed = {topic: _parse(bus, topic, envelopes, counts) for topic, envelopes in received.items()}
     _write_ais(out_dir / "ais.nmea", parsed[topics.AIS_REPORTS], parsed[topics.AIS_STATIC], counts)
     _write_radar(out_dir / "radar.jsonl", parsed[topics.RADAR_PLOTS], counts)
+    written = ["ais.nmea", "radar.jsonl", "sensors.json"] + (["zones.geojson"] if zones_path else [])
+    made_by = "seawatch record" + (f" --area {area}" if area else "")
+    write_manifest(out_dir, written, made_by=made_by, counts=counts)
     bus.flush()
     bus.commit()
     return counts
