@@ -118,17 +118,20 @@ def _check_line(
     expected = last.seq + 1 if last else 0
     if entry.seq > expected:
         missing = f"seq {expected}" if entry.seq == expected + 1 else f"seq {expected}..{entry.seq - 1}"
-        return Problem(number, entry.seq, "deleted", f"{where}: {missing} missing (deleted before this line)")
+        return Problem(number, entry.seq, "deleted", f"{missing} missing before it (deleted)")
     if entry.seq < expected:
         return Problem(
             number,
             entry.seq,
             "inserted",
-            f"{where} where seq {expected} was due: an entry was inserted before this line",
+            f"seq {expected} was due: an entry was inserted before this line",
         )
     if entry.prev != (last.hash if last else GENESIS_PREV):
         return Problem(
-            number, entry.seq, "inserted", f"{where}: prev does not match the entry before it (replaced)"
+            number,
+            entry.seq,
+            "inserted",
+            "prev is not the hash of the line before: that line was replaced or inserted",
         )
     return None
 
@@ -179,3 +182,34 @@ def _check_anchors(
                 f"seq {anchor.seq} differs from its anchor: the chain was rewritten",
             )
     return None
+
+
+def summary(path: Path, result: Verification) -> str:
+    """One line for the person who ran ``seawatch audit verify``."""
+    if result.problem is not None:
+        p = result.problem
+        where = f"line {p.line}" + (f" (seq {p.seq})" if p.seq is not None else "")
+        checked = f"{result.entries} entries before it verified"
+        return f"{path}: {p.kind.upper()} at {where}: {p.message}; {checked}"
+    if result.head is None:
+        return f"{path}: empty audit log"
+    return (
+        f"{path}: {result.entries} entries verified ({result.alg}, chain {result.chain}); head "
+        f"{result.head}. Note it (--anchor {result.head}) to detect a later cut of the end"
+    )
+
+
+def to_report(result: Verification) -> dict[str, object]:
+    """The JSON form of a verification, for scripts."""
+    problem = result.problem
+    return {
+        "ok": result.ok,
+        "entries": result.entries,
+        "chain": result.chain,
+        "alg": result.alg,
+        "head": str(result.head) if result.head else None,
+        "sources": sorted(result.sources),
+        "problem": None
+        if problem is None
+        else {"line": problem.line, "seq": problem.seq, "kind": problem.kind, "message": problem.message},
+    }
