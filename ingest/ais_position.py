@@ -10,7 +10,7 @@ one source of truth; the conformance tests hold the result against gpsd and liba
 
 from __future__ import annotations
 
-from base64 import b64decode
+from binascii import a2b_base64
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -96,10 +96,8 @@ _LAYOUTS = {msg_type: _layout(msg_type) for msg_type in TYPES}
 REQUIRED_BITS = {msg_type: layout.end for msg_type, layout in _LAYOUTS.items()}
 
 
-def payload_int(payload: bytes) -> int:
-    """All ``6 * len(payload)`` bits of an armoured payload (alphabet already checked) as one integer."""
-    pad = -len(payload) % 4
-    return int.from_bytes(b64decode(payload.translate(_TO_BASE64) + b"A" * pad), "big") >> (6 * pad)
+#: Base64 "A"s (zero bits) that bring an armoured payload of n characters to a multiple of 4.
+_PADDING = {remainder: b"A" * (-remainder % 4) for remainder in range(4)}
 
 
 def read_position(payload: bytes, msg_type: int) -> RawPosition:
@@ -125,7 +123,11 @@ def read_position(payload: bytes, msg_type: int) -> RawPosition:
         speed_scale,
         course_scale,
     ) = _LAYOUTS[msg_type]
-    value = payload_int(payload) >> (6 * len(payload) - end)
+    # The payload as one integer (its six-bit armour translated to base64 and decoded in C),
+    # cut after the last field read.
+    padding = _PADDING[len(payload) & 3]
+    value = int.from_bytes(a2b_base64(payload.translate(_TO_BASE64) + padding), "big")
+    value >>= 6 * (len(payload) + len(padding)) - end
     lon_raw = (value >> lon) & ((1 << lon_bits) - 1)
     if lon_raw >> (lon_bits - 1):  # two's complement
         lon_raw -= 1 << lon_bits
