@@ -12,6 +12,8 @@ from shapely.geometry import shape
 
 from dashboard.auth import User
 from dashboard.vessel import FlagLookup
+from fusion.audit import AuditLog
+from fusion.audit_store import memory_audit_log
 from fusion.schemas import RadarSite
 
 COASTLINE = "coastline_karachi.geojson"
@@ -44,6 +46,9 @@ class DashboardConfig:
         MID -> flag name; without it the vessel record shows the MID digits.
     refresh_ms:
         Live refresh period (ms); a replay advances ``speed`` times this much per tick.
+    audit:
+        Where operator actions are recorded (docs/audit.md). ``seawatch dashboard`` and
+        ``seawatch demo`` give a file; the in-memory default is for tests.
     step_s:
         Replay step (s): two radar scans, small enough to see one manoeuvre.
     """
@@ -57,6 +62,7 @@ class DashboardConfig:
     flag_of: FlagLookup | None = None
     refresh_ms: int = 1000
     step_s: float = 5.0
+    audit: AuditLog = field(default_factory=lambda: memory_audit_log("dashboard"))
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:

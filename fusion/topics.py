@@ -32,6 +32,9 @@ ALERT_ACKS = _name("ALERT_ACKS", "alerts.acks")
 """Watch officers' acknowledgements (``fusion.schemas.AlertAck``), keyed by alert id."""
 FEED_HEALTH = _name("FEED_HEALTH", "feed.health")
 """Periodic health of each feed (``ingest.service.FeedHealth``, JSON), keyed by feed name."""
+AGENCY_ALERTS = _name("AGENCY_ALERTS", ALERTS + ".{agency}")
+"""Template of each agency's alert topic: the alerts routed to it, cut to its sharing policy
+(``fusion.agencies``; docs/agencies.md), keyed by alert id. ``{agency}`` is the agency id."""
 
 RECORD_TYPES: dict[str, type] = {
     AIS_REPORTS: AisReport,
@@ -42,6 +45,11 @@ RECORD_TYPES: dict[str, type] = {
     ALERTS: Alert,
     ALERT_ACKS: AlertAck,
 }
+
+
+def agency_alerts(agency_id: str) -> str:
+    """The topic of the alerts routed to ``agency_id`` (``alerts.<agency>`` by default)."""
+    return AGENCY_ALERTS.format(agency=agency_id)
 
 
 def topic_and_key(record: AisReport | AisStatic | RadarPlot | Reject) -> tuple[str, str]:
