@@ -24,7 +24,7 @@ def create_app(feed: PictureFeed, config: DashboardConfig) -> Dash:
     user's name and role.
     """
     app = Dash(__name__, title="seawatch", update_title=None)
-    install_login(app.server, config.users, secret_key=config.secret_key)
+    install_login(app.server, config.users, secret_key=config.secret_key, audit=config.audit)
     app.layout = lambda: page(config, current_user(config.users))
     callbacks.register(app, feed, config)
     return app

@@ -32,6 +32,9 @@ import flask
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from dashboard.audit_trail import record_action
+from fusion.audit import Action, AuditLog
+
 SESSION_USER = "seawatch_user"
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
@@ -147,9 +150,18 @@ def _safe_next(target: str | None, prefix: str) -> str:
 
 
 def install_login(
-    server: flask.Flask, users: Mapping[str, User], *, secret_key: bytes, prefix: str = "/"
+    server: flask.Flask,
+    users: Mapping[str, User],
+    *,
+    secret_key: bytes,
+    audit: AuditLog,
+    prefix: str = "/",
 ) -> None:
-    """Add the login/logout routes and the guard in front of every other request."""
+    """Add the login/logout routes and the guard in front of every other request.
+
+    Logins, refused logins and logouts go to ``audit``; a login whose entry cannot be
+    stored is refused (``dashboard.audit_trail``).
+    """
     server.secret_key = secret_key
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     login_url = prefix.rstrip("/") + LOGIN_PATH
@@ -165,16 +177,22 @@ def install_login(
     def login() -> flask.Response:
         if flask.request.method == "GET":
             return login_page()
-        user = check_password(
-            users, flask.request.form.get("username", ""), flask.request.form.get("password", "")
-        )
+        attempted = flask.request.form.get("username", "")
+        user = check_password(users, attempted, flask.request.form.get("password", ""))
         if user is None:
+            record_action(audit, Action.LOGIN_FAILED, None, details={"username": attempted[:64]})
             return login_page("Unknown user or wrong password.")  # a form page, not an HTTP auth challenge
+        refused = record_action(audit, Action.LOGIN, user.username, details={"role": str(user.role)})
+        if refused:
+            return login_page(refused)
         flask.session.clear()
         flask.session[SESSION_USER] = user.username
         return flask.redirect(_safe_next(flask.request.form.get("next"), prefix))
 
     def logout() -> flask.Response:
+        user = current_user(users)
+        if user is not None:  # logging out is never refused: it only takes rights away
+            record_action(audit, Action.LOGOUT, user.username)
         flask.session.clear()
         return flask.redirect(login_url)
 

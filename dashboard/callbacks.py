@@ -7,12 +7,14 @@ its clock, selection and what it last drew in ``dcc.Store`` components.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
 from dashboard import ids
+from dashboard.audit_trail import record_action
 from dashboard.auth import current_user
 from dashboard.clock import BUTTONS, mode_label, next_clock, seek_from_slider, slider_marks, trail_bucket, utc
 from dashboard.config import DashboardConfig
@@ -29,6 +31,7 @@ from dashboard.views import (
     table_view,
     vessel_view,
 )
+from fusion.audit import Action, AuditLog
 from fusion.schemas import Alert, TrackState
 
 CENTRE_HALF_WIDTH_DEG = 0.06
@@ -53,18 +56,44 @@ def view_box(relayout: dict | None, previous: dict | None, bounds: tuple[float, 
     return box
 
 
-def export_files(feed: PictureFeed, end: float, window_min: float, box: dict, kind: str) -> dict[str, dict]:
-    """The download(s) of one export: ``{"geojson": ...}`` or ``{"tracks": ..., "alerts": ...}``."""
+def export_files(
+    feed: PictureFeed,
+    end: float,
+    window_min: float,
+    box: dict,
+    kind: str,
+    *,
+    audit: AuditLog,
+    actor: str | None,
+) -> dict[str, dict] | str:
+    """The download(s) of one export: ``{"geojson": ...}`` or ``{"tracks": ..., "alerts": ...}``.
+
+    Recorded in the audit log (window, area, counts and each file's SHA-256, so a file
+    handed to another agency can be matched to its entry) before it is handed over; the
+    refusal message instead if the entry cannot be stored.
+    """
     start = end - window_min * 60.0
     area = Area(box["west"], box["south"], box["east"], box["north"])
     tracks, alerts = select(feed.history, start, end, area)
     stem = f"seawatch_{utc(start, '%Y%m%dT%H%M%S')}_{utc(end, '%Y%m%dT%H%M%S')}"
     if kind == "geojson":
-        return {"geojson": dcc.send_string(to_geojson(tracks, alerts, start, end, area), f"{stem}.geojson")}
-    return {
-        "tracks": dcc.send_string(to_csv(tracks, TrackState), f"{stem}_tracks.csv"),
-        "alerts": dcc.send_string(to_csv(alerts, Alert), f"{stem}_alerts.csv"),
+        files = {"geojson": dcc.send_string(to_geojson(tracks, alerts, start, end, area), f"{stem}.geojson")}
+    else:
+        files = {
+            "tracks": dcc.send_string(to_csv(tracks, TrackState), f"{stem}_tracks.csv"),
+            "alerts": dcc.send_string(to_csv(alerts, Alert), f"{stem}_alerts.csv"),
+        }
+    details = {
+        "format": kind,
+        "start_time": start,
+        "end_time": end,
+        "bbox": [area.west, area.south, area.east, area.north],
+        "tracks": len(tracks),
+        "alerts": len(alerts),
+        "files": {f["filename"]: hashlib.sha256(f["content"].encode()).hexdigest() for f in files.values()},
     }
+    refused = record_action(audit, Action.EXPORT, actor, subject=stem, picture_time=end, details=details)
+    return refused or files
 
 
 def clicked_index(triggered: list[dict]) -> str | None:
@@ -219,6 +248,11 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         result = acknowledge(alert_id, current_user(config.users), time, feed.picture_at(time))
         if isinstance(result, str):
             return result
+        refused = record_action(
+            config.audit, Action.ACKNOWLEDGE, result.username, subject=alert_id, picture_time=time
+        )
+        if refused:
+            return refused
         feed.acknowledge(result)
         return ""
 
@@ -234,6 +268,7 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         Output(ids.DOWNLOAD_GEOJSON, "data"),
         Output(ids.DOWNLOAD_TRACKS_CSV, "data"),
         Output(ids.DOWNLOAD_ALERTS_CSV, "data"),
+        Output(ids.ACK_NOTICE, "children", allow_duplicate=True),
         Input(ids.EXPORT_GEOJSON, "n_clicks"),
         Input(ids.EXPORT_CSV, "n_clicks"),
         State(ids.CLOCK, "data"),
@@ -244,9 +279,15 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
     def export_callback(_geojson, _csv, clock, window_min, box):
         end = (clock or {}).get("time")
         if end is None:
-            return no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update
         box = box or dict(zip(("west", "south", "east", "north"), bounds, strict=True))
-        if ctx.triggered_id == ids.EXPORT_GEOJSON:
-            return export_files(feed, end, window_min, box, "geojson")["geojson"], no_update, no_update
-        files = export_files(feed, end, window_min, box, "csv")
-        return no_update, files["tracks"], files["alerts"]
+        kind = "geojson" if ctx.triggered_id == ids.EXPORT_GEOJSON else "csv"
+        user = current_user(config.users)
+        files = export_files(
+            feed, end, window_min, box, kind, audit=config.audit, actor=user.username if user else None
+        )
+        if isinstance(files, str):
+            return no_update, no_update, no_update, files
+        if kind == "geojson":
+            return files["geojson"], no_update, no_update, no_update
+        return no_update, files["tracks"], files["alerts"], no_update

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from fusion.audit import AuditEntry, AuditLogError, parse_entry
+from fusion.audit import AuditEntry, AuditLog, AuditLogError, parse_entry
 
 _TAIL_BLOCK = 8192
 
@@ -100,3 +100,8 @@ class FileAuditStore:
             raise AuditLogError(
                 f"{self.path}: the last entry cannot be read ({error}); run `seawatch audit verify` on it"
             ) from None
+
+
+def memory_audit_log(source: str = "memory") -> AuditLog:
+    """An audit log kept in memory: tests, and apps built without a file (nothing survives them)."""
+    return AuditLog(MemoryAuditStore(), source=source)
