@@ -156,8 +156,11 @@ def _verify(body: bytes, given: bytes, malformed: RejectReason, what: str) -> No
 _HEX_PAIRS = {
     (a + b).encode(): int(a + b, 16) for a in "0123456789ABCDEFabcdef" for b in "0123456789ABCDEFabcdef"
 }
-#: Short ASCII fields (talker, sequence id, channel) as text, decoded once each (bounded).
-_FIELD_TEXT: dict[bytes, str] = {}
+#: Short ASCII fields (talker, sequence id, channel) as text, decoded once each (bounded);
+#: the values every feed uses are there from the start, so the usual lookup is one dict get.
+_FIELD_TEXT: dict[bytes, str] = {
+    value.encode(): value for value in ("", "A", "B", "1", "2", "AI", "AB", "BS", "--", *"0123456789")
+}
 
 
 def _field_text(field: bytes) -> str:
