@@ -65,6 +65,8 @@ class TopicSpec:
 
     partitions: int = 1
     compacted: bool = False
+    retain_forever: bool = False
+    """No time or size limit (``retention.ms=-1``): an audit trail must not age out."""
 
 
 class AreaPartitioner(Partitioner):
@@ -336,7 +338,8 @@ class KafkaBus:
                     name,
                     num_partitions=spec.partitions,
                     replication_factor=min(3, brokers),
-                    topic_configs={"cleanup.policy": "compact"} if spec.compacted else {},
+                    topic_configs=({"cleanup.policy": "compact"} if spec.compacted else {})
+                    | ({"retention.ms": "-1", "retention.bytes": "-1"} if spec.retain_forever else {}),
                 )
                 for name, spec in specs.items()
                 if name not in existing

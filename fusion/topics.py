@@ -32,6 +32,8 @@ ALERT_ACKS = _name("ALERT_ACKS", "alerts.acks")
 """Watch officers' acknowledgements (``fusion.schemas.AlertAck``), keyed by alert id."""
 FEED_HEALTH = _name("FEED_HEALTH", "feed.health")
 """Periodic health of each feed (``ingest.service.FeedHealth``, JSON), keyed by feed name."""
+AUDIT = _name("AUDIT", "audit")
+"""Operator actions (``fusion.audit.AuditEntry`` lines), keyed by chain; one partition, kept forever."""
 AGENCY_ALERTS = _name("AGENCY_ALERTS", ALERTS + ".{agency}")
 """Template of each agency's alert topic: the alerts routed to it, cut to its sharing policy
 (``fusion.agencies``; docs/agencies.md), keyed by alert id. ``{agency}`` is the agency id."""
