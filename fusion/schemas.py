@@ -84,12 +84,35 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+class MmsiKind(StrEnum):
+    """The kind of station an MMSI's digits say it is (ITU-R M.585-9, ``ingest.mmsi.classify``)."""
+
+    SHIP = "ship"
+    GROUP = "group"
+    COAST_STATION = "coast_station"
+    SAR_AIRCRAFT = "sar_aircraft"
+    HANDHELD = "handheld"
+    AUXILIARY_CRAFT = "auxiliary_craft"
+    ATON = "aton"
+    SART = "sart"
+    MOB = "mob"
+    EPIRB = "epirb"
+
+
 _RECORD = dict(frozen=True, slots=True, kw_only=True)
 
 
 @dataclass(**_RECORD)
 class AisReport:
-    """One decoded AIS position report (types 1-3, 18, 19, 27)."""
+    """One decoded AIS position report (types 1-3, 18, 19, 27).
+
+    The last three fields are ingest's reading of the MMSI (schema version 2), carried so
+    that later stages (the identity rules) need no MID table of their own: ``mmsi_kind``
+    from its digits (None when the number is no valid MMSI), ``mmsi_problem`` why it is
+    not one (None when it is), ``flag_state`` the ISO 3166 alpha-2 of its MID (None when
+    the ITU has not allocated the MID, or the kind has none). A version 1 record has all
+    three None: not classified.
+    """
 
     time: float
     time_source: TimeSource
@@ -103,11 +126,18 @@ class AisReport:
     nav_status: int | None
     receiver_id: str
     raw: str
+    mmsi_kind: MmsiKind | None = None
+    mmsi_problem: str | None = None
+    flag_state: str | None = None
 
 
 @dataclass(**_RECORD)
 class AisStatic:
-    """Static and voyage data (types 5, 19, 24): who the vessel says it is."""
+    """Static and voyage data (types 5, 19, 24): who the vessel says it is.
+
+    ``flag_state``, ``mmsi_kind`` and ``mmsi_problem`` are ingest's reading of the MMSI, as
+    in :class:`AisReport` (the last two since schema version 2).
+    """
 
     time: float
     mmsi: int
@@ -125,6 +155,8 @@ class AisStatic:
     raw: str = ""
     mothership_mmsi: int | None = None  # type 24 B of an auxiliary craft (98MIDxxxx): its parent ship
     flag_state: str | None = None  # ISO 3166 alpha-2 of the MMSI's MID (ITU MID table); None if unallocated
+    mmsi_kind: MmsiKind | None = None
+    mmsi_problem: str | None = None
 
 
 @dataclass(**_RECORD)
@@ -252,9 +284,11 @@ class Sensors:
 Record = AisReport | AisStatic | RadarPlot | Reject | TrackState | Alert | AlertAck
 R = TypeVar("R", AisReport, AisStatic, RadarPlot, Reject, TrackState, Alert, AlertAck)
 
-SCHEMA_VERSIONS: dict[type, int] = {Alert: 2}
+SCHEMA_VERSIONS: dict[type, int] = {Alert: 2, AisReport: 2, AisStatic: 2}
 """Record types whose layout changed since version 1. A newer version only adds fields with
-defaults, so this code still reads every older version (an alert of version 1 has no routing)."""
+defaults, so this code still reads every older version (an alert of version 1 has no routing;
+an AIS report or static record of version 1 has no reading of its MMSI: ``mmsi_kind``,
+``mmsi_problem`` and, on reports, ``flag_state`` are None)."""
 
 
 def schema_version(cls: type) -> int:
@@ -263,7 +297,8 @@ def schema_version(cls: type) -> int:
 
 
 _ENUM_FIELDS: dict[type, dict[str, type[StrEnum]]] = {
-    AisReport: {"time_source": TimeSource},
+    AisReport: {"time_source": TimeSource, "mmsi_kind": MmsiKind},
+    AisStatic: {"mmsi_kind": MmsiKind},
     Reject: {"reason": RejectReason},
     TrackState: {"status": TrackStatus},
     Alert: {"kind": AlertKind, "state": AlertState, "severity": Severity},
@@ -305,7 +340,7 @@ def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     if not isinstance(version, int) or not SCHEMA_VERSION <= version <= newest:
         raise ValueError(f"schema_version {version!r} is not supported (this code reads up to {newest})")
     for name, enum_cls in _ENUM_FIELDS.get(cls, {}).items():
-        if name in kwargs:
+        if kwargs.get(name) is not None:
             kwargs[name] = enum_cls(kwargs[name])
     for name in _TUPLE_FIELDS.get(cls, ()):
         if name in kwargs:

@@ -18,6 +18,7 @@ import collections
 import functools
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pyais.bit_vector import bit_vector
 from pyais.messages import (
@@ -30,11 +31,11 @@ from pyais.messages import (
     Payload,
 )
 
-from fusion.schemas import AisReport, AisStatic, Reject, RejectReason, TimeSource
+from fusion.schemas import AisReport, AisStatic, MmsiKind, Reject, RejectReason, TimeSource
 from ingest.ais_position import REQUIRED_BITS as POSITION_REQUIRED_BITS
 from ingest.ais_position import TYPES as _FAST_POSITION_TYPES
 from ingest.ais_position import RawPosition, read_position
-from ingest.mmsi import InvalidMmsi, MmsiInfo, classify, flag_alpha2
+from ingest.mmsi import InvalidMmsi, classify, flag_alpha2
 from ingest.nmea import (
     NmeaError,
     TagBlock,
@@ -427,21 +428,21 @@ class AisDecoder:
         except Exception as err:  # pyais raises its own and plain errors on hostile payloads
             return [self._reject(time_s, line_no, _UNDECODABLE, f"{type(err).__name__}: {err}", raw)]
         problem = self._truncated(msg_type, len(payload) * 6 - fill_bits, _REQUIRED_BITS[type(msg)])
-        info = _classified(msg.mmsi) if not problem else None
-        if problem or isinstance(info, str):
-            reason = _UNDECODABLE if problem else RejectReason.INVALID_MMSI
-            return [self._reject(time_s, line_no, reason, problem or str(info), raw)]
-        self._note_mmsi(info)
+        if problem:
+            return [self._reject(time_s, line_no, _UNDECODABLE, problem, raw)]
+        reading = _read_mmsi(msg.mmsi)
+        if reading.count_key is not None:
+            self.counts[reading.count_key] += 1
         out: list[AisOutput] = []
         if msg_type == 19:
             problem = _position_problem(msg.lat, msg.lon)
             if problem:
                 out.append(self._reject(time_s, line_no, RejectReason.NO_POSITION, problem, raw))
             else:
-                out.append(_report(msg, msg_type, time_s, time_source, receiver, raw))
+                out.append(_report(msg, msg_type, time_s, time_source, receiver, raw, reading))
         bits = _SHIP_TYPE_BITS.get(type(msg))
         ship_type = _payload_bits(payload, *bits) if bits else None
-        out.append(_static(msg, msg_type, time_s, receiver, raw, flag_alpha2(info), ship_type))  # type: ignore[arg-type]
+        out.append(_static(msg, msg_type, time_s, receiver, raw, reading, ship_type))
         self.counts[_ACCEPTED_KEY[msg_type]] += 1
         return out
 
@@ -461,15 +462,14 @@ class AisDecoder:
         if problem:
             return [self._reject(time_s, line_no, _UNDECODABLE, problem, raw)]
         position = read_position(payload, msg_type)
-        info = _classified(position.mmsi)
-        if isinstance(info, str):
-            return [self._reject(time_s, line_no, RejectReason.INVALID_MMSI, info, raw)]
-        self._note_mmsi(info)
+        reading = _read_mmsi(position.mmsi)
+        if reading.count_key is not None:
+            self.counts[reading.count_key] += 1
         problem = _position_problem(position.lat, position.lon)
         if problem:
             return [self._reject(time_s, line_no, RejectReason.NO_POSITION, problem, raw)]
         self.counts[_ACCEPTED_KEY[msg_type]] += 1
-        return [_report(position, msg_type, time_s, time_source, receiver, raw)]
+        return [_report(position, msg_type, time_s, time_source, receiver, raw, reading)]
 
     @staticmethod
     def _truncated(msg_type: int, n_bits: int, required: int) -> str:
@@ -478,10 +478,6 @@ class AisDecoder:
         if n_bits >= required:
             return ""
         return f"type {msg_type} payload has {n_bits} bits, its fields need {required} (truncated?)"
-
-    def _note_mmsi(self, info: MmsiInfo) -> None:
-        if info.flag is None and info.mid is not None:
-            self.counts["flag:unallocated_mid"] += 1
 
     def _orphan(self, pending: _Pending, why: str) -> Reject:
         self.counts["reject:orphan_fragment"] += 1
@@ -501,13 +497,29 @@ class AisDecoder:
         return Reject(time=time_s, source=self.source, line_no=line_no, reason=reason, detail=detail, raw=raw)
 
 
+class MmsiReading(NamedTuple):
+    """Ingest's reading of one MMSI, carried on its records (``AisReport``/``AisStatic``).
+
+    An invalid number (no ITU-R M.585 pattern, a MID that cannot exist) is kept, not
+    rejected: a transponder sending one is a vessel at sea, and the identity rules raise
+    an anomaly on it; counted as ``flag:invalid_mmsi``.
+    """
+
+    kind: MmsiKind | None  # None: no valid MMSI
+    problem: str | None  # why it is invalid; None when valid
+    flag: str | None  # ISO 3166 alpha-2 of its MID; None when unallocated or absent
+    count_key: str | None  # "flag:invalid_mmsi", "flag:unallocated_mid" or None
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def _classified(mmsi: int) -> MmsiInfo | str:
-    """Classified MMSI, or why it is invalid; cached (feeds repeat their vessels every few seconds)."""
+def _read_mmsi(mmsi: int) -> MmsiReading:
+    """:class:`MmsiReading` of ``mmsi``; cached (feeds repeat their vessels every few seconds)."""
     try:
-        return classify(mmsi)
+        info = classify(mmsi)
     except InvalidMmsi as err:
-        return str(err)
+        return MmsiReading(None, str(err), None, "flag:invalid_mmsi")
+    unallocated = info.flag is None and info.mid is not None
+    return MmsiReading(info.kind, None, flag_alpha2(info), "flag:unallocated_mid" if unallocated else None)
 
 
 def _label(vdm: VdmSentence, receiver: str) -> str:
@@ -524,7 +536,13 @@ def _position_problem(lat_deg: float, lon_deg: float) -> str:
 
 
 def _report(
-    msg: Payload | RawPosition, msg_type: int, time_s: float, time_source: TimeSource, receiver: str, raw: str
+    msg: Payload | RawPosition,
+    msg_type: int,
+    time_s: float,
+    time_source: TimeSource,
+    receiver: str,
+    raw: str,
+    reading: MmsiReading,
 ) -> AisReport:
     """Position report with every not-available or invalid value as None."""
     if msg_type == 27:
@@ -551,6 +569,9 @@ def _report(
         nav_status=nav_status,
         receiver_id=receiver,
         raw=raw,
+        mmsi_kind=reading.kind,
+        mmsi_problem=reading.problem,
+        flag_state=reading.flag,
     )
 
 
@@ -560,7 +581,7 @@ def _static(
     time_s: float,
     receiver: str,
     raw: str,
-    flag: str | None,
+    reading: MmsiReading,
     ship_type: int | None,
 ) -> AisStatic:
     """Static data with pyais' missing fields, zeros (not available) and empty text as None."""
@@ -580,7 +601,9 @@ def _static(
         receiver_id=receiver,
         raw=raw,
         mothership_mmsi=_positive(getattr(msg, "mothership_mmsi", None)),
-        flag_state=flag,
+        flag_state=reading.flag,
+        mmsi_kind=reading.kind,
+        mmsi_problem=reading.problem,
     )
 
 

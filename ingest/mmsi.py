@@ -23,30 +23,18 @@ ITU-R M.1371 tells the two apart in the messages (type 14 text ``SART ACTIVE``/`
 navigational status 14 = active), not in the number.
 
 Policy (docs/ingest.md): a number that fits none of the patterns, or has a MID that cannot
-exist (first digit outside 2-7), is invalid and rejected as ``invalid_mmsi``. A well-formed
-number whose MID the ITU has not allocated is accepted with ``flag`` None: transponders set
+exist (first digit outside 2-7), is invalid: ``classify`` raises, and the decoder keeps the
+report with ``mmsi_problem`` saying why (the identity rules raise an anomaly on it). A
+well-formed number whose MID the ITU has not allocated has ``flag`` None. Transponders set
 up with a made-up number are exactly what a watch officer needs to see, not lose.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import NamedTuple
 
+from fusion.schemas import MmsiKind  # the records carry it (AisReport.mmsi_kind), so it lives there
 from ingest.mid import FlagState, flag_state
-
-
-class MmsiKind(StrEnum):
-    SHIP = "ship"
-    GROUP = "group"
-    COAST_STATION = "coast_station"
-    SAR_AIRCRAFT = "sar_aircraft"
-    HANDHELD = "handheld"
-    AUXILIARY_CRAFT = "auxiliary_craft"
-    ATON = "aton"
-    SART = "sart"
-    MOB = "mob"
-    EPIRB = "epirb"
 
 
 #: Kinds whose number carries no MID (maker and serial instead).

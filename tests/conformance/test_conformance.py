@@ -36,9 +36,8 @@ KNOWN_DIFFERENCES: dict[str, dict[tuple[int, str], tuple[int, str]]] = {
     "ntpsec-gpsd/test/daemon/ais-nmea-type6-fid55.log.chk": {
         (1, "message"): (8, "position not available / out of range: rejected no_position"),
         (3, "message"): (2, "position not available / out of range: rejected no_position"),
-        (2, "message"): (1, "MMSI 000381030: coast-station MID 038 cannot exist: rejected invalid_mmsi"),
-        (18, "message"): (3, "MMSIs 800046688 (MID 000), 098334271 (MID 983): invalid_mmsi; one lat 91"),
-        (24, "message"): (60, GPSD_PAIRS_24),
+        (18, "message"): (1, "MMSI 412472278 reports lat 91 (not available): rejected no_position"),
+        (24, "message"): (61, GPSD_PAIRS_24 + " (one pair from MMSI 100899017, invalid: kept)"),
     },
     "ntpsec-gpsd/test/daemon/ais-18-27.log.chk": {
         (24, "message"): (69, "gpsd prints no part A whose part B is the invalid part 3 (rejected here too)"),

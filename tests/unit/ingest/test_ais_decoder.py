@@ -12,7 +12,7 @@ from functools import reduce
 import pytest
 from pyais import encode_dict
 
-from fusion.schemas import AisReport, AisStatic, Reject, RejectReason, TimeSource
+from fusion.schemas import AisReport, AisStatic, MmsiKind, Reject, RejectReason, TimeSource
 from ingest.ais import AisDecoder
 
 MMSI = 265547250
@@ -92,6 +92,8 @@ def report(raw: str, **fields: object) -> AisReport:
         nav_status=None,
         receiver_id="src",
         raw=raw,
+        mmsi_kind=MmsiKind.SHIP,
+        flag_state="SE",
     )
     return AisReport(**(base | fields))
 
@@ -121,7 +123,19 @@ CASES = [
     ),
     pytest.param([at(TYPE1_NO_LAT)], [rejected(RejectReason.NO_POSITION)], id="lat-91"),
     pytest.param([at(TYPE1_NO_LON)], [rejected(RejectReason.NO_POSITION)], id="lon-181"),
-    pytest.param([at(TYPE1_BAD_MMSI)], [rejected(RejectReason.INVALID_MMSI)], id="mmsi-not-9-digits"),
+    pytest.param(
+        [at(TYPE1_BAD_MMSI)],
+        [
+            report(
+                at(TYPE1_BAD_MMSI),
+                mmsi=12345,
+                mmsi_kind=None,
+                flag_state=None,
+                mmsi_problem="MMSI 000012345 (coast_station) has MID 001; MIDs start with 2-7",
+            )
+        ],
+        id="invalid-mmsi-kept-with-its-problem",
+    ),
     pytest.param(
         [at(TYPE18)],
         [report(at(TYPE18), msg_type=18, lat=-33.9, lon=18.4, sog_kn=6.2, cog_deg=359.9, heading_deg=None)],
@@ -177,6 +191,7 @@ CASES = [
                 receiver_id="src",
                 raw=at(TYPE5_A, T0) + "\n" + at(TYPE5_B, T0 + 1),
                 flag_state="SE",
+                mmsi_kind=MmsiKind.SHIP,
             )
         ],
         id="type5-two-parts-in-order",
@@ -191,6 +206,7 @@ CASES = [
                 receiver_id="src",
                 raw=at(TYPE5_EMPTY_A) + "\n" + at(TYPE5_EMPTY_B),
                 flag_state="SE",
+                mmsi_kind=MmsiKind.SHIP,
             )
         ],
         id="type5-empty-text-and-zeros-to-none",
@@ -242,6 +258,7 @@ CASES = [
                 receiver_id="src",
                 raw=at(TYPE19),
                 flag_state="SE",
+                mmsi_kind=MmsiKind.SHIP,
             ),
         ],
         id="type19-position-and-static",
@@ -257,6 +274,7 @@ CASES = [
                 receiver_id="src",
                 raw=at(TYPE24A),
                 flag_state="SE",
+                mmsi_kind=MmsiKind.SHIP,
             )
         ],
         id="type24-part-a",
@@ -274,6 +292,7 @@ CASES = [
                 receiver_id="src",
                 raw=at(TYPE24B),
                 flag_state="SE",
+                mmsi_kind=MmsiKind.SHIP,
             )
         ],
         id="type24-part-b",
