@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from fusion.audit import AuditEntry, AuditLog, AuditLogError, parse_entry
+from fusion.audit import AuditEntry, AuditLog, AuditLogError, key_from_env, load_key, parse_entry
 
 _TAIL_BLOCK = 8192
 
@@ -105,3 +105,16 @@ class FileAuditStore:
 def memory_audit_log(source: str = "memory") -> AuditLog:
     """An audit log kept in memory: tests, and apps built without a file (nothing survives them)."""
     return AuditLog(MemoryAuditStore(), source=source)
+
+
+def open_audit_log(
+    path: Path,
+    *,
+    source: str,
+    key_file: Path | None = None,
+    mirror: Callable[[AuditEntry], None] | None = None,
+) -> AuditLog:
+    """A deployment's audit log: the file at ``path``, keyed if a key file is given (or named
+    by ``SEAWATCH_AUDIT_KEY_FILE``), mirrored by ``mirror`` (the ``audit`` topic)."""
+    key = load_key(key_file) if key_file is not None else key_from_env()
+    return AuditLog(FileAuditStore(path), source=source, key=key, mirror=mirror)

@@ -8,6 +8,7 @@ with exit status 2; a stack trace means a bug in seawatch.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -19,6 +20,9 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 if TYPE_CHECKING:
+    from fusion.audit import AuditKey, AuditLog
+    from fusion.audit_verify import Verification
+    from fusion.bus import Bus
     from fusion.rules.config import RulesConfig
     from ingest.scenario import Scenario
 
@@ -145,9 +149,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from fusion.audit import default_source
+    from fusion.audit_store import open_audit_log
     from fusion.demo import run_demo
 
-    run_demo(args.scenario, zones_path=args.zones, speed=args.speed, host=args.host, port=args.port)
+    _check_recording(args.scenario, args.allow_unverified)
+    audit = open_audit_log(args.audit_log, source=default_source("demo"), key_file=args.audit_key_file)
+    print(f"seawatch demo: operator actions are recorded in {args.audit_log}", file=sys.stderr)
+    run_demo(
+        args.scenario, zones_path=args.zones, speed=args.speed, host=args.host, port=args.port, audit=audit
+    )
     return 0
 
 
@@ -303,9 +314,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         area.origin_lon,
         area.zones_path,
     )
-    config = scenario_dashboard_config(scenario, args.users or DEMO_USERS)
     group = args.group or f"seawatch-dashboard-{uuid.uuid4().hex[:12]}"
-    app = create_app(PictureFeed(open_bus(args.bus, group)), config)
+    bus = open_bus(args.bus, group)
+    config = scenario_dashboard_config(scenario, args.users or DEMO_USERS, _dashboard_audit(args, bus))
+    app = create_app(PictureFeed(bus), config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(f"seawatch dashboard: {args.bus} -> http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
@@ -317,19 +329,43 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from fusion.audit import AuditLogError, load_key
     from fusion.audit_verify import Anchor, summary, to_report, verify_file
 
-    if args.path.is_dir():
+    if args.path is None and args.bus is None:
+        raise UsageError("give an audit log PATH, a recording folder, or --bus kafka://HOST:PORT (or both)")
+    if args.path is not None and args.path.is_dir():
         return _verify_recording(args.path)
     try:
         anchors = [Anchor.parse(text) for text in args.anchor]
         key = load_key(args.key_file) if args.key_file else None
     except (ValueError, AuditLogError) as error:
         raise UsageError(str(error)) from None
+    on_topic = _verify_audit_topic(args.bus, key) if args.bus else {}
+    if args.path is None:
+        for chain, checked in on_topic.items():
+            print(summary(Path(f"topic chain {chain}"), checked), file=sys.stderr)
+        print(json.dumps({chain: to_report(v) for chain, v in on_topic.items()}, sort_keys=True))
+        return 0 if all(v.ok for v in on_topic.values()) else 1
     result = verify_file(args.path, key=key, anchors=anchors)
+    topic_copy = on_topic.get(result.chain or "")
+    if topic_copy is not None and topic_copy.head is not None:  # the topic's head anchors the file
+        result = verify_file(args.path, key=key, anchors=[*anchors, topic_copy.head])
     print(summary(args.path, result), file=sys.stderr)
     print(json.dumps(to_report(result), sort_keys=True))
     if result.problem is not None and result.problem.kind == "needs_key":
         return 2
-    return 0 if result.ok else 1
+    return 0 if result.ok and (topic_copy is None or topic_copy.ok) else 1
+
+
+def _verify_audit_topic(url: str, key: AuditKey | None) -> dict[str, Verification]:
+    from fusion.audit_bus import verify_topic
+    from fusion.bus_factory import open_bus
+
+    if not url.startswith("kafka://"):
+        raise UsageError("--bus: the audit topic is read from Kafka; give kafka://HOST:PORT")
+    bus = open_bus(url, f"seawatch-audit-verify-{uuid.uuid4().hex[:12]}")
+    try:
+        return verify_topic(bus, key=key)  # type: ignore[arg-type]
+    finally:
+        bus.close()
 
 
 def _verify_recording(folder: Path) -> int:
@@ -339,6 +375,38 @@ def _verify_recording(folder: Path) -> int:
     print(replay_verdict(check)[1], file=sys.stderr)
     print(json.dumps(report(check), sort_keys=True))
     return 0 if check.verified else 1
+
+
+def _dashboard_audit(args: argparse.Namespace, bus: Bus) -> AuditLog:
+    """The host's audit file, each entry mirrored to the ``audit`` topic when the bus is Kafka."""
+    from fusion.audit import default_source
+    from fusion.audit_store import open_audit_log
+
+    mirror = None
+    if args.bus.startswith("kafka://"):
+        from fusion.audit_bus import AUDIT_TOPIC_SPEC, publish_entry
+        from fusion.topics import AUDIT
+
+        bus.ensure_topics({AUDIT: AUDIT_TOPIC_SPEC})  # type: ignore[attr-defined]
+        mirror = functools.partial(publish_entry, bus)
+    print(f"seawatch dashboard: operator actions are recorded in {args.audit_log}", file=sys.stderr)
+    return open_audit_log(
+        args.audit_log, source=default_source("dashboard"), key_file=args.audit_key_file, mirror=mirror
+    )
+
+
+def _audit_options(parser: argparse.ArgumentParser, default_log: Path) -> None:
+    parser.add_argument(
+        "--audit-log",
+        type=Path,
+        default=default_log,
+        help=f"append-only log of operator actions, shared by this host's processes (default {default_log})",
+    )
+    parser.add_argument(
+        "--audit-key-file",
+        type=Path,
+        help="deployment key: HMAC-SHA256 entries instead of SHA-256 (default: $SEAWATCH_AUDIT_KEY_FILE)",
+    )
 
 
 def _kafka_service_options(parser: argparse.ArgumentParser, group: str) -> None:
@@ -426,6 +494,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--zones", type=Path, default=DEFAULT_ZONES)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8050)
+    demo.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        help="replay a folder that does not match its manifest.json",
+    )
+    _audit_options(demo, Path("out") / "demo" / "audit.jsonl")
     demo.set_defaults(handler=cmd_demo)
 
     ing = commands.add_parser(
@@ -509,6 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--users", type=Path, help="users file (default: the demo users)")
     dash.add_argument("--host", default="127.0.0.1")
     dash.add_argument("--port", type=int, default=8050)
+    _audit_options(dash, Path("seawatch-audit.jsonl"))
     dash.set_defaults(handler=cmd_dashboard)
 
     audit = commands.add_parser("audit", help="operator action log and recording manifests (docs/audit.md)")
@@ -516,7 +591,14 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit_commands.add_parser(
         "verify", help="check an audit log's hash chain, or a recording folder against its manifest.json"
     )
-    verify.add_argument("path", type=Path, metavar="PATH", help="audit log file, or a recording folder")
+    verify.add_argument(
+        "path", type=Path, nargs="?", metavar="PATH", help="audit log file, or a recording folder"
+    )
+    verify.add_argument(
+        "--bus",
+        help="kafka://HOST:PORT: check every chain on the audit topic; with PATH, also that the "
+        "file still reaches the topic's head of its chain (catches a cut end)",
+    )
     verify.add_argument("--key-file", type=Path, help="the deployment's audit key, for HMAC logs")
     verify.add_argument(
         "--anchor",

@@ -18,6 +18,7 @@ from dashboard.app import create_app
 from dashboard.auth import load_users
 from dashboard.config import DashboardConfig
 from dashboard.picture import PictureFeed
+from fusion.audit import AuditLog
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.replay import run_replay
 from ingest.mid import flag_state
@@ -36,9 +37,10 @@ def flag_name(mid: int) -> str | None:
     return f"{flag.name} ({flag.alpha2})" if flag else None
 
 
-def scenario_dashboard_config(scenario: Scenario, users_path: Path) -> DashboardConfig:
-    """Dashboard settings of a scenario: its zones and radar sites, and the users file."""
+def scenario_dashboard_config(scenario: Scenario, users_path: Path, audit: AuditLog) -> DashboardConfig:
+    """Dashboard settings of a scenario: its zones and radar sites, the users file, the audit log."""
     return DashboardConfig(
+        audit=audit,
         zones_geojson=json.loads(scenario.zones_path.read_text()),
         radars=tuple(scenario.sensors.radars),
         centre_lat=scenario.area_lat,
@@ -73,10 +75,11 @@ def run_demo(
     speed: float | None,
     host: str,
     port: int,
+    audit: AuditLog,
     users_path: Path = DEMO_USERS,
 ) -> None:
     scenario = open_scenario(scenario_dir, zones_path)
-    config = scenario_dashboard_config(scenario, users_path)
+    config = scenario_dashboard_config(scenario, users_path, audit)
     broker = MemoryBroker()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per HTTP request is noise in a log
     start_replay(scenario, broker, speed)
