@@ -14,10 +14,10 @@ fields still unknown, so late data never rolls an identity back.
 
 from __future__ import annotations
 
-import dataclasses
+import operator
 from dataclasses import dataclass
 
-from fusion.schemas import AisStatic
+from fusion.schemas import AisStatic, positional_constructor
 from ingest.mmsi import InvalidMmsi, MmsiKind, classify
 
 #: AisStatic fields that make up an identity, in record order.
@@ -89,18 +89,27 @@ class VesselRecord:
         return self.to_port_m + self.to_starboard_m
 
 
-def _new_record(static: AisStatic) -> VesselRecord:
+_IDENTITY_OF = operator.attrgetter(*IDENTITY_FIELDS)  # one C call gives the tuple
+_new_vessel = positional_constructor(
+    VesselRecord, "mmsi", "kind", "flag_state", "time", "msg_types", *IDENTITY_FIELDS
+)
+
+
+def _first_record(static: AisStatic) -> VesselRecord:
     try:
         info = classify(static.mmsi)
     except InvalidMmsi:
         kind, flag = None, None
     else:
         kind, flag = info.kind, (info.flag.alpha2 if info.flag else None)
-    return VesselRecord(mmsi=static.mmsi, kind=kind, flag_state=flag, time=static.time)
+    return _new_vessel(static.mmsi, kind, flag, static.time, (static.msg_type,), *_IDENTITY_OF(static))
 
 
 def merge(record: VesselRecord | None, static: AisStatic) -> VesselRecord:
     """The record updated with one static message of the same MMSI.
+
+    Runs for every static message of a feed (a class A ship repeats its type 5 every six
+    minutes), so the fields are compared as tuples and the record built positionally.
 
     Parameters
     ----------
@@ -115,20 +124,22 @@ def merge(record: VesselRecord | None, static: AisStatic) -> VesselRecord:
         When the message is for another MMSI than the record: a caller bug, not bad data.
     """
     if record is None:
-        record = _new_record(static)
-    elif record.mmsi != static.mmsi:
+        return _first_record(static)
+    if record.mmsi != static.mmsi:
         raise ValueError(f"static data of MMSI {static.mmsi} merged into the record of {record.mmsi}")
+    old_identity, new_identity = _IDENTITY_OF(record), _IDENTITY_OF(static)
+    msg_types = record.msg_types
+    if static.msg_type not in msg_types:
+        msg_types = tuple(sorted((*msg_types, static.msg_type)))
+    if static.time <= record.time and msg_types is record.msg_types and new_identity == old_identity:
+        return record
     newer = static.time >= record.time
-    changes: dict[str, object] = {}
-    for name in IDENTITY_FIELDS:
-        value, old = getattr(static, name), getattr(record, name)
-        if value is not None and value != old and (newer or old is None):
-            changes[name] = value
-    if static.msg_type not in record.msg_types:
-        changes["msg_types"] = tuple(sorted((*record.msg_types, static.msg_type)))
-    if static.time > record.time:
-        changes["time"] = static.time
-    return dataclasses.replace(record, **changes) if changes else record
+    identity = tuple(
+        new if new is not None and (newer or old is None) else old
+        for new, old in zip(new_identity, old_identity, strict=True)
+    )
+    time = max(record.time, static.time)
+    return _new_vessel(record.mmsi, record.kind, record.flag_state, time, msg_types, *identity)
 
 
 def merge_all(records: dict[int, VesselRecord], statics: list[AisStatic]) -> dict[int, VesselRecord]:
