@@ -377,6 +377,50 @@ def _verify_recording(folder: Path) -> int:
     return 0 if check.verified else 1
 
 
+def cmd_share_cise(args: argparse.Namespace) -> int:
+    """Alert topics -> CISE Push messages to a folder or an HTTP endpoint (docs/cise.md)."""
+    import signal
+    import threading
+
+    from fusion.services.share_cise import ShareConfigError, ShareOptions, open_share_service
+
+    try:
+        service = open_share_service(
+            ShareOptions(
+                bus_url=args.bus,
+                group=args.group,
+                out_dir=args.out,
+                url=args.url,
+                partner=args.partner,
+                agencies_path=args.agencies,
+                zones_path=args.zones,
+                sender_id=args.sender_id,
+                recipient_id=args.recipient_id,
+                sea_basin=args.sea_basin,
+                purpose=args.purpose,
+                vessel_every_s=args.vessels_every_s,
+                validate_dir=args.validate_with,
+                rejected_dir=args.rejected_dir,
+                retry_max_s=args.retry_max_s,
+            )
+        )
+    except ShareConfigError as error:
+        raise UsageError(str(error)) from None
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(
+        f"seawatch share cise: {service.settings.alert_topic} from {args.bus} -> {service.sink.describe()}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        service.run(exit_when_idle_s=args.exit_when_idle_s, should_stop=stop.is_set)
+    finally:
+        service.close()
+    print(json.dumps(service.summary(), sort_keys=True))
+    return 0
+
+
 def _dashboard_audit(args: argparse.Namespace, bus: Bus) -> AuditLog:
     """The host's audit file, each entry mirrored to the ``audit`` topic when the bus is Kafka."""
     from fusion.audit import default_source
@@ -608,6 +652,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="a head noted earlier (printed by a previous verify); detects a cut of the end. Repeatable",
     )
     verify.set_defaults(handler=cmd_audit_verify)
+
+    share = commands.add_parser("share", help="deliver alerts to partners in a standard exchange model")
+    share_commands = share.add_subparsers(dest="share_command", required=True)
+    cise = share_commands.add_parser(
+        "cise", help="alert topics -> EU CISE Push messages to a folder or HTTP endpoint (docs/cise.md)"
+    )
+    cise.add_argument("--bus", required=True, help="kafka://HOST:PORT[?options] or 'memory'")
+    cise.add_argument("--group", help="consumer group (default seawatch-share-cise-<partner or all>)")
+    target = cise.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="folder to write <MessageID>.xml files into")
+    target.add_argument("--url", help="HTTP(S) endpoint each message is POSTed to")
+    cise.add_argument(
+        "--partner", help="agency id: read alerts.<partner>, cut to its sharing policy (docs/agencies.md)"
+    )
+    cise.add_argument("--agencies", type=Path, help="agencies file: check --partner and its policy")
+    cise.add_argument("--zones", type=Path, default=DEFAULT_ZONES, help="zones the agencies file names")
+    cise.add_argument("--sender-id", default="seawatch", help="CISE ServiceID prefix of this node")
+    cise.add_argument("--recipient-id", help="CISE ServiceID prefix of the partner (default: --partner)")
+    cise.add_argument("--sea-basin", default="NonSpecified", help="CISE SeaBasin (default NonSpecified)")
+    cise.add_argument("--purpose", default="BorderMonitoring", help="CISE PurposeOfUse of the payloads")
+    cise.add_argument(
+        "--vessels-every-s",
+        type=float,
+        metavar="S",
+        help="also share the picture: a Vessel per confirmed track at most every S event seconds",
+    )
+    cise.add_argument("--validate-with", type=Path, metavar="DIR", help="CISE XSD folder: check each message")
+    cise.add_argument("--rejected-dir", type=Path, help="where refused or invalid messages are kept")
+    cise.add_argument("--retry-max-s", type=float, default=30.0, help="longest wait between retries, s")
+    cise.add_argument(
+        "--exit-when-idle-s",
+        type=float,
+        metavar="S",
+        help="batch mode: stop after the topics are caught up and silent for S seconds",
+    )
+    cise.set_defaults(handler=cmd_share_cise)
     return parser
 
 
