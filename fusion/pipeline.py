@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from fusion import topics
+from fusion.agencies.routing import AlertRouter
 from fusion.bus import Bus, Envelope
 from fusion.event_time import EventTimeBuffer
 from fusion.schemas import (
@@ -61,6 +62,10 @@ class FusionService:
     tick_s:
         Event-time interval at which tracks are expired and time-based rules evaluated even
         when no record concerns them (a silent vessel produces no records).
+    router:
+        The routing stage after the rules (``fusion.agencies``): sets each alert's responsible
+        and informed agencies and publishes it on each one's topic, cut to its sharing policy.
+        None: alerts go out unrouted, on ``alerts`` only.
     """
 
     def __init__(
@@ -71,8 +76,10 @@ class FusionService:
         *,
         allowed_lateness_s: float = 10.0,
         tick_s: float = 1.0,
+        router: AlertRouter | None = None,
     ) -> None:
         self.bus = bus
+        self.router = router
         self.tracker = tracker
         self.rules = rules
         self.tick_s = tick_s
@@ -193,8 +200,15 @@ class FusionService:
 
     def _publish_alerts(self, alerts: list[Alert]) -> None:
         for alert in alerts:
+            deliveries: list[tuple[str, bytes]] = []
+            if self.router is not None:
+                alert = self.router.route(alert)
+                deliveries = self.router.deliveries(alert)
             self.bus.publish(topics.ALERTS, alert.alert_id, to_json(alert), alert.time)
             self.counts[f"out:alerts:{alert.kind}:{alert.state}"] += 1
+            for topic, value in deliveries:  # each agency's topic, cut to its sharing policy
+                self.bus.publish(topic, alert.alert_id, value, alert.time)
+                self.counts[f"out:{topic}"] += 1
 
 
 def describe_counts(counts: Counter[str]) -> str:

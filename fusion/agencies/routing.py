@@ -1,0 +1,90 @@
+"""The routing stage: which agency acts on an alert, which are informed, and what each receives.
+
+A pure function of the alert (its position, kind and zone) and the agencies file, applied
+after the rules: the same alert routes the same way in a replay, and ``alert_id`` is never
+touched. Rules of responsibility (docs/agencies.md):
+
+- the places of an alert are the belt it lies in, the zones and areas containing it, and the
+  zone it is about (a ``zone_exit`` lies just outside its zone);
+- the **responsible** agency is the first agency, in file order, whose jurisdiction holds one
+  of those places and whose ``responsible_for`` holds the alert's kind; when none does, the
+  file's ``default_responsible`` (no alert falls between agencies);
+- the **informed** agencies are every other agency whose jurisdiction holds a place and whose
+  ``responsible_for`` or ``informed_of`` holds the kind, in file order.
+
+Routing is per alert record: each state of an incident (raised, updated, cleared) is routed by
+where the vessel is then, so an incident may reach a partner's topic only in some states.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from fusion import topics
+from fusion.agencies.config import AgenciesConfig, Agency
+from fusion.agencies.sharing import shared_json
+from fusion.rules.zones import Zones
+from fusion.schemas import Alert
+
+
+class AlertRouter:
+    """Routes alerts by the agencies file; see the module docstring for the rules.
+
+    Parameters
+    ----------
+    config
+        The validated agencies file (:func:`fusion.agencies.config.load_agencies`).
+    zones
+        The zones the file was validated against (lon/lat geometries).
+    """
+
+    def __init__(self, config: AgenciesConfig, zones: Zones) -> None:
+        self.config = config
+        self._places: list[tuple[tuple[str, ...], BaseGeometry]] = [
+            ((f"zone:{zone.id}", f"kind:{zone.kind.value}"), zone.geometry) for zone in zones.zones
+        ]
+        self._places += [((f"area:{area.id}",), area.geometry) for area in config.areas]
+        for _, geometry in self._places:
+            shapely.prepare(geometry)
+        self._zone_terms = {zone.id: (f"zone:{zone.id}", f"kind:{zone.kind.value}") for zone in zones.zones}
+        self._topics = {agency.id: topics.agency_alerts(agency.id) for agency in config.agencies}
+
+    def places(self, alert: Alert) -> frozenset[str]:
+        """Jurisdiction terms (``belt:``, ``zone:``, ``kind:``, ``area:``) that hold the alert."""
+        point = shapely.Point(alert.lon, alert.lat)
+        found = {term for terms, geometry in self._places if geometry.covers(point) for term in terms}
+        belt = self.config.belts.belt_at(alert.lon, alert.lat)
+        if belt is not None:
+            found.add(f"belt:{belt}")
+        if alert.zone_id is not None:
+            found.update(self._zone_terms.get(alert.zone_id, ()))
+        return frozenset(found)
+
+    def route(self, alert: Alert) -> Alert:
+        """``alert`` with ``responsible_agency`` and ``informed_agencies`` set (same id)."""
+        places = self.places(alert)
+        covering = [agency for agency in self.config.agencies if places.intersection(agency.jurisdiction)]
+        responsible = next(
+            (agency.id for agency in covering if alert.kind in agency.responsible_for),
+            self.config.default_responsible,
+        )
+        informed = tuple(
+            agency.id
+            for agency in covering
+            if agency.id != responsible and alert.kind in agency.responsible_for | agency.informed_of
+        )
+        return dataclasses.replace(alert, responsible_agency=responsible, informed_agencies=informed)
+
+    def recipients(self, alert: Alert) -> list[Agency]:
+        """The agencies a routed alert goes to: the responsible one, then the informed ones."""
+        ids = ((alert.responsible_agency,) if alert.responsible_agency else ()) + alert.informed_agencies
+        return [self.config.agency(agency_id) for agency_id in ids]
+
+    def deliveries(self, alert: Alert) -> list[tuple[str, bytes]]:
+        """(topic, value) per recipient of a routed alert, each cut to that recipient's policy."""
+        return [
+            (self._topics[agency.id], shared_json(alert, agency.sharing)) for agency in self.recipients(alert)
+        ]
