@@ -31,7 +31,15 @@ from pyais.messages import (
     Payload,
 )
 
-from fusion.schemas import AisReport, AisStatic, MmsiKind, Reject, RejectReason, TimeSource
+from fusion.schemas import (
+    AisReport,
+    AisStatic,
+    MmsiKind,
+    Reject,
+    RejectReason,
+    TimeSource,
+    positional_constructor,
+)
 from ingest.ais_position import REQUIRED_BITS as POSITION_REQUIRED_BITS
 from ingest.ais_position import TYPES as _FAST_POSITION_TYPES
 from ingest.ais_position import RawPosition, read_position
@@ -97,6 +105,8 @@ def _required_bits(cls: type[Payload], names: tuple[str, ...]) -> int:
 
 _REQUIRED_BITS = {cls: _required_bits(cls, names) for cls, names in _FIELDS_READ.items()}
 _UNDECODABLE = RejectReason.UNDECODABLE_PAYLOAD
+_NOT_AIS = "not an !xxVDM/!xxVDO AIS sentence"
+_REJECT_KEY = {reason: f"reject:{reason.value}" for reason in RejectReason}
 _ACCEPTED_KEY = {t: f"accepted:type{t}" for t in range(64)}
 _UNUSED_KEY = {t: f"unused:type{t}" for t in range(64)}
 
@@ -231,7 +241,7 @@ class AisDecoder:
         try:
             tag, sentence = split_tag_block(text.encode("ascii", "replace"))
             if not is_vdm(sentence):
-                return self._stamp_line(tag, sentence)
+                return self._other_line(tag, sentence, line_no, receipt_time, text)
             vdm = parse_vdm(sentence)
             if tag is None and self._stamp_tag is not None:
                 tag = self._stamp_tag
@@ -253,11 +263,12 @@ class AisDecoder:
             state.newest_s = time_s
             if state.pending:
                 out = self._expire(state)
-        if tag is not None:
+        if tag is not None and (tag.line_count is not None or tag.group_outside_checksum):
             self._note_tag(tag, state)
         if vdm.fragment_count == 1:
             self._stamp_s = None
-            out += self._decode(vdm.payload, vdm.fill_bits, [text], line_no, time_s, time_source, receiver)
+            decoded = self._decode(vdm.payload, vdm.fill_bits, text, line_no, time_s, time_source, receiver)
+            return out + decoded if out else decoded
         else:
             if vdm.fragment_number == vdm.fragment_count:
                 self._stamp_s = None
@@ -273,8 +284,20 @@ class AisDecoder:
         self._stamp_s = self._stamp_tag = None
         return out
 
-    def _stamp_line(self, tag: TagBlock | None, sentence: bytes) -> list[AisOutput]:
-        """A line that is not AIS: a time stamp for the next message, or an unknown sentence."""
+    def _other_line(
+        self,
+        tag: TagBlock | None,
+        sentence: bytes,
+        line_no: int | None,
+        receipt_time: float | None,
+        text: str,
+    ) -> list[AisOutput]:
+        """A line that is not AIS: a time stamp for the next message, or an unknown sentence.
+
+        Unknown sentences are rejected without raising: receivers interleave their own GPS and
+        status sentences with AIS, often one line in three, and an exception per line costs
+        more than the rest of the decode.
+        """
         if not sentence and tag is not None:
             self._stamp_tag = tag
             self.counts["stamp:tag_line"] += 1
@@ -283,7 +306,8 @@ class AisDecoder:
             self._stamp_s = parse_pghp(sentence)
             self.counts["stamp:pghp"] += 1
             return []
-        raise NmeaError(RejectReason.UNKNOWN_SENTENCE, "not an !xxVDM/!xxVDO AIS sentence")
+        time_s = tag.time_s if tag is not None and tag.time_s is not None else receipt_time
+        return [self._reject(time_s, line_no, RejectReason.UNKNOWN_SENTENCE, _NOT_AIS, text)]
 
     def _note_tag(self, tag: TagBlock, state: _Receiver) -> None:
         """Count tag-block facts worth an operator's eye: lost lines, a recorder's checksum fault."""
@@ -390,9 +414,9 @@ class AisDecoder:
             return out
         del pending_by_key[key]
         payload = b"".join(pending.payloads)
-        return out + self._decode(
-            payload, vdm.fill_bits, pending.lines, pending.first_line_no, time_s, time_source, receiver
-        )
+        raw = "\n".join(pending.lines)
+        first_line_no = pending.first_line_no
+        return out + self._decode(payload, vdm.fill_bits, raw, first_line_no, time_s, time_source, receiver)
 
     def _expire(self, state: _Receiver) -> list[AisOutput]:
         """Reject this receiver's partial messages that are more than the timeout behind its newest time."""
@@ -405,13 +429,13 @@ class AisDecoder:
         self,
         payload: bytes,
         fill_bits: int,
-        lines: list[str],
+        raw: str,
         line_no: int | None,
         time_s: float,
         time_source: TimeSource,
         receiver: str,
     ) -> list[AisOutput]:
-        raw = lines[0] if len(lines) == 1 else "\n".join(lines)
+        """Records of one complete message; ``raw`` is its line(s), newline-joined."""
         if not payload:
             return [self._reject(time_s, line_no, _UNDECODABLE, "empty payload", raw)]
         msg_type = _ARMOR[payload[0]]
@@ -458,15 +482,16 @@ class AisDecoder:
         receiver: str,
     ) -> list[AisOutput]:
         """A position report (types 1, 2, 3, 18, 27), read by :mod:`ingest.ais_position`."""
-        problem = self._truncated(msg_type, len(payload) * 6 - fill_bits, POSITION_REQUIRED_BITS[msg_type])
-        if problem:
+        n_bits = len(payload) * 6 - fill_bits
+        if n_bits < POSITION_REQUIRED_BITS[msg_type]:
+            problem = self._truncated(msg_type, n_bits, POSITION_REQUIRED_BITS[msg_type])
             return [self._reject(time_s, line_no, _UNDECODABLE, problem, raw)]
         position = read_position(payload, msg_type)
         reading = _read_mmsi(position.mmsi)
         if reading.count_key is not None:
             self.counts[reading.count_key] += 1
-        problem = _position_problem(position.lat, position.lon)
-        if problem:
+        if not (-90.0 <= position.lat <= 90.0 and -180.0 <= position.lon <= 180.0):  # 91 / 181: n/a
+            problem = _position_problem(position.lat, position.lon)
             return [self._reject(time_s, line_no, RejectReason.NO_POSITION, problem, raw)]
         self.counts[_ACCEPTED_KEY[msg_type]] += 1
         return [_report(position, msg_type, time_s, time_source, receiver, raw, reading)]
@@ -493,8 +518,8 @@ class AisDecoder:
     def _reject(
         self, time_s: float | None, line_no: int | None, reason: RejectReason, detail: str, raw: str
     ) -> Reject:
-        self.counts[f"reject:{reason.value}"] += 1
-        return Reject(time=time_s, source=self.source, line_no=line_no, reason=reason, detail=detail, raw=raw)
+        self.counts[_REJECT_KEY[reason]] += 1
+        return _new_reject(time_s, self.source, line_no, reason, detail, raw)
 
 
 class MmsiReading(NamedTuple):
@@ -556,23 +581,44 @@ def _report(
     nav_status = None
     if msg_type in _CLASS_A_STATUS_TYPES and msg.status != NAV_STATUS_NOT_DEFINED:
         nav_status = int(msg.status)
-    return AisReport(
-        time=time_s,
-        time_source=time_source,
-        mmsi=msg.mmsi,
-        msg_type=msg_type,
-        lat=msg.lat,
-        lon=msg.lon,
-        sog_kn=sog_kn,
-        cog_deg=cog_deg,
-        heading_deg=heading_deg,
-        nav_status=nav_status,
-        receiver_id=receiver,
-        raw=raw,
-        mmsi_kind=reading.kind,
-        mmsi_problem=reading.problem,
-        flag_state=reading.flag,
+    return _new_report(
+        time_s,
+        time_source,
+        msg.mmsi,
+        msg_type,
+        msg.lat,
+        msg.lon,
+        sog_kn,
+        cog_deg,
+        heading_deg,
+        nav_status,
+        receiver,
+        raw,
+        reading.kind,
+        reading.problem,
+        reading.flag,
     )
+
+
+_new_reject = positional_constructor(Reject, "time", "source", "line_no", "reason", "detail", "raw")
+_new_report = positional_constructor(
+    AisReport,
+    "time",
+    "time_source",
+    "mmsi",
+    "msg_type",
+    "lat",
+    "lon",
+    "sog_kn",
+    "cog_deg",
+    "heading_deg",
+    "nav_status",
+    "receiver_id",
+    "raw",
+    "mmsi_kind",
+    "mmsi_problem",
+    "flag_state",
+)
 
 
 def _static(
