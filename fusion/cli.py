@@ -453,6 +453,113 @@ def _audit_options(parser: argparse.ArgumentParser, default_log: Path) -> None:
     )
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """``seawatch import``: recordings of other systems -> a scenario folder (docs/import.md)."""
+    from ingest.importers.ais_nmea import NoTimeError
+    from ingest.importers.build import import_sources
+    from ingest.importers.csv_ais import CsvLayoutError, parse_columns
+    from ingest.importers.csv_times import CsvTimeError, parse_time
+    from ingest.importers.detect import FormatError
+    from ingest.importers.model import ImportOptions
+    from ingest.importers.radar import RadarSiteError
+    from ingest.radar_asterix import AsterixUnavailableError
+    from ingest.sources import PcapError
+
+    try:
+        options = ImportOptions(
+            start_s=None if args.start is None else parse_time(args.start, day_first=True),
+            line_interval_s=args.line_interval_s,
+            site=_lat_lon(args.site) if args.site else None,
+            columns=parse_columns(args.columns) if args.columns else None,
+            day_first=args.day_first,
+            radar_id=args.radar_id,
+            max_range_m=args.max_range_m,
+        )
+        quiet = not _progress_enabled(args.progress)
+        with tqdm(unit="row", desc="import", disable=quiet, leave=False) as bar:
+            summary = import_sources(
+                args.sources,
+                args.out,
+                options,
+                fmt=args.format or ("csv" if args.columns else None),
+                command=" ".join(["seawatch", *sys.argv[1:]]),
+                on_rows=bar.update,
+                zones=args.zones,
+            )
+    except (
+        ValueError,
+        CsvLayoutError,
+        CsvTimeError,
+        FormatError,
+        NoTimeError,
+        RadarSiteError,
+        AsterixUnavailableError,
+        PcapError,
+    ) as error:
+        raise UsageError(str(error)) from None
+    rate, elapsed_s = summary.rows_per_s, summary.elapsed_s
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
+    rejects = summary.rejects_by_reason
+    print(
+        f"imported {summary.rows} rows/lines from {len(args.sources)} source(s) in {elapsed_s:.2f} s "
+        f"({rate:,.0f} rows/s) -> {args.out}: {summary.ais_messages} AIS messages "
+        f"({summary.ais_duplicates} duplicates written once), {summary.radar_plots} radar plots; "
+        f"rejected {sum(rejects.values())} ({', '.join(f'{k} {v}' for k, v in rejects.items()) or 'none'})",
+        file=sys.stderr,
+    )
+    report = {
+        "out": str(args.out),
+        "rows": summary.rows,
+        "rows_per_s": round(rate, 1),
+        "ais_messages": summary.ais_messages,
+        "ais_duplicates": summary.ais_duplicates,
+        "radar_plots": summary.radar_plots,
+        "rejects_by_reason": rejects,
+        "time_span": summary.time_span,
+    }
+    print(json.dumps(report, sort_keys=True))
+    return 0
+
+
+def _lat_lon(text: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise UsageError(f"--site {text!r}: give LAT,LON in degrees, e.g. --site 58.2123,11.5475") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise UsageError(f"--site {text!r}: latitude -90..90, longitude -180..180 (LAT first)")
+    return lat, lon
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """``seawatch info DIR``: span, sources, messages by type, vessels, rejects, and a PNG map."""
+    import datetime as dt
+
+    from ingest.importers.info import folder_info
+
+    map_png = None if args.no_map else (args.map or args.folder / "map.png")
+    info = folder_info(args.folder, args.zones, map_png)
+    span = info.time_span
+    if span:
+        start, end = (dt.datetime.fromtimestamp(t, dt.UTC).isoformat(timespec="seconds") for t in span)
+        print(f"{info.path}: {start} -> {end} ({(span[1] - span[0]) / 60:.1f} min)", file=sys.stderr)
+    for source in info.sources:
+        conventions = ", ".join(f"{k} {v}" for k, v in (source["time_conventions"] or {}).items())
+        print(f"  source {source['path']} [{source['format']}] time from: {conventions}", file=sys.stderr)
+    print(f"  AIS messages by type: {info.messages_by_type or 'none'}", file=sys.stderr)
+    print(f"  vessels: {info.vessels} MMSIs, {info.vessels_with_position} with a position", file=sys.stderr)
+    print(f"  radar plots: {info.radar_plots or 'none'}", file=sys.stderr)
+    replay_rejects, import_rejects = info.rejects_by_reason or "none", info.import_rejects_by_reason or "none"
+    print(f"  rejects: replay {replay_rejects}; import {import_rejects}", file=sys.stderr)
+    for note in info.notes:
+        print(f"  note: {note}", file=sys.stderr)
+    if info.map_png:
+        print(f"  map: {info.map_png}", file=sys.stderr)
+    print(json.dumps(info.to_dict(), sort_keys=True))
+    return 0
+
+
 def _kafka_service_options(parser: argparse.ArgumentParser, group: str) -> None:
     parser.add_argument(
         "--bus", required=True, help="kafka://HOST:PORT[,HOST:PORT][?tls/sasl options] (docs/kafka.md)"
@@ -461,6 +568,8 @@ def _kafka_service_options(parser: argparse.ArgumentParser, group: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ingest.importers.detect import FORMATS
+
     parser = argparse.ArgumentParser(prog="seawatch", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -612,6 +721,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop after the topics are caught up and silent for S seconds (default 5)",
     )
     rec.set_defaults(handler=cmd_record)
+
+    imp = commands.add_parser(
+        "import", help="AIS/radar recordings (NMEA logs, CSV archives, ARPA, ASTERIX) -> a scenario folder"
+    )
+    imp.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="files; format detected per file")
+    imp.add_argument("--out", type=Path, required=True, help="scenario folder to write")
+    imp.add_argument("--format", choices=FORMATS, help="read every SRC as this format (default: detect)")
+    imp.add_argument(
+        "--start", help="time of the first line of a log without time stamps (ISO 8601 UTC or unix seconds)"
+    )
+    imp.add_argument(
+        "--line-interval-s", type=float, default=0.1, help="with --start: seconds between lines (0.1)"
+    )
+    imp.add_argument("--site", metavar="LAT,LON", help="radar site when the data lacks it (ASTERIX)")
+    imp.add_argument("--columns", metavar="time=COL,mmsi=COL,lat=COL,lon=COL,...", help="generic CSV mapping")
+    imp.add_argument(
+        "--day-first",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="dd/mm/yyyy (or --no-day-first: mm/dd/yyyy) CSV dates (default: decide from the data)",
+    )
+    imp.add_argument("--radar-id", help="radar id in sensors.json (default: from the file name)")
+    imp.add_argument("--max-range-m", type=float, help="radar range limit (default: 1.1 x farthest plot)")
+    imp.add_argument("--zones", type=Path, help="zones.geojson to store with the recording")
+    imp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    imp.set_defaults(handler=cmd_import)
+
+    info = commands.add_parser("info", help="summarise a scenario folder: span, types, vessels, rejects, map")
+    info.add_argument("folder", type=Path)
+    info.add_argument("--map", type=Path, help="PNG map to write (default: map.png in the folder)")
+    info.add_argument("--no-map", action="store_true", help="do not draw the map")
+    info.add_argument("--zones", type=Path, default=DEFAULT_ZONES, help="when the folder has none")
+    info.set_defaults(handler=cmd_info)
 
     dash = commands.add_parser("dashboard", help="serve the picture of a bus's tracks and alerts topics")
     dash.add_argument("--bus", required=True, help="kafka://HOST:PORT[?options]")
