@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCENARIO := replay_data/karachi
 
-.PHONY: install demo test lint unit scenario replay evaluate clean
+.PHONY: install demo demo-real test lint unit scenario replay evaluate clean
 
 install: $(STAMP)
 
@@ -21,6 +21,15 @@ $(STAMP): pyproject.toml
 ## Replay the bundled Karachi scenario live (10x real time) and serve the dashboard on :8050.
 demo: install
 	$(BIN)/seawatch demo $(SCENARIO) --speed 10 --host 127.0.0.1 --port 8050
+
+## Import the real Solent AIS recording (../shared/data/real, MANIFEST.md section 2) into
+## out/solent (docs/import.md) and replay it live (10x real time) in the dashboard on :8050.
+SOLENT_CSV := ../shared/data/real/dstl-Stone-Soup/docs/demos/SolentAIS_20160112_130211.csv
+demo-real: install
+	@test -f $(SOLENT_CSV) || { echo "demo-real needs $(SOLENT_CSV) (the shared real data beside this clone)"; exit 2; }
+	$(BIN)/seawatch import $(SOLENT_CSV) --out out/solent
+	$(BIN)/seawatch info out/solent --map out/solent/map.png > /dev/null
+	$(BIN)/seawatch demo out/solent --speed 10 --host 127.0.0.1 --port 8050
 
 ## Lint, check the import layers, install Debian chromium for the browser tests
 ## (scripts/install_browser), run the whole test suite against a fresh single-node Kafka

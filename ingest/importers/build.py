@@ -1,8 +1,10 @@
 """``seawatch import``: read each source with its importer, merge, and write the scenario folder.
 
-The folder is the contract of docs/formats.md (``ais.nmea``, ``radar.jsonl``, ``sensors.json``)
-plus the import's provenance: ``import.json`` (every source's path, size, SHA-256, format, time
-convention, counts and notes; the command), ``rejects.jsonl`` (every line or row not carried
+The folder is the contract of docs/formats.md (``ais.nmea``, ``radar.jsonl``, ``sensors.json``,
+an empty ``zones.geojson`` unless ``--zones``, and ``manifest.json`` as ``seawatch record`` writes
+it, so a replay proves it read what was imported) plus the import's provenance: ``import.json``
+(every source's path, size, SHA-256, format, time convention, counts and notes; the command),
+``rejects.jsonl`` (every line or row not carried
 over because it was bad, with its reason and text) and a ``README.md`` for a person.
 
 Merging: AIS messages of all sources are put in time order and a message whose payload was
@@ -26,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from fusion.manifest import write_manifest
 from fusion.schemas import AisReceiverSite, AisReport, RadarSite, Reject
 from ingest.ais import AisDecoder
 from ingest.importers.ais_nmea import AisNmeaReader
@@ -45,6 +48,9 @@ DUPLICATE_WINDOW_S = 20.0
 MIN_RECEIVER_RANGE_M = 10_000.0
 IMPORT_FILE = "import.json"
 REJECTS_FILE = "rejects.jsonl"
+#: Files an import writes, all listed in manifest.json so a replay can prove it read them.
+_FOLDER_FILES = ("ais.nmea", "radar.jsonl", "sensors.json", "zones.geojson", IMPORT_FILE, REJECTS_FILE)
+_NO_ZONES = '{"type": "FeatureCollection", "features": []}\n'
 
 
 @dataclass
@@ -184,9 +190,7 @@ def _write(
             handle.write(json.dumps(plot, separators=(", ", ": ")) + "\n")
     radars = [radar for r in results for radar in r.radars]
     _write_sensors(out_dir / "sensors.json", radars, receivers)
-    zones_text = (
-        zones.read_text(encoding="utf-8") if zones else '{"type": "FeatureCollection", "features": []}\n'
-    )
+    zones_text = zones.read_text(encoding="utf-8") if zones else _NO_ZONES
     (out_dir / "zones.geojson").write_text(zones_text, encoding="utf-8")
     rejects = [reject for r in results for reject in r.rejects]
     with (out_dir / REJECTS_FILE).open("w", encoding="utf-8") as handle:
@@ -221,6 +225,8 @@ def _write(
     }
     (out_dir / IMPORT_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     (out_dir / "README.md").write_text(_readme(record), encoding="utf-8")
+    counts = {"ais_messages": summary.ais_messages, "radar_plots": summary.radar_plots}
+    write_manifest(out_dir, _FOLDER_FILES, made_by=command or "seawatch import", counts=counts)
     return summary
 
 
