@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ZONES = REPO_ROOT / "zones.geojson"
 DEFAULT_SCENARIO = REPO_ROOT / "replay_data" / "karachi"
+DEFAULT_AGENCIES = REPO_ROOT / "config" / "agencies.toml"
 
 log = logging.getLogger("seawatch")
 
@@ -78,6 +79,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from fusion.agencies.routing import load_router
     from fusion.replay import run_replay
     from ingest.scenario import open_scenario
 
@@ -99,6 +101,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             speed=args.speed,
             on_record=lambda: bar.update(1),
             rules_config=_rules_config(args.rules),
+            router=load_router(args.agencies, scenario.zones_path) if args.agencies else None,
         )
     report = {
         "records_in": summary.records_in,
@@ -157,7 +160,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     audit = open_audit_log(args.audit_log, source=default_source("demo"), key_file=args.audit_key_file)
     print(f"seawatch demo: operator actions are recorded in {args.audit_log}", file=sys.stderr)
     run_demo(
-        args.scenario, zones_path=args.zones, speed=args.speed, host=args.host, port=args.port, audit=audit
+        args.scenario,
+        zones_path=args.zones,
+        speed=args.speed,
+        host=args.host,
+        port=args.port,
+        audit=audit,
+        agencies_path=args.agencies,
     )
     return 0
 
@@ -241,7 +250,7 @@ def cmd_fuse(args: argparse.Namespace) -> int:
     from fusion.bus_factory import open_bus
     from fusion.services.areas import load_area
     from fusion.services.fuse import FuseService
-    from fusion.services.provision import ensure_pipeline_topics
+    from fusion.services.provision import ensure_agency_topics, ensure_pipeline_topics
     from fusion.services.snapshots import SnapshotStore
 
     if not args.bus.startswith("kafka://"):
@@ -259,7 +268,10 @@ def cmd_fuse(args: argparse.Namespace) -> int:
         snapshot_every_s=args.snapshot_every_s,
         idle_partition_s=args.idle_partition_s,
         rules_config=_rules_config(args.rules),
+        agencies_path=args.agencies,
     )
+    if args.agencies:
+        ensure_agency_topics(bus, service.agency_ids, args.partitions)  # type: ignore[arg-type]
     print(
         f"seawatch fuse: areas {', '.join(a.name for a in areas)} from {args.bus}, group {args.group}",
         file=sys.stderr,
@@ -620,6 +632,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--rules", type=Path, help="rules thresholds and watch list (TOML; config/rules.toml)")
     rep.add_argument(
+        "--agencies",
+        type=Path,
+        help="agencies file: route alerts to agencies, publish alerts.<agency> (config/agencies.toml; "
+        "docs/agencies.md)",
+    )
+    rep.add_argument(
         "--area", help="with --bus kafka://: the area the records belong to (default: folder name)"
     )
     rep.add_argument(
@@ -647,6 +665,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--zones", type=Path, default=DEFAULT_ZONES)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8050)
+    demo.add_argument(
+        "--agencies",
+        type=Path,
+        default=DEFAULT_AGENCIES,
+        help="agencies file: route alerts to agencies, publish alerts.<agency> (config/agencies.toml; "
+        "docs/agencies.md); default: the demo's",
+    )
     demo.add_argument(
         "--allow-unverified",
         action="store_true",
@@ -685,6 +710,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fuse.add_argument("--zones", type=Path, default=DEFAULT_ZONES, help="for areas without zones.geojson")
     fuse.add_argument("--rules", type=Path, help="rules thresholds and watch list (TOML; config/rules.toml)")
+    fuse.add_argument(
+        "--agencies",
+        type=Path,
+        help="agencies file: route alerts to agencies, publish alerts.<agency> (config/agencies.toml; "
+        "docs/agencies.md)",
+    )
     fuse.add_argument(
         "--state-dir", type=Path, default=Path("seawatch-state"), help="crash-recovery snapshots"
     )
@@ -839,6 +870,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from fusion.agencies.config import AgenciesFileError
     from fusion.audit import AuditLogError
     from fusion.bus_factory import BusUrlError
     from fusion.evaluation.loaders import EvaluationInputError
@@ -860,6 +892,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         RulesConfigError,
         EvaluationInputError,
         AuditLogError,
+        AgenciesFileError,
         FileNotFoundError,
     ) as error:
         print(f"seawatch {args.command}: error: {error}", file=sys.stderr)

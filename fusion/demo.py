@@ -18,6 +18,7 @@ from dashboard.app import create_app
 from dashboard.auth import load_users
 from dashboard.config import DashboardConfig
 from dashboard.picture import PictureFeed
+from fusion.agencies.routing import AlertRouter, load_router
 from fusion.audit import AuditLog
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.replay import run_replay
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_USERS = REPO_ROOT / "config" / "users.demo.toml"
+DEMO_AGENCIES = REPO_ROOT / "config" / "agencies.toml"
+"""The Karachi demo's agencies (docs/agencies.md): alerts are routed to them."""
 DEMO_CREDENTIALS = "officer / officer-demo (watch officer), analyst / analyst-demo (analyst, read-only)"
 
 
@@ -49,7 +52,9 @@ def scenario_dashboard_config(scenario: Scenario, users_path: Path, audit: Audit
     )
 
 
-def start_replay(scenario: Scenario, broker: MemoryBroker, speed: float | None) -> threading.Thread:
+def start_replay(
+    scenario: Scenario, broker: MemoryBroker, speed: float | None, router: AlertRouter | None = None
+) -> threading.Thread:
     """Replay ``scenario`` onto ``broker`` in a daemon thread (outputs in a temporary folder)."""
     out_dir = Path(tempfile.mkdtemp(prefix="seawatch-demo-"))
 
@@ -60,6 +65,7 @@ def start_replay(scenario: Scenario, broker: MemoryBroker, speed: float | None) 
             alerts_out=out_dir / "alerts.jsonl",
             speed=speed,
             broker=broker,
+            router=router,
         )
         log.warning("demo replay finished: %d records; outputs in %s", summary.records_in, out_dir)
 
@@ -77,12 +83,14 @@ def run_demo(
     port: int,
     audit: AuditLog,
     users_path: Path = DEMO_USERS,
+    agencies_path: Path | None = DEMO_AGENCIES,
 ) -> None:
     scenario = open_scenario(scenario_dir, zones_path)
     config = scenario_dashboard_config(scenario, users_path, audit)
+    router = load_router(agencies_path, scenario.zones_path) if agencies_path is not None else None
     broker = MemoryBroker()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per HTTP request is noise in a log
-    start_replay(scenario, broker, speed)
+    start_replay(scenario, broker, speed, router)
     app = create_app(PictureFeed(MemoryBus(broker, group_id="dashboard")), config)
     login = f"log in as {DEMO_CREDENTIALS}" if users_path == DEMO_USERS else f"users from {users_path}"
     print(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fusion import topics
+from fusion.agencies.routing import AlertRouter
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.pipeline import FusionService
 from fusion.rules.config import DEFAULT_CONFIG, RulesConfig
@@ -87,10 +88,12 @@ def run_replay(
     on_record: Callable[[], None] | None = None,
     broker: MemoryBroker | None = None,
     rules_config: RulesConfig = DEFAULT_CONFIG,
+    router: AlertRouter | None = None,
 ) -> ReplaySummary:
     """Replay ``scenario`` end to end; ``speed`` None means as fast as possible.
 
-    Pass a ``broker`` to let other consumers (a live dashboard) read the same topics.
+    Pass a ``broker`` to let other consumers (a live dashboard) read the same topics, and a
+    ``router`` (``fusion.agencies.routing.load_router``) to route alerts to agencies.
     """
     broker = broker or MemoryBroker()
     source_bus = MemoryBus(broker, group_id="replay-source")
@@ -99,6 +102,7 @@ def run_replay(
         MemoryBus(broker, group_id="fuse"),
         Tracker(frame, scenario.sensors),
         RuleEngine(load_zones(scenario.zones_path), scenario.sensors, frame, rules_config),
+        router=router,
     )
     sink = JsonlSink(
         MemoryBus(broker, group_id="replay-writer"), {topics.TRACKS: tracks_out, topics.ALERTS: alerts_out}

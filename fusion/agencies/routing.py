@@ -19,14 +19,15 @@ where the vessel is then, so an incident may reach a partner's topic only in som
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from fusion import topics
-from fusion.agencies.config import AgenciesConfig, Agency
+from fusion.agencies.config import AgenciesConfig, Agency, load_agencies
 from fusion.agencies.sharing import shared_json
-from fusion.rules.zones import Zones
+from fusion.rules.zones import Zones, load_zones
 from fusion.schemas import Alert
 
 
@@ -88,3 +89,15 @@ class AlertRouter:
         return [
             (self._topics[agency.id], shared_json(alert, agency.sharing)) for agency in self.recipients(alert)
         ]
+
+
+def load_router(agencies_path: Path, zones_path: Path) -> AlertRouter:
+    """The router of an agencies file, checked against the zones the rules use.
+
+    Raises
+    ------
+    fusion.agencies.config.AgenciesFileError, fusion.rules.zones.ZonesFileError
+        Naming the file, the entry and the fix.
+    """
+    zones = load_zones(zones_path)
+    return AlertRouter(load_agencies(agencies_path, zones), zones)

@@ -33,8 +33,11 @@ import time as wall_clock
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fusion import topics
+from fusion.agencies.config import load_agencies
+from fusion.agencies.routing import AlertRouter
 from fusion.bus import Envelope
 from fusion.bus_kafka import KafkaBus, PartitionRef
 from fusion.pipeline import INPUT_TOPICS, FusionService
@@ -84,6 +87,9 @@ class FuseService:
         Event-time interval between snapshots: the work redone after a crash.
     idle_partition_s:
         Wall seconds a caught-up, silent input partition may hold the merge back.
+    agencies_path:
+        The agencies file (config/agencies.toml): alerts are routed and published per agency
+        (``fusion.agencies``); None publishes them unrouted, on ``alerts`` only.
     """
 
     def __init__(
@@ -97,12 +103,19 @@ class FuseService:
         allowed_lateness_s: float = 10.0,
         clock: Callable[[], float] = wall_clock.monotonic,
         rules_config: RulesConfig = DEFAULT_CONFIG,
+        agencies_path: Path | None = None,
     ) -> None:
         self.bus = bus
         self.rules_config = rules_config
         # Zones are read and validated once, here: a bad file stops the start with a clear
         # error (ZonesFileError), and a file edited while running cannot take a service down.
         self._zones = {area.name: load_zones(area.zones_path) for area in areas}
+        # The agencies file likewise (AgenciesFileError), checked against each area's zones.
+        self._routers = {
+            name: AlertRouter(load_agencies(agencies_path, zones), zones)
+            for name, zones in self._zones.items()
+            if agencies_path is not None
+        }
         self.areas = {area.name: area for area in areas}
         self.store = store
         self.snapshot_every_s = snapshot_every_s
@@ -114,6 +127,11 @@ class FuseService:
         self._last_seen: dict[PartitionRef, float] = {}
         self._paused: set[PartitionRef] = set()
         self._revoked: dict[int, _PartitionState] = {}
+
+    @property
+    def agency_ids(self) -> tuple[str, ...]:
+        """The agencies alerts are routed to (each needs its ``alerts.<agency>`` topic)."""
+        return next((router.config.ids for router in self._routers.values()), ())
 
     # ------------------------------------------------------------------ loop
 
@@ -212,6 +230,7 @@ class FuseService:
             Tracker(frame, area.sensors),
             RuleEngine(self._zones[area.name], area.sensors, frame, self.rules_config),
             allowed_lateness_s=self.allowed_lateness_s,
+            router=self._routers.get(area.name),
         )
 
     def _dead_letter_unknown_area(self, envelope: Envelope) -> None:

@@ -8,6 +8,8 @@ is compacted: per MMSI only the latest identity is kept.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fusion import topics
 from fusion.bus_kafka import KafkaBus, TopicSpec
 
@@ -26,3 +28,10 @@ def ensure_pipeline_topics(bus: KafkaBus, partitions: int = DEFAULT_PARTITIONS) 
             topics.ALERT_ACKS: TopicSpec(1),
         }
     )
+
+
+def ensure_agency_topics(
+    bus: KafkaBus, agency_ids: Iterable[str], partitions: int = DEFAULT_PARTITIONS
+) -> None:
+    """Each agency's alert topic (``alerts.<agency>``): the broker does not create topics itself."""
+    bus.ensure_topics({topics.agency_alerts(agency_id): TopicSpec(partitions) for agency_id in agency_ids})
