@@ -24,6 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from fusion import schemas, topics  # noqa: E402
+from fusion.agencies.config import CORE_FIELDS  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "docs" / "schemas"
 BASE_URL = "https://seawatch.example/schemas/"
@@ -85,11 +86,29 @@ def record_schema(topic: str, cls: type) -> dict[str, Any]:
     }
 
 
+def agency_alert_schema() -> dict[str, Any]:
+    """Values of ``alerts.<agency>``: an alert cut to the recipient's sharing policy.
+
+    The same properties as ``alerts``, but only the fields every recipient gets are required:
+    a withheld field is absent (docs/agencies.md).
+    """
+    schema = record_schema("alerts.agency", schemas.Alert)
+    schema["title"] = "Alert as routed to one agency (topics alerts.<agency>)"
+    schema["description"] = (
+        "An alert routed to this agency, cut to its sharing policy (config/agencies.toml): withheld "
+        "fields are absent. Units are in the field names; time is event time, unix seconds UTC."
+    )
+    schema["required"] = ["schema_version", *CORE_FIELDS]
+    return schema
+
+
 def rendered() -> dict[Path, str]:
-    return {
+    out = {
         OUT_DIR / f"{topic}.schema.json": json.dumps(record_schema(topic, cls), indent=2) + "\n"
         for topic, cls in TOPIC_RECORDS.items()
     }
+    out[OUT_DIR / "alerts.agency.schema.json"] = json.dumps(agency_alert_schema(), indent=2) + "\n"
+    return out
 
 
 def main() -> int:
