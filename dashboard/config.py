@@ -25,6 +25,10 @@ def load_coastline(name: str = COASTLINE) -> dict:
     return json.loads((resources.files("dashboard") / "data" / name).read_text())
 
 
+#: Half-width (deg) of the initial view around the area centre when there are no radars or zones:
+#: ~30 km, a harbour approach.
+_CENTRE_VIEW_HALF_DEG = 0.25
+
 @dataclass(frozen=True)
 class DashboardConfig:
     """Settings of one dashboard app (no process-global state: two apps may differ).
@@ -51,6 +55,9 @@ class DashboardConfig:
         ``seawatch demo`` give a file; the in-memory default is for tests.
     step_s:
         Replay step (s): two radar scans, small enough to see one manoeuvre.
+    centre_lon:
+        Longitude (deg) of the area's centre: the initial view of a recording with neither radars
+        nor zones (an imported AIS archive) is a box around (centre_lat, centre_lon).
     """
 
     zones_geojson: dict
@@ -63,6 +70,7 @@ class DashboardConfig:
     refresh_ms: int = 1000
     step_s: float = 5.0
     audit: AuditLog = field(default_factory=lambda: memory_audit_log("dashboard"))
+    centre_lon: float | None = None
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -79,4 +87,8 @@ class DashboardConfig:
             west, south, east, north = shape(feature["geometry"]).bounds
             lons += [west, east]
             lats += [south, north]
+        if not lons and self.centre_lon is not None:
+            half = _CENTRE_VIEW_HALF_DEG
+            lons = [self.centre_lon - half, self.centre_lon + half]
+            lats = [self.centre_lat - half, self.centre_lat + half]
         return min(lons), min(lats), max(lons), max(lats)

@@ -47,6 +47,7 @@ def scenario_dashboard_config(scenario: Scenario, users_path: Path, audit: Audit
         zones_geojson=json.loads(scenario.zones_path.read_text()),
         radars=tuple(scenario.sensors.radars),
         centre_lat=scenario.area_lat,
+        centre_lon=scenario.area_lon,
         users=load_users(users_path),
         flag_of=flag_name,
     )
