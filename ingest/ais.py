@@ -4,10 +4,11 @@ Pure: no I/O and no wall clock. The only state is the multi-fragment buffer, exp
 *event* time of the data (tag-block ``c:`` or the caller's receipt time), so a replay of last
 year's file behaves as it did live.
 
-The sentence layer (tag block, checksums, fields) is :mod:`ingest.nmea`; the bits are decoded
-by pyais' compiled per-class decoder plans (``MessageTypeN.from_vector``), called directly on
-the joined payload so each line is split once and each payload decoded once. Types we do not
-use are counted from the first payload character without being decoded at all.
+The sentence layer (tag block, checksums, fields) is :mod:`ingest.nmea`; the payload bits are
+read at the offsets of pyais' per-class decoder plans, by :mod:`ingest.ais_position` for
+position reports and :mod:`ingest.ais_static` for static data, only the fields seawatch uses,
+each payload decoded once. Types we do not use are counted from the first payload character
+without being decoded at all.
 
 Field meanings and not-available values follow https://gpsd.gitlab.io/gpsd/AIVDM.html.
 """
@@ -18,18 +19,7 @@ import collections
 import functools
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
-
-from pyais.bit_vector import bit_vector
-from pyais.messages import (
-    MSG_CLASS,
-    MessageType5,
-    MessageType19,
-    MessageType24PartA,
-    MessageType24PartB,
-    MessageType24PartBAuxiliaryCraft,
-    Payload,
-)
+from typing import Any, NamedTuple
 
 from fusion.schemas import (
     AisReport,
@@ -40,9 +30,11 @@ from fusion.schemas import (
     TimeSource,
     positional_constructor,
 )
+from ingest.ais_position import FIELDS as POSITION_FIELDS
 from ingest.ais_position import REQUIRED_BITS as POSITION_REQUIRED_BITS
 from ingest.ais_position import TYPES as _FAST_POSITION_TYPES
 from ingest.ais_position import RawPosition, read_position
+from ingest.ais_static import UnknownPart, payload_bits, read_static, static_layout
 from ingest.mmsi import InvalidMmsi, classify, flag_alpha2
 from ingest.nmea import (
     NmeaError,
@@ -75,60 +67,11 @@ TYPE27_SOG_NOT_AVAILABLE_KN = 63.0
 NAV_STATUS_NOT_DEFINED = 15
 LAT_NOT_AVAILABLE_DEG, LON_NOT_AVAILABLE_DEG = 91.0, 181.0
 
-# Fields each static class is read for (position reports: ingest.ais_position). The payload
-# must contain all of them: a short (truncated) payload would otherwise decode as zeros or
-# partial numbers that look like real values.
-_DIMENSIONS = ("to_bow", "to_stern", "to_port", "to_starboard")
-_FIELDS_READ: dict[type[Payload], tuple[str, ...]] = {
-    MessageType19: (
-        "mmsi",
-        "speed",
-        "lon",
-        "lat",
-        "course",
-        "heading",
-        "shipname",
-        "ship_type",
-        *_DIMENSIONS,
-    ),
-    MessageType5: ("mmsi", "imo", "callsign", "shipname", "ship_type", *_DIMENSIONS, "destination"),
-    MessageType24PartA: ("mmsi", "partno", "shipname"),
-    MessageType24PartB: ("mmsi", "partno", "ship_type", "callsign", *_DIMENSIONS),
-    MessageType24PartBAuxiliaryCraft: ("mmsi", "partno", "ship_type", "callsign", "mothership_mmsi"),
-}
-
-
-def _required_bits(cls: type[Payload], names: tuple[str, ...]) -> int:
-    """End (in bits) of the last field we read, from pyais' own decoder plan: one source of truth."""
-    return max(offset + width for name, offset, width, *_ in cls.decoder_plan() if name in names)
-
-
-_REQUIRED_BITS = {cls: _required_bits(cls, names) for cls, names in _FIELDS_READ.items()}
 _UNDECODABLE = RejectReason.UNDECODABLE_PAYLOAD
 _NOT_AIS = "not an !xxVDM/!xxVDO AIS sentence"
 _REJECT_KEY = {reason: f"reject:{reason.value}" for reason in RejectReason}
 _ACCEPTED_KEY = {t: f"accepted:type{t}" for t in range(64)}
 _UNUSED_KEY = {t: f"unused:type{t}" for t in range(64)}
-
-# pyais turns ship type into an enum that maps the codes ITU-R M.1371 leaves reserved (9, 38,
-# 66 ...) onto 0 or a neighbour; a coastguard wants the code the ship sent, so it is read from
-# the payload bits at the offset pyais' own plan gives.
-_SHIP_TYPE_BITS = {
-    cls: (offset, width)
-    for cls in _FIELDS_READ
-    for name, offset, width, *_ in cls.decoder_plan()
-    if name == "ship_type"
-}
-
-
-def _payload_bits(payload: bytes, offset: int, width: int) -> int:
-    """Unsigned integer in bits [offset, offset + width) of an armoured payload."""
-    first, last = offset // 6, (offset + width - 1) // 6
-    value = 0
-    for char in payload[first : last + 1]:
-        value = (value << 6) | _ARMOR[char]
-    spare = (last + 1) * 6 - offset - width
-    return (value >> spare) & ((1 << width) - 1)
 
 
 @dataclass(slots=True)
@@ -447,26 +390,27 @@ class AisDecoder:
                 return []
             detail = f"message type {msg_type} is not defined"
             return [self._reject(time_s, line_no, _UNDECODABLE, detail, raw)]
+        value, n_bits = payload_bits(payload), 6 * len(payload)
         try:
-            msg = MSG_CLASS[msg_type].from_vector(bit_vector(payload, fill_bits))
-        except Exception as err:  # pyais raises its own and plain errors on hostile payloads
-            return [self._reject(time_s, line_no, _UNDECODABLE, f"{type(err).__name__}: {err}", raw)]
-        problem = self._truncated(msg_type, len(payload) * 6 - fill_bits, _REQUIRED_BITS[type(msg)])
-        if problem:
+            layout = static_layout(value, n_bits, msg_type)
+        except UnknownPart as err:
+            return [self._reject(time_s, line_no, _UNDECODABLE, str(err), raw)]
+        if n_bits - fill_bits < layout.end:
+            problem = self._truncated(msg_type, n_bits - fill_bits, layout.end)
             return [self._reject(time_s, line_no, _UNDECODABLE, problem, raw)]
-        reading = _read_mmsi(msg.mmsi)
+        fields = read_static(value, n_bits, layout)
+        reading = _read_mmsi(fields["mmsi"])
         if reading.count_key is not None:
             self.counts[reading.count_key] += 1
         out: list[AisOutput] = []
         if msg_type == 19:
-            problem = _position_problem(msg.lat, msg.lon)
+            position = RawPosition(*(fields[name] if name != "status" else None for name in POSITION_FIELDS))
+            problem = _position_problem(position.lat, position.lon)
             if problem:
                 out.append(self._reject(time_s, line_no, RejectReason.NO_POSITION, problem, raw))
             else:
-                out.append(_report(msg, msg_type, time_s, time_source, receiver, raw, reading))
-        bits = _SHIP_TYPE_BITS.get(type(msg))
-        ship_type = _payload_bits(payload, *bits) if bits else None
-        out.append(_static(msg, msg_type, time_s, receiver, raw, reading, ship_type))
+                out.append(_report(position, msg_type, time_s, time_source, receiver, raw, reading))
+        out.append(_static(fields, msg_type, time_s, receiver, raw, reading))
         self.counts[_ACCEPTED_KEY[msg_type]] += 1
         return out
 
@@ -561,7 +505,7 @@ def _position_problem(lat_deg: float, lon_deg: float) -> str:
 
 
 def _report(
-    msg: Payload | RawPosition,
+    msg: RawPosition,
     msg_type: int,
     time_s: float,
     time_source: TimeSource,
@@ -622,31 +566,26 @@ _new_report = positional_constructor(
 
 
 def _static(
-    msg: Payload,
-    msg_type: int,
-    time_s: float,
-    receiver: str,
-    raw: str,
-    reading: MmsiReading,
-    ship_type: int | None,
+    fields: dict[str, Any], msg_type: int, time_s: float, receiver: str, raw: str, reading: MmsiReading
 ) -> AisStatic:
-    """Static data with pyais' missing fields, zeros (not available) and empty text as None."""
+    """Static data with the fields a message does not carry, zeros (not available) and empty text as None."""
+    get = fields.get
     return AisStatic(
         time=time_s,
-        mmsi=msg.mmsi,
+        mmsi=fields["mmsi"],
         msg_type=msg_type,
-        name=_text(getattr(msg, "shipname", None)),
-        call_sign=_text(getattr(msg, "callsign", None)),
-        imo=_positive(getattr(msg, "imo", None)),
-        ship_type=ship_type or None,
-        to_bow_m=_positive(getattr(msg, "to_bow", None)),
-        to_stern_m=_positive(getattr(msg, "to_stern", None)),
-        to_port_m=_positive(getattr(msg, "to_port", None)),
-        to_starboard_m=_positive(getattr(msg, "to_starboard", None)),
-        destination=_text(getattr(msg, "destination", None)),
+        name=_text(get("shipname")),
+        call_sign=_text(get("callsign")),
+        imo=_positive(get("imo")),
+        ship_type=get("ship_type") or None,
+        to_bow_m=_positive(get("to_bow")),
+        to_stern_m=_positive(get("to_stern")),
+        to_port_m=_positive(get("to_port")),
+        to_starboard_m=_positive(get("to_starboard")),
+        destination=_text(get("destination")),
         receiver_id=receiver,
         raw=raw,
-        mothership_mmsi=_positive(getattr(msg, "mothership_mmsi", None)),
+        mothership_mmsi=_positive(get("mothership_mmsi")),
         flag_state=reading.flag,
         mmsi_kind=reading.kind,
         mmsi_problem=reading.problem,

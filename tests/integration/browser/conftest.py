@@ -22,6 +22,8 @@ from dashboard.app import create_app
 from dashboard.auth import Role, User, hash_password
 from dashboard.config import DashboardConfig
 from dashboard.picture import PictureFeed
+from fusion.audit import AuditLog
+from fusion.audit_store import FileAuditStore
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.replay import run_replay
 from ingest.scenario import open_scenario
@@ -48,6 +50,8 @@ if not CHROMIUM.is_file():
 class Server:
     url: str
     broker: MemoryBroker
+    audit_path: Path
+    """The dashboard's audit log file (docs/audit.md)."""
 
 
 SCENARIO_MINUTES = 12
@@ -91,10 +95,11 @@ def replayed_broker(tmp_path_factory) -> MemoryBroker:
 
 
 @pytest.fixture(scope="session")
-def server(replayed_broker) -> Iterator[Server]:
+def server(replayed_broker, tmp_path_factory) -> Iterator[Server]:
     from werkzeug.serving import make_server
 
     scenario = open_scenario(REPO_ROOT / "replay_data" / "karachi", REPO_ROOT / "zones.geojson")
+    audit_path = tmp_path_factory.mktemp("audit") / "audit.jsonl"
     users = {
         "officer": User("officer", "Test Officer", Role.WATCH_OFFICER, hash_password(PASSWORDS["officer"])),
         "analyst": User("analyst", "Test Analyst", Role.ANALYST, hash_password(PASSWORDS["analyst"])),
@@ -105,12 +110,13 @@ def server(replayed_broker) -> Iterator[Server]:
         centre_lat=scenario.area_lat,
         users=users,
         flag_of={463: "Pakistan (PK)"}.get,
+        audit=AuditLog(FileAuditStore(audit_path), source="dashboard-under-test"),
     )
     app = create_app(PictureFeed(MemoryBus(replayed_broker, "dashboard-under-test")), config)
     http = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, name="dashboard-under-test", daemon=True)
     thread.start()
-    yield Server(f"http://127.0.0.1:{http.server_port}", replayed_broker)
+    yield Server(f"http://127.0.0.1:{http.server_port}", replayed_broker, audit_path)
     http.shutdown()
     thread.join(timeout=10)
 
