@@ -7,18 +7,11 @@ from typing import Any
 
 import pytest
 
+from fusion.manifest import MANIFEST_NAME
 from fusion.simulator import simulate
-from fusion.simulator.generate import DEFAULT_START_TIME, _command
+from fusion.simulator.generate import DEFAULT_START_TIME, SCENARIO_FILES, _command
 
-FILES = (
-    "ais.nmea",
-    "radar.jsonl",
-    "sensors.json",
-    "truth.jsonl",
-    "events.jsonl",
-    "zones.geojson",
-    "README.md",
-)
+FILES = (*SCENARIO_FILES, MANIFEST_NAME)
 
 
 def _run_in(
