@@ -361,6 +361,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if topic_copy is not None and topic_copy.head is not None:  # the topic's head anchors the file
         result = verify_file(args.path, key=key, anchors=[*anchors, topic_copy.head])
     print(summary(args.path, result), file=sys.stderr)
+    if topic_copy is not None and not topic_copy.ok:
+        print(summary(Path(f"topic chain {result.chain}"), topic_copy), file=sys.stderr)
     print(json.dumps(to_report(result), sort_keys=True))
     if result.problem is not None and result.problem.kind == "needs_key":
         return 2
