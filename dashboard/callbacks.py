@@ -19,7 +19,8 @@ from dashboard.auth import current_user
 from dashboard.clock import BUTTONS, mode_label, next_clock, seek_from_slider, slider_marks, trail_bucket, utc
 from dashboard.config import DashboardConfig
 from dashboard.export import Area, select, to_csv, to_geojson
-from dashboard.figures import centre_patch, live_layers, live_patch
+from dashboard.figures import centre_patch
+from dashboard.live import live_layers, live_patch, patch_payload
 from dashboard.picture import PictureFeed
 from dashboard.views import (
     ZoneIndex,
@@ -164,41 +165,49 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
 
     @app.callback(
         Output(ids.MAP, "figure"),
+        Output(ids.TRAILS_SHOWN, "data"),
+        Input(ids.CLOCK, "data"),
+        Input(ids.SELECTED, "data"),
+        Input(ids.CENTRE, "data"),
+        State(ids.TRAILS_SHOWN, "data"),
+    )
+    def map_callback(clock, selected, centre, shown_trails):
+        """The live layers as a patch: its own request, so its numpy arrays go through orjson
+        directly, never through the component encoding of the panels."""
+        picture = feed.picture_at((clock or {}).get("time"))
+        trails = trail_bucket(picture.time)
+        patch = live_patch(live_layers(picture, selected, trails=trails != shown_trails))
+        if f"{ids.CENTRE}.data" in ctx.triggered_prop_ids and centre:  # may arrive with the selection
+            centre_patch(centre["lon"], centre["lat"], CENTRE_HALF_WIDTH_DEG, config.centre_lat, patch)
+        return patch_payload(patch), trails
+
+    @app.callback(
         Output(ids.STATUS, "children"),
         Output(ids.BANNER, "children"),
         Output(ids.ALERTS, "children"),
         Output(ids.TRACK_TABLE, "children"),
         Output(ids.VESSEL, "children"),
         Output(ids.ALERTS_SIGNATURE, "data"),
-        Output(ids.TRAILS_SHOWN, "data"),
         Input(ids.CLOCK, "data"),
         Input(ids.SELECTED, "data"),
         Input(ids.TRACK_SEARCH, "value"),
         Input(ids.TRACK_FILTERS, "value"),
         Input(ids.ALERT_SORT, "value"),
-        Input(ids.CENTRE, "data"),
         State(ids.ALERTS_SIGNATURE, "data"),
-        State(ids.TRAILS_SHOWN, "data"),
     )
-    def render_callback(clock, selected, search, filters, sort, centre, shown_alerts, shown_trails):
+    def panels_callback(clock, selected, search, filters, sort, shown_alerts):
         clock = clock or {}
         picture = feed.picture_at(clock.get("time"))
         status, banner = status_view(picture, feed.history.rejects_at(picture.time or 0.0), clock)
-        trails = trail_bucket(picture.time)
-        patch = live_patch(live_layers(picture, selected, trails=trails != shown_trails))
-        if f"{ids.CENTRE}.data" in ctx.triggered_prop_ids and centre:  # may arrive with the selection
-            centre_patch(centre["lon"], centre["lat"], CENTRE_HALF_WIDTH_DEG, config.centre_lat, patch)
         user = current_user(config.users)
         signature = alerts_signature(picture, sort or "time", user)
         return (
-            patch,
             status,
             banner,
             no_update if signature == shown_alerts else alerts_view(picture, sort or "time", user),
             table_view(picture, filter_tracks(picture, search, filters or [], zones), selected),
             vessel_view(picture, selected, config.flag_of),
             signature,
-            trails,
         )
 
     @app.callback(

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 
 from dashboard import ids
-from dashboard.figures import TRAIL_REFRESH_S
+from dashboard.live import TRAIL_REFRESH_S
 
 
 def utc(time: float | None, fmt: str = "%Y-%m-%d %H:%M:%S UTC") -> str:

@@ -1,11 +1,11 @@
-"""Pure figure builders: map layers in, plotly figures and patches out (no I/O, no app state).
+"""Pure figure builders: the map's layers and styles, the page's base figure (no I/O, no app state).
 
 The map is drawn in plain longitude/latitude axes with equal scale at the area's latitude
 over a real coastline committed with the package (scripts/make_coastline.py), so it works
 air-gapped with no tile server. One trace per layer, in a fixed order: the static layers
 (land, zones by kind, radar coverage, radar sites) are sent once with the page; the live
-layers (trails, tracks by kind, alerts, selection) are updated every second with a
-``dash.Patch`` that carries only their arrays, never the whole figure.
+layers (trails, tracks by kind, alerts, selection) are filled every second by
+``dashboard.live``, which sends only their arrays, never the whole figure.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dash import Patch
 from pyproj import Geod
 from shapely.geometry import shape
 
-from dashboard.history import SEVERITY_RANK, Picture
 from fusion.schemas import RadarSite
 
 SEA = "#dbe9f4"
@@ -44,14 +43,6 @@ SEVERITY_COLOURS = {
     "high": "#e74c3c",
     "critical": "#8e44ad",
 }
-STATIONARY_KN = 0.5
-"""Below this speed a course means nothing, so the symbol is a circle, not an arrow."""
-COORD_DECIMALS = 5
-"""About 1 m: finer digits only make the per-second payload bigger."""
-TRAIL_DECIMALS = 4
-"""About 10 m: a trail shows where a vessel went, and is most of the per-second payload."""
-TRAIL_REFRESH_S = 5.0
-"""Picture time between trail updates on a live page: a 15 kn vessel moves 40 m meanwhile."""
 
 STATIC_LAYERS = ("land", *(f"zones:{kind}" for kind in ZONE_COLOURS), "coverage", "radars")
 LIVE_LAYERS = ("trails", "fused", "ais", "dark", "alerts", "selected")
@@ -255,81 +246,6 @@ def base_figure(
         },
     )
     return figure
-
-
-def _round(values: list[float], decimals: int = COORD_DECIMALS) -> list[float | None]:
-    """Rounded in one numpy call (per-value ``round`` costs ~40 ms at 10,000 tracks); NaN -> None gap."""
-    rounded = np.round(np.asarray(values, dtype=float), decimals).tolist()
-    return [None if v != v else v for v in rounded] if any(v != v for v in rounded) else rounded
-
-
-def _joined(parts: list[tuple[float, ...]]) -> list[float]:
-    """Trail coordinates of every track in one line trace, NaN between tracks (drawn as gaps)."""
-    out: list[float] = []
-    for part in parts:
-        out += part
-        out.append(math.nan)
-    return out
-
-
-def live_layers(picture: Picture, selected_track: str | None, *, trails: bool = True) -> dict[str, dict]:
-    """Arrays of each live layer at picture time: plain data, so a test can read it.
-
-    ``trails=False`` leaves the trails layer out: trails are most of the payload and move
-    slowly, so a live page refreshes them every ``TRAIL_REFRESH_S`` rather than every second.
-    """
-    by_kind: dict[str, list] = {kind: [] for kind in TRACK_STYLES}
-    for view in picture.tracks.values():
-        by_kind[view.kind].append(view)
-    layers: dict[str, dict] = {}
-    if trails:
-        with_trail = [v for v in picture.tracks.values() if len(v.trail_lon) > 1]
-        layers["trails"] = {
-            "x": _round(_joined([v.trail_lon for v in with_trail]), TRAIL_DECIMALS),
-            "y": _round(_joined([v.trail_lat for v in with_trail]), TRAIL_DECIMALS),
-        }
-    for kind, views in by_kind.items():
-        states = [v.state for v in views]
-        layers[kind] = {
-            "x": _round([s.lon for s in states]),
-            "y": _round([s.lat for s in states]),
-            "customdata": [s.track_id for s in states],
-            "hovertext": [f"{s.track_id} {s.mmsi or 'dark'} {s.sog_kn:.0f} kn" for s in states],
-            "marker.angle": [round(s.cog_deg) for s in states],
-            "marker.symbol": [
-                TRACK_STYLES[kind][2] if s.sog_kn >= STATIONARY_KN else "circle" for s in states
-            ],
-        }
-    alerts = sorted(picture.open_alerts, key=lambda a: SEVERITY_RANK[a.alert.severity])
-    layers["alerts"] = {
-        "x": _round([a.alert.lon for a in alerts]),
-        "y": _round([a.alert.lat for a in alerts]),
-        "customdata": [a.alert.track_id for a in alerts],
-        "hovertext": [f"{a.alert.severity.upper()} {a.alert.kind}: {a.alert.message}" for a in alerts],
-        "marker.color": [SEVERITY_COLOURS[a.alert.severity] for a in alerts],
-    }
-    selected = picture.tracks.get(selected_track) if selected_track else None
-    points = len(selected.trail_lon) if selected else 0
-    layers["selected"] = {  # its trail, and a ring round where it is now
-        "x": _round(list(selected.trail_lon)) if selected else [],
-        "y": _round(list(selected.trail_lat)) if selected else [],
-        "marker.size": [4] * (points - 1) + [24] if points else [],
-        "marker.symbol": ["circle"] * (points - 1) + ["circle-open"] if points else [],
-    }
-    return layers
-
-
-def live_patch(layers: dict[str, dict]) -> Patch:
-    """A Patch replacing only the live layers' arrays in the page's figure."""
-    patch = Patch()
-    for name, values in layers.items():
-        trace = patch["data"][layer_index(name)]
-        for key, value in values.items():
-            if key.startswith("marker."):
-                trace["marker"][key.removeprefix("marker.")] = value
-            else:
-                trace[key] = value
-    return patch
 
 
 def centre_patch(

@@ -92,11 +92,8 @@ def alerts_signature(picture: Picture, sort: str, user: User | None) -> str:
     """What the alert panel shows, as a digest: the panel is redrawn only when this changes, so
     an officer's click never lands on a button that a once-a-second redraw just replaced."""
     shown = [(a.alert.alert_id, a.alert.state, a.alert.time, a.ack) for a in picture.alerts]
-    names = tuple(
-        sorted(
-            (m, s.name) for m, s in picture.statics.items() if any(a.alert.mmsi == m for a in picture.alerts)
-        )
-    )
+    alerted = {a.alert.mmsi for a in picture.alerts if a.alert.mmsi is not None}
+    names = tuple(sorted((m, s.name) for m in alerted if (s := picture.statics.get(m)) is not None))
     key = repr((shown, names, sort, user.username if user else None, user.role if user else None))
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
