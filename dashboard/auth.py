@@ -10,6 +10,7 @@ Users file (TOML; see ``config/users.example.toml``)::
     [users.amina]
     name = "Amina Qureshi"          # shown on acknowledgements
     role = "watch_officer"          # or "analyst" (read-only)
+    agency = "customs"              # optional: an agency id of config/agencies.toml
     password_hash = "$argon2id$..." # python -m dashboard.auth hash-password
 
 argon2-cffi (the Password Hashing Competition winner, maintained by the argon2 authors'
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import html
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,6 +40,8 @@ from fusion.audit import Action, AuditLog
 SESSION_USER = "seawatch_user"
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
+AGENCY_ID = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+"""The form of agency ids (``fusion.agencies.config.AGENCY_ID``, which the dashboard may not import)."""
 
 
 class Role(StrEnum):
@@ -53,6 +57,8 @@ class User:
     name: str
     role: Role
     password_hash: str
+    agency: str | None = None
+    """The agency the user works for: their alerts are shown by default (docs/agencies.md)."""
 
     @property
     def may_acknowledge(self) -> bool:
@@ -92,7 +98,13 @@ def load_users(path: Path) -> dict[str, User]:
                 f"{where}: password_hash is not an argon2 hash; make one with "
                 "`python -m dashboard.auth hash-password` (never store a plain password)"
             )
-        out[username] = User(username, entry["name"], role, entry["password_hash"])
+        agency = entry.get("agency")
+        if agency is not None and not (isinstance(agency, str) and AGENCY_ID.fullmatch(agency)):
+            raise UsersFileError(
+                f"{where}: agency {agency!r} is not an agency id; use the id of its [agencies.<id>] table "
+                'in config/agencies.toml (lower case, e.g. "customs"), or leave agency out'
+            )
+        out[username] = User(username, entry["name"], role, entry["password_hash"], agency)
     return out
 
 
@@ -224,7 +236,7 @@ def main() -> int:
         print(err)
         return 2
     for user in users.values():
-        print(f"{user.username}: {user.name} ({user.role})")
+        print(f"{user.username}: {user.name} ({user.role}{', ' + user.agency if user.agency else ''})")
     return 0
 
 

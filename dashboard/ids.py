@@ -19,6 +19,8 @@ VESSEL = "vessel-record"
 
 ALERTS = "alert-list"
 ALERT_SORT = "alert-sort"
+ALERT_SCOPE = "alert-scope"
+"""The user's agency's alerts or the common picture's (``dashboard.agency_scope``)."""
 ALERT_ITEM = "alert-item"
 """Pattern-matching type: ``{"type": ALERT_ITEM, "index": alert_id}``; click centres the map."""
 ACK_BUTTON = "ack-button"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.agency_scope import scope_control
 from dashboard.auth import User
 from dashboard.config import DashboardConfig
 from dashboard.figures import base_figure
@@ -22,7 +23,9 @@ PANEL = {
 
 
 def _header(user: User | None) -> html.Div:
-    who = f"{user.name} ({user.role.value.replace('_', ' ')})" if user else ""
+    who = ""
+    if user is not None:
+        who = f"{user.name} ({user.role.value.replace('_', ' ')}{', ' + user.agency if user.agency else ''})"
     return html.Div(
         [
             html.Span("seawatch", style={"fontWeight": "bold", "fontSize": "20px", "marginRight": "12px"}),
@@ -170,6 +173,7 @@ def page(config: DashboardConfig, user: User | None) -> html.Div:
                         inline=True,
                         style={"display": "inline-block", "fontSize": "13px"},
                     ),
+                    scope_control(user),
                     html.Div(id=ids.ACK_NOTICE, style={"color": "#c0392b", "fontSize": "13px"}),
                     html.Div(id=ids.ALERTS, style={"maxHeight": "300px", "overflowY": "auto"}),
                 ],

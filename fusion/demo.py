@@ -31,7 +31,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_USERS = REPO_ROOT / "config" / "users.demo.toml"
 DEMO_AGENCIES = REPO_ROOT / "config" / "agencies.toml"
 """The Karachi demo's agencies (docs/agencies.md): alerts are routed to them."""
-DEMO_CREDENTIALS = "officer / officer-demo (watch officer), analyst / analyst-demo (analyst, read-only)"
+DEMO_CREDENTIALS = (
+    "officer / officer-demo (coast guard watch officer), analyst / analyst-demo (maritime security "
+    "agency analyst, read-only), customs / customs-demo (customs watch officer)"
+)
 
 
 def flag_name(mid: int) -> str | None:
