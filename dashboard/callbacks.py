@@ -14,6 +14,7 @@ import math
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
 from dashboard import ids
+from dashboard.agency_scope import scoped_picture
 from dashboard.audit_trail import record_action
 from dashboard.auth import current_user
 from dashboard.clock import BUTTONS, mode_label, next_clock, seek_from_slider, slider_marks, trail_bucket, utc
@@ -193,18 +194,20 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         Input(ids.TRACK_SEARCH, "value"),
         Input(ids.TRACK_FILTERS, "value"),
         Input(ids.ALERT_SORT, "value"),
+        Input(ids.ALERT_SCOPE, "value"),
         State(ids.ALERTS_SIGNATURE, "data"),
     )
-    def panels_callback(clock, selected, search, filters, sort, shown_alerts):
+    def panels_callback(clock, selected, search, filters, sort, scope, shown_alerts):
         clock = clock or {}
         picture = feed.picture_at(clock.get("time"))
         status, banner = status_view(picture, feed.history.rejects_at(picture.time or 0.0), clock)
         user = current_user(config.users)
-        signature = alerts_signature(picture, sort or "time", user)
+        mine = scoped_picture(picture, user, scope)  # the alert panel's scope; tracks are everyone's
+        signature = alerts_signature(mine, sort or "time", user)
         return (
             status,
             banner,
-            no_update if signature == shown_alerts else alerts_view(picture, sort or "time", user),
+            no_update if signature == shown_alerts else alerts_view(mine, sort or "time", user),
             table_view(picture, filter_tracks(picture, search, filters or [], zones), selected),
             vessel_view(picture, selected, config.flag_of),
             signature,
