@@ -495,7 +495,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 args.sources,
                 args.out,
                 options,
-                fmt=args.format or ("csv" if args.columns else None),
+                fmt=args.format,
                 command=" ".join(["seawatch", *sys.argv[1:]]),
                 on_rows=bar.update,
                 zones=args.zones,

@@ -92,7 +92,8 @@ def import_sources(
     options : ImportOptions
         ``--start``, ``--site``, ``--columns``... (see :class:`ImportOptions`).
     fmt : str or None
-        ``--format`` for every path; None detects each (:func:`detect_formats`).
+        ``--format`` for every path; None detects each (:func:`detect_formats`), or, with
+        ``options.columns``, reads each as a CSV.
     command : str
         The command line, kept in the provenance.
     on_rows : callable or None
@@ -107,6 +108,7 @@ def import_sources(
         Problems the user must fix; each message names the file and the fix.
     """
     started = time.perf_counter()
+    fmt = fmt or ("csv" if options.columns else None)  # a column mapping only means something for a CSV
     results: list[SourceResult] = []
     for index, path in enumerate(paths):
         for kind in (fmt,) if fmt else detect_formats(path):
