@@ -147,8 +147,9 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
             speed=float(speed or 1),
             interval_s=interval_s,
             step_s=config.step_s,
+            earliest=history.start,
         )
-        start = math.floor(history.start) if history.start is not None else 0
+        start = math.ceil(history.start) if history.start is not None else 0  # inside the window
         end = math.ceil(history.end) if history.end is not None else 1
         time = clock["time"]
         value = round(time) if time is not None else end

@@ -35,6 +35,7 @@ def next_clock(
     speed: float,
     interval_s: float,
     step_s: float,
+    earliest: float | None = None,
 ) -> dict:
     """The page's picture time after a tick, button presses or a seek.
 
@@ -44,7 +45,9 @@ def next_clock(
     the press, overwrites the clock in the browser: the next tick applies it again.
     Live follows the newest data. A seek, step, play or pause switches to replay; playing
     advances ``speed * interval_s`` per tick and stops at the newest data. The picture
-    drawn is ``picture_at(time)`` whatever route led to ``time``.
+    drawn is ``picture_at(time)`` whatever route led to ``time``. ``earliest`` is the start
+    of the history's retention window: a replay never shows a time before it (a paused
+    replay the window has passed moves on to its start).
     """
     seen = dict(clock.get("seen") or {})
     seek_seq = int(clock.get("seek_seq") or 0)
@@ -74,6 +77,8 @@ def next_clock(
     elif tick and playing:
         time += speed * interval_s
     time = min(time, live_time)
+    if earliest is not None:
+        time = max(time, min(earliest, live_time))
     if time >= live_time:
         playing = False
     return {"mode": mode, "time": time, "playing": playing, "seen": seen, "seek_seq": seek_seq}

@@ -47,11 +47,12 @@ class PictureFeed:
         self._cache: tuple[tuple[float | None, int], Picture] | None = None
 
     def refresh(self) -> History:
-        """Read everything new on the bus into the history."""
+        """Read everything new on the bus into the history, then trim it to its retention window."""
         with self._lock:
             while envelopes := self.bus.poll(SUBSCRIBED, max_records=POLL_BATCH):
                 for envelope in envelopes:
                     self._apply(envelope)
+            self.history.trim()
             return self.history
 
     def picture_at(self, time: float | None) -> Picture:

@@ -205,3 +205,17 @@ def test_a_click_counts_even_when_it_arrives_with_a_redraw():
     assert clicked_index([redraw, click]) == "T1"
     assert clicked_index([redraw]) is None
     assert clicked_index([{"prop_id": "map.clickData", "value": 1}]) is None
+
+
+def test_a_replay_stays_inside_the_retention_window():
+    paused = {"mode": "replay", "time": T0 + 100, "playing": False}
+    moved = next_clock(
+        paused, tick=True, presses={}, seek=None, live_time=T0 + 1000, speed=10.0,
+        interval_s=1.0, step_s=5.0, earliest=T0 + 400,
+    )  # fmt: skip
+    assert _shown(moved) == ("replay", T0 + 400, False)  # the window passed it: at its start
+    seek_before = next_clock(
+        moved, tick=False, presses={}, seek={"time": T0, "seq": 1}, live_time=T0 + 1000, speed=10.0,
+        interval_s=1.0, step_s=5.0, earliest=T0 + 400,
+    )  # fmt: skip
+    assert seek_before["time"] == T0 + 400

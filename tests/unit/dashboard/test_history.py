@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from dashboard.history import History, HistoryConfig
 from fusion.schemas import AlertAck, AlertState, TrackStatus
 from tests.unit.dashboard.records import T0, alert, static, track
@@ -119,3 +121,53 @@ def test_window_queries_for_export():
     assert {s.time for s in states} == {T0 + 100, T0 + 105, T0 + 110}
     assert states == sorted(states, key=lambda s: (s.time, s.track_id))
     assert [a.alert_id for a in history.alerts_between(T0 + 150, T0 + 450)] == ["A2", "A1"]
+
+
+def _long_watch(retention_s: float | None) -> History:
+    """Two hours: T1 all along, T3 lost after 20 min; A1 raised and cleared early, A2 raised
+    early and still open, A3 late; rejects and feed messages throughout."""
+    history = History(HistoryConfig(retention_s=retention_s))
+    for i in range(0, 7200, 5):
+        t = T0 + i
+        history.add_track(track("T1", t, lon=66.9 + i * 1e-5))
+        if i <= 1200:
+            history.add_track(track("T3", t, status=TrackStatus.LOST if i == 1200 else TrackStatus.CONFIRMED))
+        history.add_feed_message("radar", "MANORA", t)
+        if i % 600 == 0:
+            history.add_reject("ais.nmea", t)
+            history.add_static(static(time=t, name=f"NAME {i}"))
+        if i == 300:
+            history.add_alert(alert("A1", t))
+            history.add_alert(alert("A2", t, track_id="T3"))
+            history.add_ack(AlertAck(alert_id="A2", officer="Amina Qureshi", username="officer", time=t + 5))
+        if i == 900:
+            history.add_alert(alert("A1", t, state=AlertState.CLEARED))
+        if i == 7000:
+            history.add_alert(alert("A3", t))
+        history.trim()
+    return history
+
+
+def test_retention_bounds_the_history_and_keeps_the_window_exact():
+    kept, full = _long_watch(1800.0), _long_watch(None)
+    assert full.start == T0 and kept.end == full.end == T0 + 7195
+    assert T0 + 7195 - 1800 - 60 <= kept.start <= T0 + 7195 - 1800  # trimmed once a minute
+    # bounded: the window, a trail before it, and the state before that (one state per 5 s)
+    assert len(kept.tracks["T1"].times) <= (1800 + 60 + 300) / 5 + 1
+    assert len(kept.feeds[("radar", "MANORA")].times) <= (1800 + 60 + 300) / 5 + 1
+    assert "T3" not in kept.tracks  # lost long before the window
+    for t in (kept.start, kept.start + 1, kept.start + 400, kept.end):
+        summary, expected = _summary(kept.picture_at(t)), _summary(full.picture_at(t))
+        # the one difference: A1, cleared before the window, has left the panel
+        assert [a for a in expected[2] if a[0].alert_id != "A1"] == summary[2]
+        assert summary[:2] == expected[:2] and summary[3] == expected[3]
+        assert kept.picture_at(t).feeds == full.picture_at(t).feeds
+        assert kept.rejects_at(t) == full.rejects_at(t)  # counts stay cumulative
+    assert kept.rejects_at(kept.end) == {"ais.nmea": 12}
+    a2 = next(a for a in kept.picture_at(kept.end).alerts if a.alert.alert_id == "A2")
+    assert a2.raised_time == T0 + 300 and a2.ack.officer == "Amina Qureshi"  # open: kept with its ack
+
+
+def test_retention_shorter_than_a_trail_is_refused():
+    with pytest.raises(ValueError, match=r"retention_s=100\.0 is shorter than a trail"):
+        HistoryConfig(retention_s=100.0)

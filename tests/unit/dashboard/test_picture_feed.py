@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.history import HistoryConfig
 from dashboard.picture import PictureFeed
 from fusion import topics
 from fusion.bus import MemoryBroker, MemoryBus
@@ -66,3 +67,18 @@ def test_picture_cache_follows_new_data():
     MemoryBus(broker, "p").publish(topics.TRACKS, "T1", to_json(track("T1", T0)), T0)
     feed.refresh()
     assert set(feed.picture_at(T0).tracks) == {"T1"}
+
+
+def test_refresh_trims_the_history_to_its_retention_window():
+    broker = MemoryBroker()
+    bus = MemoryBus(broker, "pipeline")
+    feed = PictureFeed(MemoryBus(broker, "dashboard"), HistoryConfig(retention_s=600.0))
+    for i in range(0, 3600, 10):
+        bus.publish(topics.TRACKS, "T1", to_json(track("T1", T0 + i)), T0 + i)
+        if i % 300 == 0:
+            feed.refresh()
+    feed.refresh()
+    history = feed.history
+    assert history.end == T0 + 3590 and T0 + 3590 - 660 <= history.start <= T0 + 3590 - 600
+    assert len(history.tracks["T1"].times) <= (660 + 300) / 10 + 1
+    assert set(feed.picture_at(history.start).tracks) == {"T1"}
