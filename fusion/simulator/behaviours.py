@@ -92,6 +92,16 @@ _HANDLING: dict[str, Kinematics] = {
 }
 """Hull handling: a laden ship turns and accelerates far slower than a skiff, and wanders less."""
 
+ANCHOR_SPACING_M = 600.0
+"""Distance kept between ships at anchor while the anchorage has room for it."""
+ANCHOR_FILL = 0.36
+"""Largest share of the anchorage the anchors' exclusion discs (diameter: the spacing) may
+cover. Random placement jams at about 55 %, so a crowded anchorage (a 1,000-vessel run puts
+120 ships in KHI-ANCH, which 600 m spacing cannot hold) gets a smaller spacing instead of a
+placement loop that never ends; up to ~50 anchors the 600 m stand."""
+ANCHOR_ATTEMPTS = 100_000
+"""Candidate anchor points drawn before giving up with an error."""
+
 MOORED = 5
 """ITU-R M.1371 navigational status "moored": with a speed under 3 kn, class A reports every 3 min."""
 BERTH_SPREAD_DEG = 0.015
@@ -113,6 +123,19 @@ def _bearing_deg(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def _offset_lane(lane: tuple[LonLat, ...], side: float) -> tuple[LonLat, ...]:
     return tuple((lon + side * _LANE_OFFSET_DEG, lat) for lon, lat in lane)
+
+
+def anchor_spacing_m(anchorage: shapely.Geometry, count: int) -> float:
+    """Distance (m) to keep between ``count`` anchors in ``anchorage`` (lon, lat polygon).
+
+    :data:`ANCHOR_SPACING_M`, or less when discs of that diameter round every anchor would
+    cover more than :data:`ANCHOR_FILL` of the anchorage's area (in the area plane).
+    """
+    plane = shapely.transform(
+        anchorage, lambda lonlat: np.column_stack(FRAME.to_enu(lonlat[:, 1], lonlat[:, 0]))
+    )
+    crowded_m = math.sqrt(4.0 * ANCHOR_FILL * plane.area / (math.pi * max(count, 1)))
+    return min(ANCHOR_SPACING_M, crowded_m)
 
 
 class _Planner:
@@ -245,15 +268,20 @@ class _Planner:
         return self._lane_trip(rng, speed_kn), RadarSize.LARGE
 
     def anchored(self, count: int) -> list[tuple[MotionPlan, RadarSize]]:
-        """Ships at anchor, more than 600 m apart and clear of the channel, swinging slowly."""
+        """Ships at anchor, :func:`anchor_spacing_m` apart and clear of the channel, swinging slowly."""
         rng = stream(self.seed, "plan", Kind.ANCHORED)
         berths = self.anchorage.difference(self.channel.buffer(0.005))
+        spacing_m = anchor_spacing_m(berths, count)
         anchors: list[tuple[float, float]] = []
-        while len(anchors) < count:
+        for _ in range(ANCHOR_ATTEMPTS):
+            if len(anchors) == count:
+                break
             point = self._sample(rng, berths.bounds, lambda p: berths.contains(shapely.Point(p)))
             enu = _enu(point)
-            if all(math.dist(enu, other) > 600.0 for other in anchors):
+            if all(math.dist(enu, other) > spacing_m for other in anchors):
                 anchors.append(enu)
+        else:
+            raise RuntimeError(f"room for only {len(anchors)} of {count} anchors {spacing_m:.0f} m apart")
         plans = []
         for east, north in anchors:
             waypoint = Waypoint(

@@ -12,7 +12,7 @@ import shapely
 
 from fusion.rules.zones import load_zones
 from fusion.simulator.ais_transmitter import transmissions
-from fusion.simulator.behaviours import MOORED, Kind, mix, plan_vessels
+from fusion.simulator.behaviours import ANCHOR_SPACING_M, MOORED, Kind, mix, plan_vessels
 from fusion.simulator.layout import SEA, sensors_json
 from fusion.simulator.motion import simulate_motion
 from fusion.simulator.random_streams import stream
@@ -55,6 +55,16 @@ def test_vessels_stay_at_sea_and_anchors_are_spaced(seed: int, zones_path: Path)
     assert min(math.dist(a, b) for i, a in enumerate(anchors) for b in anchors[i + 1 :]) > 600.0
     speed_step = np.abs(np.diff(traj.sog_kn, axis=0))
     assert np.nanmax(speed_step) < 2.0  # knots per second: smooth, acceleration-limited
+
+
+def test_a_crowded_anchorage_is_planned_with_closer_anchors(zones_path: Path) -> None:
+    """1,000 vessels put 120 ships in KHI-ANCH, more than 600 m spacing can hold: the plan
+    still completes (it used to loop for ever), with anchors closer but still clear of each other."""
+    fleet = plan_vessels(12, 1000, 1800, load_zones(zones_path))
+    anchors = [(v.motion.east_m, v.motion.north_m) for v in fleet if v.kind is Kind.ANCHORED]
+    assert len(anchors) == mix(1000)[Kind.ANCHORED] == 120
+    closest_m = min(math.dist(a, b) for i, a in enumerate(anchors) for b in anchors[i + 1 :])
+    assert 300.0 < closest_m < ANCHOR_SPACING_M
 
 
 def test_truth_file(scenario: tuple[Path, dict]) -> None:
