@@ -252,6 +252,38 @@ class AlertAck:
 
 
 @dataclass(**_RECORD)
+class RiskFactor:
+    """One contribution to a vessel's risk: what was seen, its share of the score, the evidence."""
+
+    name: str
+    contribution: float
+    evidence: str = ""
+
+
+@dataclass(**_RECORD)
+class RiskAssessment:
+    """A vessel's risk at one event time, with "why this vessel" (``fusion.risk``; docs/risk.md).
+
+    ``score`` = impact^a x probability^b x detectability^c, each component 0..1; ``factors``
+    are the indicators behind it, largest first; ``alert_ids`` the alerts that were evidence.
+    A dark vessel (no AIS) has ``mmsi`` None and is known by its ``track_id``.
+    """
+
+    time: float
+    track_id: str
+    mmsi: int | None
+    score: float
+    impact: float | None = None
+    probability: float | None = None
+    detectability: float | None = None
+    risk_type: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    factors: tuple[RiskFactor, ...] = ()
+    alert_ids: tuple[str, ...] = ()
+
+
+@dataclass(**_RECORD)
 class RadarSite:
     id: str
     lat: float
@@ -282,8 +314,8 @@ class Sensors:
         return next((r for r in self.radars if r.id == sensor_id), None)
 
 
-Record = AisReport | AisStatic | RadarPlot | Reject | TrackState | Alert | AlertAck
-R = TypeVar("R", AisReport, AisStatic, RadarPlot, Reject, TrackState, Alert, AlertAck)
+Record = AisReport | AisStatic | RadarPlot | Reject | TrackState | Alert | AlertAck | RiskAssessment
+R = TypeVar("R", AisReport, AisStatic, RadarPlot, Reject, TrackState, Alert, AlertAck, RiskAssessment)
 _T = TypeVar("_T")
 
 SCHEMA_VERSIONS: dict[type, int] = {Alert: 2, AisReport: 2, AisStatic: 2}
@@ -308,7 +340,10 @@ _ENUM_FIELDS: dict[type, dict[str, type[StrEnum]]] = {
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
     TrackState: ("cov", "radar_ids"),
     Alert: ("related_track_ids", "informed_agencies"),
+    RiskAssessment: ("factors", "alert_ids"),
 }
+_NESTED_FIELDS: dict[type, dict[str, type]] = {RiskAssessment: {"factors": RiskFactor}}
+"""Fields holding a tuple of records (JSON objects in an array)."""
 
 
 def positional_constructor(cls: type[_T], *names: str) -> Callable[..., _T]:
@@ -352,6 +387,8 @@ def to_dict(record: Record) -> dict[str, Any]:
     out.update((f.name, getattr(record, f.name)) for f in dataclasses.fields(record))
     for name in _TUPLE_FIELDS.get(type(record), ()):
         out[name] = list(out[name])
+    for name in _NESTED_FIELDS.get(type(record), ()):
+        out[name] = [dataclasses.asdict(item) for item in out[name]]
     return out
 
 
@@ -392,6 +429,10 @@ def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     for name in _TUPLE_FIELDS.get(cls, ()):
         if name in kwargs:
             kwargs[name] = tuple(kwargs[name])
+    for name, item_cls in _NESTED_FIELDS.get(cls, {}).items():
+        if name in kwargs:
+            items = kwargs[name]
+            kwargs[name] = tuple(item if isinstance(item, item_cls) else item_cls(**item) for item in items)
     return cls(**kwargs)
 
 

@@ -15,7 +15,16 @@ from __future__ import annotations
 
 import os
 
-from fusion.schemas import AisReport, AisStatic, Alert, AlertAck, RadarPlot, Reject, TrackState
+from fusion.schemas import (
+    AisReport,
+    AisStatic,
+    Alert,
+    AlertAck,
+    RadarPlot,
+    Reject,
+    RiskAssessment,
+    TrackState,
+)
 
 
 def _name(constant: str, default: str) -> str:
@@ -32,6 +41,8 @@ ALERT_ACKS = _name("ALERT_ACKS", "alerts.acks")
 """Watch officers' acknowledgements (``fusion.schemas.AlertAck``), keyed by alert id."""
 FEED_HEALTH = _name("FEED_HEALTH", "feed.health")
 """Periodic health of each feed (``ingest.service.FeedHealth``, JSON), keyed by feed name."""
+RISK = _name("RISK", "risk")
+"""Each vessel's risk and why (``fusion.schemas.RiskAssessment``), keyed by track id; docs/risk.md."""
 AUDIT = _name("AUDIT", "audit")
 """Operator actions (``fusion.audit.AuditEntry`` lines), keyed by chain; one partition, kept forever."""
 AGENCY_ALERTS = _name("AGENCY_ALERTS", ALERTS + ".{agency}")
@@ -46,6 +57,7 @@ RECORD_TYPES: dict[str, type] = {
     TRACKS: TrackState,
     ALERTS: Alert,
     ALERT_ACKS: AlertAck,
+    RISK: RiskAssessment,
 }
 
 
