@@ -12,7 +12,8 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from dashboard.app import create_app
 from dashboard.auth import Role, User, hash_password
 from dashboard.config import DashboardConfig
 from dashboard.picture import PictureFeed
+from fusion.agencies.routing import AlertRouter
 from fusion.audit import AuditLog
 from fusion.audit_store import FileAuditStore
 from fusion.bus import MemoryBroker, MemoryBus
@@ -39,7 +41,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PASSWORDS = {"officer": "test-officer-pw", "analyst": "test-analyst-pw"}
+PASSWORDS = {
+    "officer": "test-officer-pw",
+    "analyst": "test-analyst-pw",
+    "cg-officer": "test-cg-pw",  # test_agency_browser.py: two agencies' watch officers
+    "customs-officer": "test-customs-pw",
+}
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright not installed (make install)")
 if not CHROMIUM.is_file():
@@ -84,26 +91,44 @@ def first_minutes(source: Path, target: Path, minutes: float) -> Path:
 @pytest.fixture(scope="session")
 def replayed_broker(tmp_path_factory) -> MemoryBroker:
     """The Karachi scenario's first minutes on a broker: tracks, alerts, static data, raw feeds, rejects."""
+    return replay_first_minutes(tmp_path_factory)
+
+
+def replay_first_minutes(tmp_path_factory, router: AlertRouter | None = None) -> MemoryBroker:
+    """A new broker holding the replay of the scenario's first ``SCENARIO_MINUTES`` (alerts routed
+    to agencies when a ``router`` is given)."""
     folder = first_minutes(
         REPO_ROOT / "replay_data" / "karachi", tmp_path_factory.mktemp("karachi"), SCENARIO_MINUTES
     )
     scenario = open_scenario(folder, REPO_ROOT / "zones.geojson")
     broker = MemoryBroker()
     out = tmp_path_factory.mktemp("replay")
-    run_replay(scenario, tracks_out=out / "tracks.jsonl", alerts_out=out / "alerts.jsonl", broker=broker)
+    run_replay(
+        scenario,
+        tracks_out=out / "tracks.jsonl",
+        alerts_out=out / "alerts.jsonl",
+        broker=broker,
+        router=router,
+    )
     return broker
 
 
 @pytest.fixture(scope="session")
 def server(replayed_broker, tmp_path_factory) -> Iterator[Server]:
-    from werkzeug.serving import make_server
-
-    scenario = open_scenario(REPO_ROOT / "replay_data" / "karachi", REPO_ROOT / "zones.geojson")
-    audit_path = tmp_path_factory.mktemp("audit") / "audit.jsonl"
     users = {
         "officer": User("officer", "Test Officer", Role.WATCH_OFFICER, hash_password(PASSWORDS["officer"])),
         "analyst": User("analyst", "Test Analyst", Role.ANALYST, hash_password(PASSWORDS["analyst"])),
     }
+    with serve(replayed_broker, users, tmp_path_factory.mktemp("audit") / "audit.jsonl") as running:
+        yield running
+
+
+@contextmanager
+def serve(broker: MemoryBroker, users: Mapping[str, User], audit_path: Path) -> Iterator[Server]:
+    """One dashboard app of ``broker``'s topics for ``users``, served from a thread on a free port."""
+    from werkzeug.serving import make_server
+
+    scenario = open_scenario(REPO_ROOT / "replay_data" / "karachi", REPO_ROOT / "zones.geojson")
     config = DashboardConfig(
         zones_geojson=json.loads(scenario.zones_path.read_text()),
         radars=tuple(scenario.sensors.radars),
@@ -112,13 +137,15 @@ def server(replayed_broker, tmp_path_factory) -> Iterator[Server]:
         flag_of={463: "Pakistan (PK)"}.get,
         audit=AuditLog(FileAuditStore(audit_path), source="dashboard-under-test"),
     )
-    app = create_app(PictureFeed(MemoryBus(replayed_broker, "dashboard-under-test")), config)
+    app = create_app(PictureFeed(MemoryBus(broker, "dashboard-under-test")), config)
     http = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, name="dashboard-under-test", daemon=True)
     thread.start()
-    yield Server(f"http://127.0.0.1:{http.server_port}", replayed_broker, audit_path)
-    http.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield Server(f"http://127.0.0.1:{http.server_port}", broker, audit_path)
+    finally:
+        http.shutdown()
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
