@@ -92,6 +92,8 @@ def run_demo(
     scenario = open_scenario(scenario_dir, zones_path)
     config = scenario_dashboard_config(scenario, users_path, audit)
     router = load_router(agencies_path, scenario.zones_path) if agencies_path is not None else None
+    if router is not None:
+        router.config.check_members({u.username: u.agency for u in config.users.values()}, str(users_path))
     broker = MemoryBroker()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per HTTP request is noise in a log
     start_replay(scenario, broker, speed, router)

@@ -108,6 +108,21 @@ class AgenciesConfig:
     belts: Belts
     areas: tuple[Area, ...]
 
+    def check_members(self, members: Mapping[str, str | None], where: str) -> None:
+        """Check that every member (e.g. a dashboard user) belongs to an agency of this file.
+
+        Raises
+        ------
+        AgenciesFileError
+            Naming the member, its unknown agency and the known ones.
+        """
+        for member, agency_id in members.items():
+            if agency_id is not None and agency_id not in self.ids:
+                raise AgenciesFileError(
+                    f"{where}: {member}'s agency {agency_id!r} is not in {self.path}; fix: use one of "
+                    f"{', '.join(self.ids)}"
+                )
+
     def agency(self, agency_id: str) -> Agency:
         return next(a for a in self.agencies if a.id == agency_id)
 

@@ -40,6 +40,7 @@ from fusion.agencies.config import load_agencies
 from fusion.agencies.routing import AlertRouter
 from fusion.bus import Envelope
 from fusion.bus_kafka import KafkaBus, PartitionRef
+from fusion.dead_letters import dead_letter
 from fusion.pipeline import INPUT_TOPICS, FusionService
 from fusion.rules.config import DEFAULT_CONFIG, RulesConfig
 from fusion.rules.engine import RuleEngine
@@ -47,7 +48,6 @@ from fusion.rules.zones import load_zones
 from fusion.schemas import RejectReason
 from fusion.services.aligner import PartitionAligner
 from fusion.services.areas import Area
-from fusion.services.dead_letters import dead_letter
 from fusion.services.snapshots import Snapshot, SnapshotStore
 from tracking.frames import LocalFrame
 from tracking.tracker import Tracker

@@ -30,9 +30,9 @@ import orjson
 from fusion import topics
 from fusion.bus import Envelope
 from fusion.bus_kafka import KafkaBus
+from fusion.dead_letters import dead_letter
 from fusion.manifest import write_manifest
 from fusion.schemas import RadarPlot, RejectReason, from_json
-from fusion.services.dead_letters import dead_letter
 
 RECORDED_TOPICS = (topics.AIS_REPORTS, topics.AIS_STATIC, topics.RADAR_PLOTS)
 

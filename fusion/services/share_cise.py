@@ -50,8 +50,8 @@ from fusion.cise.messages import Envelope as CiseEnvelope
 from fusion.cise.records import SharedAlert, SharedAlertError, VesselFix, fix_of_track
 from fusion.cise.validate import CiseSchemaError, CiseValidator
 from fusion.cise.vocabulary import PRIORITY
+from fusion.dead_letters import dead_letter
 from fusion.schemas import AisStatic, RejectReason, TrackState, TrackStatus, from_json
-from fusion.services.dead_letters import dead_letter
 from ingest.vessels import VesselRecord, merge
 
 log = logging.getLogger(__name__)

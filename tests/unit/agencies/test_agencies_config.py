@@ -123,3 +123,11 @@ def test_check_command_lists_agencies_or_names_the_problem(tmp_path: Path, capsy
     assert "partner (partner)" in capsys.readouterr().out
     assert main(["check", str(_write(tmp_path, HEAD))]) == 2
     assert "no [agencies.<id>] tables" in capsys.readouterr().out
+
+
+def test_members_must_belong_to_a_known_agency(agencies) -> None:
+    agencies.check_members({"amina": "customs", "bilal": None}, "users.toml")
+    with pytest.raises(
+        AgenciesFileError, match=r"users.toml: zara's agency 'navy' is not in .*fix: use one of customs"
+    ):
+        agencies.check_members({"zara": "navy"}, "users.toml")
