@@ -144,7 +144,7 @@ def _check_recording(folder: Path, allow_unverified: bool) -> dict[str, object]:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from fusion.evaluation.evaluate import evaluate, summary_lines
 
-    result = evaluate(args.scenario, args.tracks, args.alerts)
+    result = evaluate(args.scenario, args.tracks, args.alerts, args.risk)
     for line in summary_lines(result):
         print(line, file=sys.stderr)
     print(json.dumps(result, sort_keys=True))
@@ -659,6 +659,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("scenario", type=Path)
     ev.add_argument("tracks", type=Path)
     ev.add_argument("--alerts", type=Path)
+    ev.add_argument("--risk", type=Path, help="risk.jsonl of the replay: precision at N of the ranking")
     ev.set_defaults(handler=cmd_evaluate)
 
     demo = commands.add_parser("demo", help="replay the bundled scenario live and serve the dashboard")

@@ -24,6 +24,8 @@ from fusion import topics
 from fusion.agencies.routing import AlertRouter
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.pipeline import FusionService
+from fusion.risk.model import RiskConfig, load_risk_config
+from fusion.risk_pipeline import open_risk_service
 from fusion.rules.config import DEFAULT_CONFIG, RulesConfig
 from fusion.rules.engine import RuleEngine
 from fusion.rules.zones import load_zones
@@ -89,11 +91,15 @@ def run_replay(
     broker: MemoryBroker | None = None,
     rules_config: RulesConfig = DEFAULT_CONFIG,
     router: AlertRouter | None = None,
+    risk_out: Path | None = None,
+    risk_config: RiskConfig | None = None,
 ) -> ReplaySummary:
     """Replay ``scenario`` end to end; ``speed`` None means as fast as possible.
 
-    Pass a ``broker`` to let other consumers (a live dashboard) read the same topics, and a
-    ``router`` (``fusion.agencies.routing.load_router``) to route alerts to agencies.
+    Pass a ``broker`` to let other consumers (a live dashboard) read the same topics, a
+    ``router`` (``fusion.agencies.routing.load_router``) to route alerts to agencies, and
+    ``risk_out`` to run the vessel risk stage (``risk_config``, default config/risk.toml) and
+    write its assessments there.
     """
     broker = broker or MemoryBroker()
     source_bus = MemoryBus(broker, group_id="replay-source")
@@ -104,10 +110,21 @@ def run_replay(
         RuleEngine(load_zones(scenario.zones_path), scenario.sensors, frame, rules_config),
         router=router,
     )
-    sink = JsonlSink(
-        MemoryBus(broker, group_id="replay-writer"), {topics.TRACKS: tracks_out, topics.ALERTS: alerts_out}
-    )
+    outputs = {topics.TRACKS: tracks_out, topics.ALERTS: alerts_out}
+    risk = None
+    if risk_out is not None:
+        outputs[topics.RISK] = risk_out
+        risk = open_risk_service(
+            MemoryBus(broker, group_id="risk"), risk_config or load_risk_config(), scenario.zones_path
+        )
+    sink = JsonlSink(MemoryBus(broker, group_id="replay-writer"), outputs)
     summary = ReplaySummary(ingest=Counter(), fusion=fusion.counts, written=sink.counts)
+
+    def downstream() -> None:
+        if risk is not None:
+            risk.drain()
+        sink.drain()
+
     pacer = Pacer(speed)
     try:
         for record in read_records(scenario, summary.ingest):
@@ -121,11 +138,11 @@ def run_replay(
                 on_record()
             if summary.records_in % PUBLISH_SLICE == 0 or speed is not None:
                 fusion.poll_once()
-                sink.drain()
+                downstream()
         while fusion.poll_once():
-            sink.drain()
+            downstream()
         fusion.finish()
-        sink.drain()
+        downstream()
     finally:
         sink.close()
     summary.radar_bias = {

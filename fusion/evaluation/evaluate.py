@@ -94,6 +94,16 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         if result["alerts_unscored"]:
             counts = ", ".join(f"{kind} {count}" for kind, count in result["alerts_unscored"].items())
             lines.append(f"unscored alerts (no ground truth): {counts}")
+    if "risk" in result:
+        risk = result["risk"]
+        top = ", ".join(
+            f"{v['truth_id']} {_fmt(v['peak_score'])}{'' if v['suspicious'] else ' (not suspicious)'}"
+            for v in risk["top_n"]
+        )
+        lines.append(
+            f"risk: precision at N={risk['suspicious']} suspicious vessels: "
+            f"{_percent(risk['precision_at_n'])}; top N: {top or 'none'}"
+        )
     return lines
 
 

@@ -1,0 +1,1 @@
+"""Vessel risk: a score per vessel, with its reasons, from the alerts it raised (docs/risk.md)."""
