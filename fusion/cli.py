@@ -30,6 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ZONES = REPO_ROOT / "zones.geojson"
 DEFAULT_SCENARIO = REPO_ROOT / "replay_data" / "karachi"
 DEFAULT_AGENCIES = REPO_ROOT / "config" / "agencies.toml"
+DEFAULT_RISK_CONFIG = REPO_ROOT / "config" / "risk.toml"
 
 log = logging.getLogger("seawatch")
 
@@ -79,8 +80,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from fusion import topics
     from fusion.agencies.routing import load_router
     from fusion.replay import run_replay
+    from fusion.risk.model import load_risk_config
     from ingest.scenario import open_scenario
 
     recording = _check_recording(args.scenario, args.allow_unverified)
@@ -90,6 +93,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     out_dir = args.scenario if args.out is None else args.out
     tracks_out = args.tracks_out or out_dir / "tracks.jsonl"
     alerts_out = args.alerts_out or out_dir / "alerts.jsonl"
+    risk_out = out_dir / "risk.jsonl"
     total = _count_lines(scenario.ais_path, scenario.radar_path)
     with tqdm(
         total=total, unit="rec", desc="replay", disable=not _progress_enabled(args.progress), leave=False
@@ -102,6 +106,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
             on_record=lambda: bar.update(1),
             rules_config=_rules_config(args.rules),
             router=load_router(args.agencies, scenario.zones_path) if args.agencies else None,
+            risk_out=risk_out,
+            risk_config=load_risk_config(args.risk_config),
         )
     report = {
         "records_in": summary.records_in,
@@ -113,6 +119,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         "fusion": dict(sorted(summary.fusion.items())),
         "tracks_out": str(tracks_out),
         "alerts_out": str(alerts_out),
+        "risk_out": str(risk_out),
+        "risk_assessments_written": summary.written.get(topics.RISK, 0),
         "recording": recording,
     }
     rejects = summary.rejects_by_reason
@@ -620,6 +628,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--tracks-out", type=Path, help="default: tracks.jsonl in --out")
     rep.add_argument("--alerts-out", type=Path, help="default: alerts.jsonl in --out")
+    rep.add_argument(
+        "--risk-config",
+        type=Path,
+        default=DEFAULT_RISK_CONFIG,
+        help="vessel risk weights (default config/risk.toml; docs/risk.md); risk.jsonl goes in --out",
+    )
     rep.add_argument(
         "--out", type=Path, help="folder for default output files (default: the scenario folder)"
     )

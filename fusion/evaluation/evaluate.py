@@ -18,13 +18,16 @@ from fusion.evaluation.loaders import (
     load_tracks,
     load_truth,
 )
+from fusion.evaluation.risk_scoring import load_risk, score_risk
 from fusion.evaluation.scene import Coverage, TruthScene
 from fusion.evaluation.track_scoring import score_tracks
 
 _DECIMALS = 3
 
 
-def evaluate(scenario_dir: Path, tracks_path: Path, alerts_path: Path | None = None) -> dict[str, Any]:
+def evaluate(
+    scenario_dir: Path, tracks_path: Path, alerts_path: Path | None = None, risk_path: Path | None = None
+) -> dict[str, Any]:
     """Score ``tracks_path`` (and ``alerts_path``) against the truth in ``scenario_dir``.
 
     Parameters
@@ -35,6 +38,8 @@ def evaluate(scenario_dir: Path, tracks_path: Path, alerts_path: Path | None = N
         tracks.jsonl written by ``seawatch replay``.
     alerts_path
         alerts.jsonl written by ``seawatch replay``; without it no alert keys are returned.
+    risk_path
+        risk.jsonl written by ``seawatch replay``; without it no ``risk`` key is returned.
 
     Raises
     ------
@@ -49,6 +54,9 @@ def evaluate(scenario_dir: Path, tracks_path: Path, alerts_path: Path | None = N
     if alerts_path is not None:
         events = load_events(scenario_dir / "events.jsonl", frozenset(truth.vessel_ids))
         result |= score_alerts(events, load_raised_alerts(alerts_path), truth, frame)
+    if risk_path is not None:
+        events = load_events(scenario_dir / "events.jsonl", frozenset(truth.vessel_ids))
+        result |= score_risk(events, load_risk(risk_path), load_tracks(tracks_path), truth, frame)
     return _json_ready(result)
 
 

@@ -2,11 +2,12 @@
 
 Suspicious, by the scenario's ground truth (events.jsonl): a dark vessel that takes part in a
 rendezvous, and a vessel that switches its AIS off inside receiver coverage. N is how many
-such vessels the scenario has. Each vessel the system assessed is placed on a truth vessel
-by position: the truth vessel nearest the assessment's position at its time, within
-``MATCH_RADIUS_M``; a truth vessel's score is the highest of any assessment placed on it
-(its peak risk during the run: what an analyst reviewing the period would rank by). The top
-N truth vessels by that score are compared with the suspicious set.
+such vessels the scenario has. Assessments name a track; each track is owned by the truth
+vessel nearest to it (within ``MATCH_RADIUS_M``) in most of its states, a vote over the
+track's whole life, so two vessels side by side in a rendezvous are not confused. A truth
+vessel's score is the highest of any assessment of a track it owns (its peak risk during the
+run: what an analyst reviewing the period would rank by). The top N truth vessels by that
+score are compared with the suspicious set.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from fusion.evaluation.loaders import EvaluationInputError, GroundEvent
+from fusion.evaluation.loaders import EvaluationInputError, GroundEvent, TrackTable
 from fusion.evaluation.scene import TruthScene
 from tracking.frames import LocalFrame
 
@@ -31,8 +32,6 @@ class RiskPoint:
     time_s: float
     track_id: str
     score: float
-    lat: float
-    lon: float
 
 
 def load_risk(path: Path) -> list[RiskPoint]:
@@ -42,16 +41,8 @@ def load_risk(path: Path) -> list[RiskPoint]:
         for line_no, line in enumerate(handle, 1):
             try:
                 record = orjson.loads(line)
-                if record.get("lat") is None or record.get("lon") is None:
-                    continue  # an assessment without a position cannot be placed
                 points.append(
-                    RiskPoint(
-                        float(record["time"]),
-                        str(record["track_id"]),
-                        float(record["score"]),
-                        float(record["lat"]),
-                        float(record["lon"]),
-                    )
+                    RiskPoint(float(record["time"]), str(record["track_id"]), float(record["score"]))
                 )
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as err:
                 raise EvaluationInputError(f"{path}:{line_no}: not a risk assessment ({err})") from None
@@ -72,24 +63,40 @@ def suspicious_vessels(events: list[GroundEvent], truth: TruthScene) -> set[int]
     return {truth.vessel_index(v) for v in (dark & meeting) | switched_off}
 
 
+def track_owners(tracks: TrackTable, truth: TruthScene, frame: LocalFrame) -> dict[str, int]:
+    """Track id -> the truth vessel nearest to it in most of its states (tracks never near one: absent)."""
+    east_m, north_m = frame.to_enu(tracks.lat, tracks.lon)
+    distance_m = np.full((len(tracks.time_s), len(truth.vessel_ids)), np.inf)
+    for vessel in range(len(truth.vessel_ids)):
+        true_xy_m = truth.position_at(vessel, tracks.time_s)
+        gap_m = np.hypot(east_m - true_xy_m[:, 0], north_m - true_xy_m[:, 1])
+        distance_m[:, vessel] = np.nan_to_num(gap_m, nan=np.inf)
+    nearest = np.argmin(distance_m, axis=1)
+    near = distance_m[np.arange(len(nearest)), nearest] <= MATCH_RADIUS_M
+    votes = np.zeros((len(tracks.track_ids), len(truth.vessel_ids)), dtype=np.int64)
+    np.add.at(votes, (tracks.track[near], nearest[near]), 1)
+    return {
+        track_id: int(np.argmax(votes[index]))
+        for index, track_id in enumerate(tracks.track_ids)
+        if votes[index].any()
+    }
+
+
 def score_risk(
-    events: list[GroundEvent], points: list[RiskPoint], truth: TruthScene, frame: LocalFrame
+    events: list[GroundEvent],
+    points: list[RiskPoint],
+    tracks: TrackTable,
+    truth: TruthScene,
+    frame: LocalFrame,
 ) -> dict[str, Any]:
     """``risk``: suspicious count N, precision at N, and the top N truth vessels with their scores."""
     suspicious = suspicious_vessels(events, truth)
+    owners = track_owners(tracks, truth, frame)
     peak = np.zeros(len(truth.vessel_ids))
-    if points:
-        times = np.array([p.time_s for p in points])
-        scores = np.array([p.score for p in points])
-        east_m, north_m = frame.to_enu(np.array([p.lat for p in points]), np.array([p.lon for p in points]))
-        xy_m = np.column_stack((east_m, north_m)).reshape(-1, 2)
-        distance_m = np.full((len(points), len(truth.vessel_ids)), np.inf)
-        for vessel in range(len(truth.vessel_ids)):
-            offset_m = xy_m - truth.position_at(vessel, times)
-            distance_m[:, vessel] = np.nan_to_num(np.hypot(offset_m[:, 0], offset_m[:, 1]), nan=np.inf)
-        nearest = np.argmin(distance_m, axis=1)
-        placed = distance_m[np.arange(len(points)), nearest] <= MATCH_RADIUS_M
-        np.maximum.at(peak, nearest[placed], scores[placed])
+    for point in points:
+        owner = owners.get(point.track_id)
+        if owner is not None:
+            peak[owner] = max(peak[owner], point.score)
     n = len(suspicious)
     ranked = [int(v) for v in np.lexsort((np.arange(len(peak)), -peak))[:n]]
     hits = sum(1 for v in ranked if v in suspicious and peak[v] > 0)
