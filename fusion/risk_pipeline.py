@@ -59,9 +59,8 @@ class RiskService:
             record = from_json(record_type, envelope.value)
         except (ValueError, TypeError) as err:
             self.counts[f"reject:{envelope.topic}"] += 1
-            dead_letter(
-                self.bus, envelope, RejectReason.MALFORMED_RECORD, f"not a {record_type.__name__}: {err}"
-            )
+            detail = f"not a valid {record_type.__name__} record: {err}"
+            dead_letter(self.bus, envelope, RejectReason.MALFORMED_RECORD, detail)
             return []
         self.counts[f"in:{envelope.topic}"] += 1
         if isinstance(record, AisStatic):

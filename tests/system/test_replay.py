@@ -21,6 +21,7 @@ def _replay(folder: Path, out: Path, speed: float | None = None):
         tracks_out=out / "tracks.jsonl",
         alerts_out=out / "alerts.jsonl",
         speed=speed,
+        risk_out=out / "risk.jsonl",
     )
     return summary, (out / "tracks.jsonl").read_bytes(), (out / "alerts.jsonl").read_bytes()
 
@@ -66,11 +67,19 @@ def test_every_corrupt_line_is_counted_by_reason(small_scenario, tmp_path):
     assert summary.fusion["in:radar.plots"] == stats["radar_plots"]
 
 
-def test_bundled_scenario_replays_byte_identically(bundled_run, tmp_path):
+def test_bundled_scenario_replays_byte_identically(bundled_run, bundled_out, tmp_path):
     _, tracks_a, alerts_a = bundled_run
     _, tracks_b, alerts_b = _replay(DEFAULT_SCENARIO, tmp_path)
     assert tracks_a == tracks_b and alerts_a == alerts_b
     assert len(tracks_a.splitlines()) > 10_000
+    assert (bundled_out / "risk.jsonl").read_bytes() == (tmp_path / "risk.jsonl").read_bytes()
+
+
+def test_suspicious_vessels_rank_at_the_top_of_the_risk_list(bundled_run, bundled_out):
+    """Issue 9's target: precision at N >= 0.8 (N: dark vessels in a rendezvous + AIS off in coverage)."""
+    result = evaluate(DEFAULT_SCENARIO, bundled_out / "tracks.jsonl", risk_path=bundled_out / "risk.jsonl")
+    assert result["risk"]["suspicious"] >= 2
+    assert result["risk"]["precision_at_n"] >= 0.8, result["risk"]["top_n"]
 
 
 def _metrics(result: dict) -> dict[str, float]:
