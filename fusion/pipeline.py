@@ -116,6 +116,7 @@ class FusionService:
             "scans": self._scans,
             "next_tick": self._next_tick,
             "counts": self.counts,
+            "routing": self.router.incidents if self.router is not None else {},
         }
 
     def restore(self, state: dict[str, object]) -> None:
@@ -126,6 +127,8 @@ class FusionService:
         self._scans = state["scans"]  # type: ignore[assignment]
         self._next_tick = state["next_tick"]  # type: ignore[assignment]
         self.counts = state["counts"]  # type: ignore[assignment]
+        if self.router is not None:  # the agencies file is today's; the open incidents are the snapshot's
+            self.router.incidents = state.get("routing", {})  # type: ignore[assignment]
 
     def finish(self) -> None:
         """End of stream: release everything held and close open scans."""
@@ -202,7 +205,7 @@ class FusionService:
         for alert in alerts:
             deliveries: list[tuple[str, bytes]] = []
             if self.router is not None:
-                alert = self.router.route(alert)
+                alert = self.router.follow(alert)  # an incident keeps its agencies
                 deliveries = self.router.deliveries(alert)
             self.bus.publish(topics.ALERTS, alert.alert_id, to_json(alert), alert.time)
             self.counts[f"out:alerts:{alert.kind}:{alert.state}"] += 1

@@ -12,8 +12,11 @@ touched. Rules of responsibility (docs/agencies.md):
 - the **informed** agencies are every other agency whose jurisdiction holds a place and whose
   ``responsible_for`` or ``informed_of`` holds the kind, in file order.
 
-Routing is per alert record: each state of an incident (raised, updated, cleared) is routed by
-where the vessel is then, so an incident may reach a partner's topic only in some states.
+An incident keeps its agencies (:meth:`AlertRouter.follow`, what the fusion stage calls): its
+``updated`` and ``cleared`` events go to the agencies its earlier events went to, with the same
+responsible agency, plus any the vessel's new position adds. A customs officer who saw a
+rendezvous raised in the anchorage sees it cleared after the pair drifted out, and a partner
+sees the end of what it was told the start of. ``route`` alone is the pure, per-event rule.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from fusion import topics
 from fusion.agencies.config import AgenciesConfig, Agency, load_agencies
 from fusion.agencies.sharing import shared_json
 from fusion.rules.zones import Zones, load_zones
-from fusion.schemas import Alert
+from fusion.schemas import Alert, AlertKind, AlertState
 
 
 class AlertRouter:
@@ -52,6 +55,9 @@ class AlertRouter:
             shapely.prepare(geometry)
         self._zone_terms = {zone.id: (f"zone:{zone.id}", f"kind:{zone.kind.value}") for zone in zones.zones}
         self._topics = {agency.id: topics.agency_alerts(agency.id) for agency in config.agencies}
+        self.incidents: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        """Open incidents' (responsible, informed) agencies by alert id: routing state that a
+        crash-recovery snapshot of the fusion stage carries (``FusionService.state``)."""
 
     def places(self, alert: Alert) -> frozenset[str]:
         """Jurisdiction terms (``belt:``, ``zone:``, ``kind:``, ``area:``) that hold the alert."""
@@ -78,6 +84,27 @@ class AlertRouter:
             if agency.id != responsible and alert.kind in agency.responsible_for | agency.informed_of
         )
         return dataclasses.replace(alert, responsible_agency=responsible, informed_agencies=informed)
+
+    def follow(self, alert: Alert) -> Alert:
+        """Route one event of an incident, keeping the agencies of its earlier events.
+
+        The responsible agency of the ``raised`` event stays responsible; agencies informed
+        earlier stay informed (and are told of the clearance); agencies the new position adds
+        are informed too. Memory is kept only while the incident is open (a ``zone_exit`` is a
+        lone ``raised``: nothing follows it).
+        """
+        routed = self.route(alert)
+        earlier = self.incidents.get(alert.alert_id)
+        if earlier is not None:
+            responsible, informed = earlier
+            new = (routed.responsible_agency, *routed.informed_agencies)
+            informed += tuple(a for a in new if a != responsible and a not in informed)
+            routed = dataclasses.replace(routed, responsible_agency=responsible, informed_agencies=informed)
+        if alert.state is AlertState.CLEARED or alert.kind is AlertKind.ZONE_EXIT:
+            self.incidents.pop(alert.alert_id, None)
+        else:
+            self.incidents[alert.alert_id] = (routed.responsible_agency, routed.informed_agencies)
+        return routed
 
     def recipients(self, alert: Alert) -> list[Agency]:
         """The agencies a routed alert goes to: the responsible one, then the informed ones."""

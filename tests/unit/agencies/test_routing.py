@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 import orjson
 
 from fusion import topics
+from fusion.agencies.routing import AlertRouter
 from fusion.agencies.sharing import shared_dict
-from fusion.schemas import Alert, AlertKind, from_json, to_json
+from fusion.schemas import Alert, AlertKind, AlertState, from_json, to_json
 from tests.unit.agencies.conftest import ANCHORAGE, OPEN_SEA_40NM, SHARED_AREA, alert_at
 
 
@@ -91,3 +93,62 @@ def test_version_1_alerts_still_read_without_routing() -> None:
     for key in ("responsible_agency", "informed_agencies"):
         del legacy[key]
     assert from_json(Alert, orjson.dumps(legacy)) == alert
+
+
+def test_an_incident_keeps_its_agencies_until_cleared(agencies, zones) -> None:
+    router = AlertRouter(agencies, zones)  # a fresh one: follow() remembers open incidents
+    raised = router.follow(alert_at(ANCHORAGE, AlertKind.RENDEZVOUS))
+    assert raised.responsible_agency == "customs"
+    moved = alert_at(OPEN_SEA_40NM, AlertKind.RENDEZVOUS, state=AlertState.CLEARED)
+    assert router.route(moved).responsible_agency == "pmsa"  # per event, the open sea is PMSA's
+    cleared = router.follow(moved)
+    assert cleared.responsible_agency == "customs"  # but the incident stays customs' to the end
+    assert set(raised.informed_agencies) <= set(cleared.informed_agencies)
+    assert topics.agency_alerts("customs") in dict(router.deliveries(cleared))
+    assert router.incidents == {}  # nothing kept once cleared
+
+
+def test_a_partner_told_of_the_start_is_told_of_the_end(agencies, zones) -> None:
+    router = AlertRouter(agencies, zones)
+    raised = router.follow(alert_at(SHARED_AREA, AlertKind.DARK_VESSEL))
+    assert "partner" in raised.informed_agencies
+    cleared = router.follow(alert_at(OPEN_SEA_40NM, AlertKind.DARK_VESSEL, state=AlertState.CLEARED))
+    assert "partner" in cleared.informed_agencies
+    shared = orjson.loads(dict(router.deliveries(cleared))[topics.agency_alerts("partner")])
+    assert shared["state"] == "cleared" and "message" not in shared
+
+
+def test_a_zone_exit_is_not_remembered(agencies, zones) -> None:
+    router = AlertRouter(agencies, zones)
+    router.follow(alert_at(ANCHORAGE, AlertKind.ZONE_EXIT, zone_id="KHI-ANCH"))
+    assert router.incidents == {}
+
+
+def test_open_incidents_survive_a_crash_recovery_snapshot(agencies, zones) -> None:
+    from fusion.bus import MemoryBroker, MemoryBus
+    from fusion.pipeline import FusionService
+    from fusion.rules.engine import RuleEngine
+    from fusion.schemas import RadarSite, Sensors
+    from tracking.frames import LocalFrame
+    from tracking.tracker import Tracker
+
+    frame = LocalFrame(24.8, 66.97)
+    radar = RadarSite(
+        id="R", lat=24.8, lon=66.97, height_m=30.0, range_sigma_m=25.0, bearing_sigma_deg=0.3,
+        max_range_m=40_000.0, scan_period_s=2.5,
+    )  # fmt: skip
+    sensors = Sensors(radars=(radar,), ais_receivers=())
+
+    def service() -> FusionService:
+        bus = MemoryBus(MemoryBroker(), "fuse")
+        rules = RuleEngine(zones, sensors, frame)
+        return FusionService(bus, Tracker(frame, sensors), rules, router=AlertRouter(agencies, zones))
+
+    before = service()
+    before.router.follow(alert_at(SHARED_AREA, AlertKind.DARK_VESSEL))
+    snapshot = pickle.loads(pickle.dumps(before.state()))
+    after = service()  # a restarted process: today's agencies file, the snapshot's open incidents
+    after.restore(snapshot)
+    assert after.router is not before.router and after.router.incidents == before.router.incidents
+    cleared = after.router.follow(alert_at(OPEN_SEA_40NM, AlertKind.DARK_VESSEL, state=AlertState.CLEARED))
+    assert "partner" in cleared.informed_agencies
