@@ -293,6 +293,29 @@ def cmd_fuse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_risk(args: argparse.Namespace) -> int:
+    from fusion.bus_factory import open_bus
+    from fusion.risk.model import load_risk_config
+    from fusion.risk_pipeline import open_risk_service
+    from fusion.services.provision import ensure_pipeline_topics
+
+    if not args.bus.startswith("kafka://"):
+        raise UsageError(
+            "risk runs as a service on Kafka: give --bus kafka://HOST:PORT (replay runs it itself)"
+        )
+    group = f"{args.group}-{uuid.uuid4().hex[:12]}"  # a fresh group: rebuild from the topics' start
+    bus = open_bus(args.bus, group)
+    ensure_pipeline_topics(bus, args.partitions)  # type: ignore[arg-type]
+    service = open_risk_service(bus, load_risk_config(args.risk_config), args.zones)
+    print(f"seawatch risk: alerts -> risk on {args.bus}, group {group}", file=sys.stderr, flush=True)
+    try:
+        service.serve(exit_when_idle_s=args.exit_when_idle_s)
+    finally:
+        bus.close()
+    print(json.dumps(dict(sorted(service.counts.items()))))
+    return 0
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from fusion.bus_factory import open_bus
     from fusion.services.record import record_scenario
@@ -715,6 +738,18 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--partitions", type=int, default=4, help="with --bus kafka://: partitions of topics")
     ing.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     ing.set_defaults(handler=cmd_ingest)
+
+    risk = commands.add_parser("risk", help="Kafka service: alerts -> vessel risk scores (docs/risk.md)")
+    _kafka_service_options(risk, "seawatch-risk")
+    risk.add_argument("--zones", type=Path, default=DEFAULT_ZONES, help="zones file, for zone kinds")
+    risk.add_argument(
+        "--risk-config", type=Path, default=DEFAULT_RISK_CONFIG, help="weights (config/risk.toml)"
+    )
+    risk.add_argument("--partitions", type=int, default=4, help="partitions of topics created on first start")
+    risk.add_argument(
+        "--exit-when-idle-s", type=float, help="stop after this many wall seconds without input"
+    )
+    risk.set_defaults(handler=cmd_risk)
 
     fuse = commands.add_parser("fuse", help="Kafka service: raw AIS/radar topics -> tracks and alerts")
     _kafka_service_options(fuse, "seawatch-fuse")
