@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time as wall_clock
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 from fusion import topics
@@ -47,10 +46,19 @@ class RiskService:
         self.bus.commit()
         return consumed
 
-    def run(self, stop: Callable[[], bool], idle_sleep_s: float = 0.2) -> None:
-        """Serve until ``stop()``: the only wall-clock use is the idle wait between polls."""
-        while not stop():
-            if not self.drain():
+    def serve(self, exit_when_idle_s: float | None = None, idle_sleep_s: float = 0.2) -> None:
+        """Drain forever, or until nothing arrived for ``exit_when_idle_s`` wall seconds.
+
+        The wall clock only paces the polling and the idle exit; assessments depend on the
+        records alone.
+        """
+        idle_since = wall_clock.monotonic()
+        while True:
+            if self.drain():
+                idle_since = wall_clock.monotonic()
+            elif exit_when_idle_s is not None and wall_clock.monotonic() - idle_since >= exit_when_idle_s:
+                return
+            else:
                 wall_clock.sleep(idle_sleep_s)
 
     def _handle(self, envelope: Envelope) -> list[RiskAssessment]:
