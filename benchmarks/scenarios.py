@@ -18,16 +18,20 @@ from fusion.simulator.generate import REPOSITORY_ZONES, simulate
 _TAG_TIME = re.compile(rb"[\\,]c:(\d+(?:\.\d+)?)")
 
 
-def generated(root: Path, *, seed: int, vessels: int, minutes: float) -> Path:
+def generated(root: Path, *, seed: int, vessels: int, minutes: float, progress: bool = False) -> Path:
     """The folder of ``seawatch simulate --seed S --vessels V --minutes M``, made if missing.
 
-    The simulator is deterministic, so a folder that exists is reused as it is.
+    The simulator is deterministic, so a folder that exists is reused as it is; ``progress``
+    shows the simulator's stages on stderr.
     """
     folder = root / f"seed{seed}-v{vessels}-m{minutes:g}"
     if not (folder / "README.md").is_file():
         partial = folder.with_name(folder.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
-        simulate(seed=seed, vessels=vessels, minutes=minutes, out_dir=partial, zones_path=REPOSITORY_ZONES)
+        simulate(
+            seed=seed, vessels=vessels, minutes=minutes, out_dir=partial, zones_path=REPOSITORY_ZONES,
+            progress=progress,
+        )  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
         partial.rename(folder)  # whole or absent: an interrupted run leaves no half folder to reuse
     return folder

@@ -24,7 +24,8 @@ import numpy as np
 from scipy.spatial import cKDTree
 from stonesoup.base import Property
 from stonesoup.dataassociator.neighbour import GNNWith2DAssignment
-from stonesoup.dataassociator.tree import DetectionKDTreeGNN2D, KDTreeJPDA
+from stonesoup.dataassociator.probability import JPDAwithLBP
+from stonesoup.dataassociator.tree import DetectionKDTreeGNN2D, DetectionKDTreeMixIn
 from stonesoup.deleter.base import Deleter
 from stonesoup.deleter.time import UpdateTimeDeleter
 from stonesoup.functions import gm_reduce_single
@@ -60,7 +61,8 @@ class StoneSoupConfig:
     """Settings of the reference tracker; docs/benchmarks.md gives the reason for each."""
 
     association: str = "gnn"
-    """``gnn`` (``GNNWith2DAssignment`` behind a detection k-d tree) or ``jpda``."""
+    """``gnn`` (``GNNWith2DAssignment`` behind a detection k-d tree) or ``jpda`` (JPDA whose
+    marginal association probabilities come from loopy belief propagation, behind the same tree)."""
 
     process_noise_q_m2ps3: float = 0.005
     """White-acceleration density of both ``ConstantVelocity`` axes. One CV model has one
@@ -96,6 +98,27 @@ class StoneSoupConfig:
 
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     """Shared numbers: gates, velocity prior, confirmation hits, AIS noises."""
+
+
+class KDTreeJPDAwithLBP(DetectionKDTreeMixIn, JPDAwithLBP):
+    """Stone Soup's ``JPDAwithLBP`` offered only the detections its k-d tree finds near each track.
+
+    Stone Soup's own ``KDTreeJPDA`` pairs the tree with the exhaustive ``JPDA``, which
+    enumerates the product of every track's hypotheses: exponential in the number of
+    tracks, it never finished a minute of 60 vessels. ``JPDAwithLBP`` (Williams and Lau
+    2014) computes the same marginal association probabilities approximately in
+    polynomial time, but its ``associate`` asks the hypothesiser about every detection
+    for every track; going through ``generate_hypotheses`` lets the tree's mix-in prune
+    them first, exactly as it does for ``KDTreeJPDA``.
+    """
+
+    def associate(
+        self, tracks: set[Track], detections: set[Detection], timestamp: dt.datetime, **kwargs: Any
+    ) -> dict[Track, MultipleHypothesis]:
+        hypotheses = self.generate_hypotheses(tracks, detections, timestamp, **kwargs)
+        if not hypotheses or not detections:
+            return hypotheses
+        return self._compute_multi_hypotheses(tracks, detections, hypotheses, timestamp)
 
 
 class _IdentityAwareDeleter(Deleter):
@@ -214,7 +237,7 @@ class StoneSoupTracker:
         self._numbers = itertools.count(1)
         self._ais_batch: list[AisReport] = []
 
-    def _radar_data_associator(self, gate: float) -> DetectionKDTreeGNN2D | KDTreeJPDA:
+    def _radar_data_associator(self, gate: float) -> DetectionKDTreeGNN2D | KDTreeJPDAwithLBP:
         """GNN or JPDA, both behind Stone Soup's detection k-d tree.
 
         The tree is queried in the radar's (bearing rad, range m) space, where distance is
@@ -232,7 +255,7 @@ class StoneSoupTracker:
                 max_distance=cfg.kd_tree_range_m,
             )
         if cfg.association == "jpda":
-            return KDTreeJPDA(
+            return KDTreeJPDAwithLBP(
                 hypothesiser=PDAHypothesiser(
                     self._predictor,
                     self._updater,

@@ -18,7 +18,7 @@ stonesoup = pytest.importorskip(
 )
 
 from benchmarks.scenarios import window  # noqa: E402
-from benchmarks.stonesoup_tracker import StoneSoupTracker  # noqa: E402
+from benchmarks.stonesoup_tracker import StoneSoupConfig, StoneSoupTracker  # noqa: E402
 from benchmarks.track_driver import drive  # noqa: E402
 from fusion.evaluation.evaluate import evaluate  # noqa: E402
 from fusion.schemas import (  # noqa: E402
@@ -101,12 +101,17 @@ def tiny_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.parametrize("association", ["gnn", "jpda"])
 def test_stonesoup_tracks_a_scenario_into_a_file_the_evaluator_scores(
-    tiny_scenario: Path, tmp_path: Path
+    tiny_scenario: Path, tmp_path: Path, association: str
 ) -> None:
     scenario = open_scenario(tiny_scenario, tiny_scenario / "zones.geojson")
     tracks_path = tmp_path / "tracks.jsonl"
-    tracker = StoneSoupTracker(LocalFrame(scenario.area_lat, scenario.area_lon), scenario.sensors)
+    tracker = StoneSoupTracker(
+        LocalFrame(scenario.area_lat, scenario.area_lon),
+        scenario.sensors,
+        StoneSoupConfig(association=association),
+    )
     summary = drive(scenario, tracker, tracks_path, progress=False)
     assert summary.radar_plots > 0 and summary.ais_reports > 0
     states = [from_json(TrackState, line) for line in tracks_path.read_bytes().splitlines()]
