@@ -251,6 +251,81 @@ class AlertAck:
     note: str | None = None
 
 
+class Verdict(StrEnum):
+    """An officer's judgement of an alert."""
+
+    CONFIRMED = "confirmed"  # a real incident: becomes a reporting in the vessel's history
+    REJECTED = "rejected"  # a false alarm: counted against the rule that raised it
+
+
+class RejectionReason(StrEnum):
+    """Why an alert was a false alarm: a fixed list, so the rates per rule can be compared."""
+
+    SENSOR_ERROR = "sensor_error"  # clutter, a ghost plot, a receiver fault
+    KNOWN_VESSEL = "known_vessel"  # the vessel is known and authorised (patrol boat, pilot)
+    WRONG_IDENTITY = "wrong_identity"  # the track was bound to the wrong vessel
+    THRESHOLD_TOO_TIGHT = "threshold_too_tight"  # behaviour normal here, the rule is too sensitive
+    DUPLICATE = "duplicate"  # another alert already covers the incident
+    OTHER = "other"  # see the note
+
+
+@dataclass(**_RECORD)
+class AlertValidation:
+    """An officer's verdict on an alert, an event of its own (topic ``alerts.validations``).
+
+    ``time`` is picture (event) time, as for acknowledgements; ``reason`` is required for a
+    rejection and absent for a confirmation; ``kind``, ``track_id`` and ``mmsi`` repeat the
+    alert's so the verdict can be counted per rule and filed per vessel without the alert.
+    """
+
+    alert_id: str
+    time: float
+    verdict: Verdict
+    officer: str
+    kind: AlertKind
+    track_id: str
+    mmsi: int | None = None
+    reason: RejectionReason | None = None
+    username: str | None = None
+    agency: str | None = None
+    note: str | None = None
+
+
+@dataclass(**_RECORD)
+class RuleSnooze:
+    """Silence one rule (alert kind) for one vessel until ``until_time``, with a reason.
+
+    The alerts are still raised and recorded; a snoozed alert is not pushed to the officer
+    (shown on request, marked snoozed). Keyed by ``snooze_id``; a snooze ended early is the
+    same record again with ``until_time`` = the time it was ended.
+    """
+
+    snooze_id: str
+    time: float
+    until_time: float
+    kind: AlertKind
+    track_id: str
+    officer: str
+    reason: str
+    mmsi: int | None = None
+    username: str | None = None
+    agency: str | None = None
+
+
+@dataclass(**_RECORD)
+class VesselNote:
+    """An officer's note on a vessel (by MMSI, or by track id for a vessel without AIS)."""
+
+    note_id: str
+    time: float
+    officer: str
+    text: str
+    mmsi: int | None = None
+    track_id: str | None = None
+    username: str | None = None
+    agency: str | None = None
+
+
 @dataclass(**_RECORD)
 class RiskFactor:
     """One contribution to a vessel's risk: what was seen, its share of the score, the evidence."""
@@ -314,8 +389,33 @@ class Sensors:
         return next((r for r in self.radars if r.id == sensor_id), None)
 
 
-Record = AisReport | AisStatic | RadarPlot | Reject | TrackState | Alert | AlertAck | RiskAssessment
-R = TypeVar("R", AisReport, AisStatic, RadarPlot, Reject, TrackState, Alert, AlertAck, RiskAssessment)
+Record = (
+    AisReport
+    | AisStatic
+    | RadarPlot
+    | Reject
+    | TrackState
+    | Alert
+    | AlertAck
+    | AlertValidation
+    | RuleSnooze
+    | VesselNote
+    | RiskAssessment
+)
+R = TypeVar(
+    "R",
+    AisReport,
+    AisStatic,
+    RadarPlot,
+    Reject,
+    TrackState,
+    Alert,
+    AlertAck,
+    AlertValidation,
+    RuleSnooze,
+    VesselNote,
+    RiskAssessment,
+)
 _T = TypeVar("_T")
 
 SCHEMA_VERSIONS: dict[type, int] = {Alert: 2, AisReport: 2, AisStatic: 2}
@@ -336,6 +436,8 @@ _ENUM_FIELDS: dict[type, dict[str, type[StrEnum]]] = {
     Reject: {"reason": RejectReason},
     TrackState: {"status": TrackStatus},
     Alert: {"kind": AlertKind, "state": AlertState, "severity": Severity},
+    AlertValidation: {"verdict": Verdict, "kind": AlertKind, "reason": RejectionReason},
+    RuleSnooze: {"kind": AlertKind},
 }
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
     TrackState: ("cov", "radar_ids"),

@@ -20,10 +20,13 @@ from fusion.schemas import (
     AisStatic,
     Alert,
     AlertAck,
+    AlertValidation,
     RadarPlot,
     Reject,
     RiskAssessment,
+    RuleSnooze,
     TrackState,
+    VesselNote,
 )
 
 
@@ -41,6 +44,12 @@ ALERT_ACKS = _name("ALERT_ACKS", "alerts.acks")
 """Watch officers' acknowledgements (``fusion.schemas.AlertAck``), keyed by alert id."""
 FEED_HEALTH = _name("FEED_HEALTH", "feed.health")
 """Periodic health of each feed (``ingest.service.FeedHealth``, JSON), keyed by feed name."""
+ALERT_VALIDATIONS = _name("ALERT_VALIDATIONS", "alerts.validations")
+"""Officers' verdicts on alerts (``fusion.schemas.AlertValidation``), keyed by alert id."""
+SNOOZES = _name("SNOOZES", "alerts.snoozes")
+"""Rules silenced for one vessel for a while (``fusion.schemas.RuleSnooze``), keyed by snooze id."""
+VESSEL_NOTES = _name("VESSEL_NOTES", "vessels.notes")
+"""Officers' notes on vessels (``fusion.schemas.VesselNote``), keyed by note id."""
 RISK = _name("RISK", "risk")
 """Each vessel's risk and why (``fusion.schemas.RiskAssessment``), keyed by track id; docs/risk.md."""
 AUDIT = _name("AUDIT", "audit")
@@ -57,6 +66,9 @@ RECORD_TYPES: dict[str, type] = {
     TRACKS: TrackState,
     ALERTS: Alert,
     ALERT_ACKS: AlertAck,
+    ALERT_VALIDATIONS: AlertValidation,
+    SNOOZES: RuleSnooze,
+    VESSEL_NOTES: VesselNote,
     RISK: RiskAssessment,
 }
 

@@ -47,6 +47,8 @@ def _schema_of(hint: Any) -> dict[str, Any]:
             kinds = [o["type"] for o in options] + (["null"] if nullable else [])
             return {"type": kinds[0] if len(kinds) == 1 else kinds}
         return {"anyOf": options + ([{"type": "null"}] if nullable else [])}
+    if dataclasses.is_dataclass(hint):
+        return _object_schema(hint)
     if origin is tuple:
         return {"type": "array", "items": _schema_of(typing.get_args(hint)[0])}
     if origin is dict:
@@ -57,6 +59,18 @@ def _schema_of(hint: Any) -> dict[str, Any]:
             else {"type": "object", "additionalProperties": _schema_of(value)}
         )
     raise TypeError(f"no JSON Schema mapping for {hint!r}")
+
+
+def _object_schema(cls: type) -> dict[str, Any]:
+    """A record nested in another (a risk factor in an assessment): its fields, all known."""
+    hints = typing.get_type_hints(cls)
+    fields = dataclasses.fields(cls)
+    return {
+        "type": "object",
+        "properties": {f.name: _schema_of(hints[f.name]) for f in fields},
+        "required": [f.name for f in fields if f.default is dataclasses.MISSING],
+        "additionalProperties": False,
+    }
 
 
 def record_schema(topic: str, cls: type) -> dict[str, Any]:
