@@ -427,7 +427,7 @@ def cmd_share_cise(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from fusion.services.share_cise import ShareConfigError, ShareOptions, open_share_service
+    from fusion.services.share_cise_setup import ShareConfigError, ShareOptions, open_share_service
 
     try:
         service = open_share_service(
@@ -444,6 +444,7 @@ def cmd_share_cise(args: argparse.Namespace) -> int:
                 sea_basin=args.sea_basin,
                 purpose=args.purpose,
                 vessel_every_s=args.vessels_every_s,
+                share_risk=args.risk,
                 validate_dir=args.validate_with,
                 rejected_dir=args.rejected_dir,
                 retry_max_s=args.retry_max_s,
@@ -903,6 +904,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="also share the picture: a Vessel per confirmed track at most every S event seconds",
     )
+    cise.add_argument("--risk", action="store_true", help="also share vessel risk assessments as CISE Risk")
     cise.add_argument("--validate-with", type=Path, metavar="DIR", help="CISE XSD folder: check each message")
     cise.add_argument("--rejected-dir", type=Path, help="where refused or invalid messages are kept")
     cise.add_argument("--retry-max-s", type=float, default=30.0, help="longest wait between retries, s")

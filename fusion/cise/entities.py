@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from fusion.cise.records import RiskAssessment, SharedAlert, VesselFix
+from fusion.cise.records import SharedAlert, VesselFix
 from fusion.cise.vocabulary import (
     ANOMALY_NS,
     ANOMALY_TYPE,
@@ -31,7 +31,7 @@ from fusion.cise.vocabulary import (
     xs_date,
     xs_time,
 )
-from fusion.schemas import AlertState
+from fusion.schemas import AlertState, RiskAssessment
 from ingest.vessels import VesselRecord
 
 SEAWATCH_UUID_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://seawatch.example/cise")

@@ -1,9 +1,8 @@
-"""The inputs of the CISE mapping that are not pipeline records: a vessel fix and a risk assessment.
+"""The inputs of the CISE mapping that are not pipeline records as they are.
 
-``VesselFix`` is where a vessel was, as the tracker or an alert says. ``RiskAssessment`` is
-the small typed record the ``Risk`` mapping takes; the vessel risk score (issue #9) publishes
-its own record, and an adapter turns that into this one, so the CISE side does not depend on
-how the score is computed.
+``VesselFix`` is where a vessel was, as a track state or an alert says; ``SharedAlert`` is an
+alert as one partner may see it (possibly cut to its sharing policy). Risk assessments are
+mapped straight from ``fusion.schemas.RiskAssessment`` (the ``risk`` topic).
 """
 
 from __future__ import annotations
@@ -142,51 +141,3 @@ class SharedAlert:
 def _optional(data: Mapping[str, Any], name: str, kind: type) -> Any:
     value = data.get(name)
     return None if value is None else kind(value)
-
-
-@dataclass(**_RECORD)
-class RiskFactor:
-    """One contribution to a vessel's risk: its name, its share of the score and the evidence."""
-
-    name: str
-    contribution: float
-    evidence: str = ""
-
-
-@dataclass(**_RECORD)
-class RiskAssessment:
-    """A vessel's risk at one event time, as the ``Risk`` mapping takes it.
-
-    Attributes
-    ----------
-    time : float
-        Event time of the assessment, unix seconds.
-    track_id, mmsi :
-        The vessel (``mmsi`` None for a vessel without AIS).
-    score : float
-        Overall risk, 0..1 (mapped to ``RiskLevel``).
-    impact, probability, detectability : float or None
-        Components of risk = impact^a x probability^b x detectability^c, each 0..1, when the
-        score provides them (impact -> ``RiskSeverity``, probability -> ``RiskProbability``).
-    risk_type : str or None
-        What the vessel is suspected of, a key of ``vocabulary.RISK_TYPE`` (``drug_trafficking``).
-    lat, lon : float or None
-        Where the vessel was at ``time``.
-    factors :
-        "Why this vessel": the contributions, largest first.
-    alert_ids :
-        The alerts that contributed (shared as the Risk's implied Anomaly events).
-    """
-
-    time: float
-    track_id: str
-    mmsi: int | None
-    score: float
-    impact: float | None = None
-    probability: float | None = None
-    detectability: float | None = None
-    risk_type: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    factors: tuple[RiskFactor, ...] = ()
-    alert_ids: tuple[str, ...] = ()

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import logging
 import time as wall_clock
-import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -36,8 +34,6 @@ from fusion.cise import entities
 from fusion.cise.delivery import (
     Backoff,
     DeliveryStopped,
-    DirectorySink,
-    HttpSink,
     RejectedDeliveryError,
     RejectedStore,
     RetryableDeliveryError,
@@ -48,10 +44,10 @@ from fusion.cise.entities import InvolvedVessel
 from fusion.cise.messages import CiseMessage, push
 from fusion.cise.messages import Envelope as CiseEnvelope
 from fusion.cise.records import SharedAlert, SharedAlertError, VesselFix, fix_of_track
-from fusion.cise.validate import CiseSchemaError, CiseValidator
+from fusion.cise.validate import CiseValidator
 from fusion.cise.vocabulary import PRIORITY
 from fusion.dead_letters import dead_letter
-from fusion.schemas import AisStatic, RejectReason, TrackState, TrackStatus, from_json
+from fusion.schemas import AisStatic, RejectReason, RiskAssessment, TrackState, TrackStatus, from_json
 from ingest.vessels import VesselRecord, merge
 
 log = logging.getLogger(__name__)
@@ -71,12 +67,14 @@ class ShareSettings:
 
     ``alert_topic`` is ``alerts`` (everything, for a domestic recipient) or the partner's
     ``alerts.<partner>``; ``vessel_every_s`` shares the picture, one ``Vessel`` per confirmed
-    track at most every that many event seconds (None: alerts only).
+    track at most every that many event seconds (None: alerts only); ``share_risk`` shares
+    each vessel risk assessment of the ``risk`` topic as a ``Risk``.
     """
 
     envelope: CiseEnvelope
     alert_topic: str
     vessel_every_s: float | None = None
+    share_risk: bool = False
     batch_size: int = 200
 
 
@@ -127,7 +125,8 @@ class ShareCiseService:
     @property
     def input_topics(self) -> tuple[str, ...]:
         """Tracks first: a batch's track states are known before the alerts raised on them."""
-        return (topics.TRACKS, self.settings.alert_topic)
+        risk = (topics.RISK,) if self.settings.share_risk else ()
+        return (topics.TRACKS, self.settings.alert_topic, *risk)
 
     # ------------------------------------------------------------------ running
 
@@ -234,6 +233,14 @@ class ShareCiseService:
                 return
             self._on_track(state)
             return
+        if envelope.topic == topics.RISK:
+            try:
+                assessment = from_json(RiskAssessment, envelope.value)
+            except (ValueError, TypeError) as error:
+                self._dead_letter(envelope, f"not a RiskAssessment: {error}")
+                return
+            self._send(self.risk_message(assessment))
+            return
         try:
             alert = SharedAlert.from_value(orjson.loads(envelope.value))
         except (orjson.JSONDecodeError, SharedAlertError, AttributeError) as error:
@@ -294,6 +301,12 @@ class ShareCiseService:
             priority=priority,
             correlation=alert.alert_id,
         )
+
+    def risk_message(self, assessment: RiskAssessment) -> CiseMessage:
+        """A ``Risk`` Push of one vessel's assessment, with the vessel's AIS identity."""
+        element = entities.risk(None, assessment, self._identity(assessment.mmsi))
+        key = f"{entities.vessel_key(assessment.track_id, assessment.mmsi)}/{assessment.time!r}"
+        return push(self.settings.envelope, element, key=key, time=assessment.time)
 
     def _involved(self, alert: SharedAlert, track_id: str, mmsi: int | None, *, main: bool) -> InvolvedVessel:
         """(track, MMSI, identity, fix) of a vessel in an alert, limited to what the alert shares."""
@@ -372,111 +385,3 @@ def _caught_up(bus: Any, names: Iterable[str]) -> bool:
         return all(bus.caught_up(topic, partition) for topic in names for partition in bus.end_offsets(topic))
     except Exception:  # kafka-python IllegalStateError, see the docstring
         return False
-
-
-class ShareConfigError(ValueError):
-    """A ``share cise`` setting that cannot work; the message names it and the fix."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShareOptions:
-    """``seawatch share cise``'s settings (see ``seawatch share cise --help``)."""
-
-    bus_url: str
-    group: str | None = None
-    out_dir: Path | None = None
-    url: str | None = None
-    partner: str | None = None
-    agencies_path: Path | None = None
-    zones_path: Path | None = None
-    sender_id: str = "seawatch"
-    recipient_id: str | None = None
-    sea_basin: str = "NonSpecified"
-    purpose: str = "BorderMonitoring"
-    vessel_every_s: float | None = None
-    validate_dir: Path | None = None
-    rejected_dir: Path | None = None
-    retry_max_s: float = 30.0
-    http_timeout_s: float = 10.0
-
-
-def open_share_service(options: ShareOptions) -> ShareCiseService:
-    """Check the options, open the buses and the sink, and build the service.
-
-    With ``partner`` the service reads ``alerts.<partner>`` (cut to the partner's sharing
-    policy by the routing stage); with ``agencies_path`` too, the partner must be in that
-    file, and the whole picture (``vessel_every_s``) is refused to a partner whose policy
-    withholds any alert field, since Vessels would carry what its alerts may not.
-    """
-    from fusion.bus_factory import open_bus
-
-    if (options.out_dir is None) == (options.url is None):
-        raise ShareConfigError("give exactly one of --out DIR and --url HTTP_ENDPOINT")
-    if options.vessel_every_s is not None and options.vessel_every_s < 0:
-        raise ShareConfigError("--vessels-every-s must be 0 or more event seconds")
-    if options.partner is not None and options.agencies_path is not None:
-        _check_partner(options)
-    try:
-        envelope = CiseEnvelope(
-            sender_id=options.sender_id,
-            recipient_id=options.recipient_id or options.partner,
-            sea_basin=options.sea_basin,
-            purpose=options.purpose,
-        )
-        sink: Sink = (
-            DirectorySink(options.out_dir)
-            if options.out_dir is not None
-            else HttpSink(options.url or "", timeout_s=options.http_timeout_s)
-        )
-    except ValueError as error:
-        raise ShareConfigError(str(error)) from None
-    validator = None
-    if options.validate_dir is not None:
-        try:
-            validator = CiseValidator(options.validate_dir)
-        except CiseSchemaError as error:
-            raise ShareConfigError(f"--validate-with: {error}") from None
-    who = options.partner or "all"
-    rejected_dir = options.rejected_dir
-    if rejected_dir is None:
-        base = options.out_dir.parent if options.out_dir is not None else Path("seawatch-state")
-        rejected_dir = base / f"cise-rejected-{who}"
-    alert_topic = topics.ALERTS if options.partner is None else topics.agency_alerts(options.partner)
-    settings = ShareSettings(
-        envelope=envelope, alert_topic=alert_topic, vessel_every_s=options.vessel_every_s
-    )
-    group = options.group or f"seawatch-share-cise-{who}"
-    bus = open_bus(options.bus_url, group)
-    identities = open_bus(options.bus_url, f"{group}-identities-{uuid.uuid4().hex[:12]}")
-    return ShareCiseService(
-        bus,
-        identities,
-        sink,
-        settings,
-        rejected=RejectedStore(rejected_dir),
-        validator=validator,
-        backoff=Backoff(max_s=options.retry_max_s),
-    )
-
-
-def _check_partner(options: ShareOptions) -> None:
-    from fusion.agencies.config import AgenciesFileError, load_agencies
-    from fusion.rules.zones import ZonesFileError, load_zones
-
-    assert options.agencies_path is not None and options.partner is not None
-    if options.zones_path is None:
-        raise ShareConfigError("--agencies needs --zones (the zones its jurisdictions name)")
-    try:
-        config = load_agencies(options.agencies_path, load_zones(options.zones_path))
-    except (AgenciesFileError, ZonesFileError) as error:
-        raise ShareConfigError(str(error)) from None
-    if options.partner not in config.ids:
-        raise ShareConfigError(
-            f"--partner {options.partner!r} is not in {options.agencies_path}; known: {', '.join(config.ids)}"
-        )
-    policy = config.agency(options.partner).sharing
-    if options.vessel_every_s is not None and not policy.is_full:
-        raise ShareConfigError(
-            f"--vessels-every-s would share the whole picture with {options.partner!r}, whose sharing policy "
-            f"in {options.agencies_path} withholds alert fields; share alerts only, or widen the policy"
-        )

@@ -10,7 +10,7 @@ from lxml import etree
 
 from fusion.cise import entities
 from fusion.cise.messages import Envelope, message_id, push
-from fusion.cise.records import RiskAssessment, RiskFactor, SharedAlert, VesselFix, fix_of_track
+from fusion.cise.records import SharedAlert, VesselFix, fix_of_track
 from fusion.cise.vocabulary import (
     ANOMALY_TYPE,
     PRIORITY,
@@ -20,7 +20,7 @@ from fusion.cise.vocabulary import (
     xs_datetime,
     xs_time,
 )
-from fusion.schemas import Alert, AlertKind, AlertState, Severity, to_dict
+from fusion.schemas import Alert, AlertKind, AlertState, RiskAssessment, RiskFactor, Severity, to_dict
 from tests.unit.cise.conftest import CISE_DIR, MMSI, T0, track
 
 ENVELOPE = Envelope(sender_id="pk.seawatch-node01", recipient_id="om.partner-node01")

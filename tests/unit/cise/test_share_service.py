@@ -19,8 +19,21 @@ from fusion.cise.delivery import (
     RetryableDeliveryError,
 )
 from fusion.cise.messages import CiseMessage, Envelope
-from fusion.schemas import AisStatic, Alert, AlertKind, AlertState, Severity, to_dict, to_json
+from fusion.cli import main
+from fusion.schemas import (
+    AisStatic,
+    Alert,
+    AlertKind,
+    AlertState,
+    RiskAssessment,
+    RiskFactor,
+    Severity,
+    to_dict,
+    to_json,
+)
 from fusion.services.share_cise import ShareCiseService, ShareSettings
+from fusion.services.share_cise_setup import ShareConfigError, ShareOptions, open_share_service
+from tests.conftest import REPO_ROOT
 from tests.unit.cise.conftest import MMSI, T0, track
 
 ENVELOPE = Envelope(sender_id="pk.seawatch-node01", recipient_id="om.partner-node01")
@@ -278,3 +291,70 @@ def test_the_picture_is_shared_once_per_interval_per_track(tmp_path, cise_valida
     for path in files:
         assert cise_validator.errors(path.read_bytes()) == []
         assert etree.parse(path).getroot().findtext("Payload/Vessel/Name") == "AL NOOR"
+
+
+def test_risk_assessments_are_shared_as_risk(tmp_path, cise_validator):
+    broker = MemoryBroker()
+    producer = MemoryBus(broker, "producer")
+    _publish_picture(producer, alerts=0)
+    assessment = RiskAssessment(
+        time=T0,
+        track_id="T000001",
+        mmsi=MMSI,
+        score=0.55,
+        impact=0.8,
+        probability=0.9,
+        risk_type="smuggling",
+        factors=(RiskFactor(name="rendezvous", contribution=0.3, evidence="met T000002"),),
+        alert_ids=("alert00",),
+    )
+    producer.publish(topics.RISK, "T000001", to_json(assessment), T0)
+    service = _service(broker, DirectorySink(tmp_path / "out"), tmp_path, share_risk=True)
+    service.run(exit_when_idle_s=0.0)
+    [path] = (tmp_path / "out").glob("*.xml")
+    assert cise_validator.errors(path.read_bytes()) == []
+    risk = etree.parse(path).getroot().find("Payload/Risk")
+    assert [risk.findtext(t) for t in ("RiskLevel", "RiskProbability", "RiskSeverity", "RiskType")] == [
+        "Medium",
+        "Frequent",
+        "Catastrophic",
+        "Smuggling",
+    ]
+    assert risk.findtext("InvolvedObjectRel/Object/Name") == "AL NOOR"
+    assert service.counts["delivered:Risk"] == 1
+
+
+def _options(tmp_path: Path, **changes) -> ShareOptions:
+    fields = dict(bus_url="memory", out_dir=tmp_path / "out", zones_path=REPO_ROOT / "zones.geojson")
+    fields.update(changes)
+    return ShareOptions(**fields)
+
+
+AGENCIES = REPO_ROOT / "config" / "agencies.toml"
+
+
+def test_a_partner_gets_its_own_topic_and_only_alerts_unless_its_policy_is_full(tmp_path):
+    service = open_share_service(_options(tmp_path, partner="partner", agencies_path=AGENCIES))
+    assert service.settings.alert_topic == topics.agency_alerts("partner") and not service.settings.share_risk
+    assert service.settings.envelope.recipient_id == "partner"
+    with pytest.raises(ShareConfigError, match="withholds alert fields"):
+        open_share_service(_options(tmp_path, partner="partner", agencies_path=AGENCIES, share_risk=True))
+    with pytest.raises(ShareConfigError, match="give --agencies"):
+        open_share_service(_options(tmp_path, partner="partner", vessel_every_s=60.0))
+    full = open_share_service(
+        _options(tmp_path, partner="coastguard", agencies_path=AGENCIES, share_risk=True)
+    )
+    assert full.input_topics == (topics.TRACKS, topics.agency_alerts("coastguard"), topics.RISK)
+    with pytest.raises(ShareConfigError, match="known: customs"):
+        open_share_service(_options(tmp_path, partner="nobody", agencies_path=AGENCIES))
+
+
+def test_bad_options_are_one_clear_error(tmp_path, capsys):
+    with pytest.raises(ShareConfigError, match="exactly one of --out"):
+        open_share_service(_options(tmp_path, url="http://127.0.0.1:1/"))
+    with pytest.raises(ShareConfigError, match="sea_basin 'Arabian'"):
+        open_share_service(_options(tmp_path, sea_basin="Arabian"))
+    with pytest.raises(ShareConfigError, match="CISE message schema not found"):
+        open_share_service(_options(tmp_path, validate_dir=tmp_path))
+    status = main(["share", "cise", "--bus", "memory", "--out", str(tmp_path), "--partner", "x", "--risk"])
+    assert status == 2 and "give --agencies" in capsys.readouterr().err
