@@ -23,6 +23,7 @@ from dashboard.export import Area, select, to_csv, to_geojson
 from dashboard.figures import centre_patch
 from dashboard.live import live_layers, live_patch, patch_payload
 from dashboard.picture import PictureFeed
+from dashboard.tiles import tile_patch
 from dashboard.views import (
     ZoneIndex,
     acknowledge,
@@ -276,6 +277,17 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
     )
     def view_box_callback(relayout, previous):
         return view_box(relayout, previous, bounds)
+
+    if config.tiles is not None:
+        layer = config.tiles
+
+        @app.callback(
+            Output(ids.MAP, "figure", allow_duplicate=True),
+            Input(ids.VIEW_BOX, "data"),
+            prevent_initial_call=True,  # the view box is set once the map is drawn, then on every zoom
+        )
+        def tiles_callback(box):
+            return tile_patch(layer, box) if box else no_update
 
     @app.callback(
         Output(ids.DOWNLOAD_GEOJSON, "data"),

@@ -11,6 +11,7 @@ from importlib import resources
 from shapely.geometry import shape
 
 from dashboard.auth import User
+from dashboard.tiles import TileLayer
 from dashboard.vessel import FlagLookup
 from fusion.audit import AuditLog
 from fusion.audit_store import memory_audit_log
@@ -28,6 +29,7 @@ def load_coastline(name: str = COASTLINE) -> dict:
 #: Half-width (deg) of the initial view around the area centre when there are no radars or zones:
 #: ~30 km, a harbour approach.
 _CENTRE_VIEW_HALF_DEG = 0.25
+
 
 @dataclass(frozen=True)
 class DashboardConfig:
@@ -58,6 +60,9 @@ class DashboardConfig:
     centre_lon:
         Longitude (deg) of the area's centre: the initial view of a recording with neither radars
         nor zones (an imported AIS archive) is a box around (centre_lat, centre_lon).
+    tiles:
+        Online map tiles under the map (``dashboard.tiles.TileLayer``). None, the default,
+        draws only the packaged coastline and fetches nothing: the page works air-gapped.
     """
 
     zones_geojson: dict
@@ -71,6 +76,7 @@ class DashboardConfig:
     step_s: float = 5.0
     audit: AuditLog = field(default_factory=lambda: memory_audit_log("dashboard"))
     centre_lon: float | None = None
+    tiles: TileLayer | None = None
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
