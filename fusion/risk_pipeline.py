@@ -1,4 +1,4 @@
-"""The vessel risk stage on a bus: the alert and AIS identity topics in, the ``risk`` topic out.
+"""The vessel risk stage on a bus: alerts, AIS identities and officers' verdicts in, the ``risk`` topic out.
 
 The replay drives it in lock-step after the fusion stage; ``seawatch risk`` runs it as a
 service (``fusion.services.risk``). It keeps no snapshot: on every start the service reads
@@ -21,9 +21,14 @@ from fusion.dead_letters import dead_letter
 from fusion.risk.model import RiskConfig
 from fusion.risk.stage import RiskStage
 from fusion.rules.zones import load_zones
-from fusion.schemas import AisStatic, Alert, RejectReason, RiskAssessment, from_json, to_json
+from fusion.schemas import AisStatic, Alert, AlertValidation, RejectReason, RiskAssessment, from_json, to_json
 
-INPUT_TOPICS = (topics.ALERTS, topics.AIS_STATIC)
+INPUT_TOPICS = (topics.ALERTS, topics.AIS_STATIC, topics.ALERT_VALIDATIONS)
+_RECORD_TYPES = {
+    topics.ALERTS: Alert,
+    topics.AIS_STATIC: AisStatic,
+    topics.ALERT_VALIDATIONS: AlertValidation,
+}
 
 
 class RiskService:
@@ -62,7 +67,7 @@ class RiskService:
                 wall_clock.sleep(idle_sleep_s)
 
     def _handle(self, envelope: Envelope) -> list[RiskAssessment]:
-        record_type = AisStatic if envelope.topic == topics.AIS_STATIC else Alert
+        record_type = _RECORD_TYPES[envelope.topic]
         try:
             record = from_json(record_type, envelope.value)
         except (ValueError, TypeError) as err:
@@ -73,6 +78,8 @@ class RiskService:
         self.counts[f"in:{envelope.topic}"] += 1
         if isinstance(record, AisStatic):
             return self.stage.on_static(record)
+        if isinstance(record, AlertValidation):
+            return self.stage.on_validation(record)
         return self.stage.on_alert(record)
 
     def _publish(self, assessment: RiskAssessment) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from fusion.risk.model import Observation, RiskConfig, score
-from fusion.schemas import AisStatic, Alert, AlertKind, AlertState, RiskAssessment
+from fusion.schemas import AisStatic, Alert, AlertKind, AlertState, AlertValidation, RiskAssessment, Verdict
 
 #: Alert kinds that are an indicator by themselves (the others depend on zone or evidence).
 _KIND_INDICATOR = {
@@ -71,6 +71,19 @@ class RiskStage:
         if vessel is None or flag.upper() not in self.config.flags_of_concern:
             return []
         return self._observe(vessel, "flag_of_concern", static.time, f"flag {flag} (MID of {static.mmsi})")
+
+    def on_validation(self, validation: AlertValidation) -> list[RiskAssessment]:
+        """A confirmed incident becomes a reporting in the vessel's history (a rejection changes nothing:
+        the alert's own indicator stays, since the behaviour was still seen)."""
+        if validation.verdict is not Verdict.CONFIRMED:
+            return []
+        vessel = self._vessels.get(validation.track_id)
+        if vessel is None and validation.mmsi is not None:
+            vessel = self._by_mmsi.get(validation.mmsi)
+        if vessel is None:
+            return []  # an alert this stage never saw: nothing to place the reporting on
+        evidence = f"{validation.kind.value} alert {validation.alert_id} confirmed by {validation.officer}"
+        return self._observe(vessel, "validated_reporting", validation.time, evidence, validation.alert_id)
 
     def on_alert(self, alert: Alert) -> list[RiskAssessment]:
         """The assessments this alert changes (none for a clear, or an alert that is no indicator)."""

@@ -7,7 +7,18 @@ from fusion.bus import MemoryBroker, MemoryBus
 from fusion.risk.model import DEFAULT_CONFIG_PATH, load_risk_config
 from fusion.risk.stage import RiskStage
 from fusion.risk_pipeline import RiskService
-from fusion.schemas import Alert, AlertKind, AlertState, RiskAssessment, Severity, from_json, to_json
+from fusion.schemas import (
+    Alert,
+    AlertKind,
+    AlertState,
+    AlertValidation,
+    RejectionReason,
+    RiskAssessment,
+    Severity,
+    Verdict,
+    from_json,
+    to_json,
+)
 
 CONFIG = load_risk_config(DEFAULT_CONFIG_PATH)
 T = 1_768_464_000.0
@@ -96,3 +107,17 @@ def test_the_service_publishes_assessments_and_dead_letters_bad_records() -> Non
     [dead] = broker.read(topics.REJECTS)
     assert b"not a valid Alert record" in dead.value
     assert service.counts["reject:" + topics.ALERTS] == 1
+
+
+def test_a_confirmed_incident_becomes_a_reporting_and_a_rejection_does_not() -> None:
+    stage = _stage()
+    [before] = stage.on_alert(_alert(AlertKind.RENDEZVOUS, "T1", 463000001, related_track_ids=()))
+    verdict = dict(alert_id="r1", time=T + 60, officer="Lt Khan", kind=AlertKind.RENDEZVOUS, track_id="T1")
+    rejected = AlertValidation(**verdict, verdict=Verdict.REJECTED, reason=RejectionReason.KNOWN_VESSEL)
+    assert stage.on_validation(rejected) == []
+    [after] = stage.on_validation(AlertValidation(**verdict, verdict=Verdict.CONFIRMED))
+    assert after.score > before.score
+    assert "validated_reporting" in {f.name for f in after.factors}
+    assert "confirmed by Lt Khan" in next(
+        f.evidence for f in after.factors if f.name == "validated_reporting"
+    )
