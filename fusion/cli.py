@@ -31,6 +31,7 @@ DEFAULT_ZONES = REPO_ROOT / "zones.geojson"
 DEFAULT_SCENARIO = REPO_ROOT / "replay_data" / "karachi"
 DEFAULT_AGENCIES = REPO_ROOT / "config" / "agencies.toml"
 DEFAULT_RISK_CONFIG = REPO_ROOT / "config" / "risk.toml"
+DEFAULT_HISTORY_DB = "sqlite:///seawatch-history.db"
 
 log = logging.getLogger("seawatch")
 
@@ -290,6 +291,57 @@ def cmd_fuse(args: argparse.Namespace) -> int:
     finally:
         bus.close()
     print(json.dumps(dict(sorted(service.summary().items()))))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from fusion.bus_factory import open_bus
+    from fusion.history.service import run_history
+    from fusion.history.store import HistoryStore
+
+    if not args.bus.startswith("kafka://"):
+        raise UsageError("history runs as a service on Kafka: give --bus kafka://HOST:PORT")
+    store = HistoryStore(args.db)
+    print(f"seawatch history: event topics on {args.bus} -> {args.db}", file=sys.stderr, flush=True)
+    try:
+        counts = run_history(
+            lambda group: open_bus(args.bus, group), store, args.group, args.exit_when_idle_s
+        )
+    finally:
+        store.close()
+    print(json.dumps(dict(sorted(counts.items()))))
+    return 0
+
+
+def cmd_rules_stats(args: argparse.Namespace) -> int:
+    from fusion.history.store import HistoryStore
+
+    store = HistoryStore(args.db)
+    try:
+        stats = store.rule_stats()
+    finally:
+        store.close()
+    print(
+        f"{'rule (alert kind)':<22}{'raised':>8}{'confirmed':>10}{'rejected':>9}{'false alarms':>14}  reasons"
+    )
+    for rule in stats:
+        rate = "-" if rule.false_alarm_rate is None else f"{100 * rule.false_alarm_rate:.0f} %"
+        reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(rule.rejections_by_reason.items()))
+        print(f"{rule.kind:<22}{rule.raised:>8}{rule.confirmed:>10}{rule.rejected:>9}{rate:>14}  {reasons}")
+    return 0
+
+
+def cmd_vessel(args: argparse.Namespace) -> int:
+    from fusion.history.store import HistoryStore
+
+    if (args.mmsi is None) == (args.track is None):
+        raise UsageError("give --mmsi N or --track ID (a vessel without AIS is known by its track)")
+    store = HistoryStore(args.db)
+    try:
+        history = store.vessel_history(mmsi=args.mmsi, track_id=args.track)
+    finally:
+        store.close()
+    print(json.dumps(history, sort_keys=True, default=str, indent=1))
     return 0
 
 
@@ -739,6 +791,34 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--partitions", type=int, default=4, help="with --bus kafka://: partitions of topics")
     ing.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     ing.set_defaults(handler=cmd_ingest)
+
+    history = commands.add_parser(
+        "history", help="Kafka service: alerts, verdicts, snoozes, notes -> vessel history database"
+    )
+    _kafka_service_options(history, "seawatch-history")
+    history.add_argument(
+        "--db", default=DEFAULT_HISTORY_DB, help="sqlite:///FILE (default) or postgresql://..."
+    )
+    history.add_argument(
+        "--exit-when-idle-s", type=float, help="stop after this many wall seconds without input"
+    )
+    history.set_defaults(handler=cmd_history)
+
+    rules = commands.add_parser("rules", help="the rules' record with the officers")
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True)
+    stats = rules_commands.add_parser("stats", help="per rule: raised, confirmed, rejected, false-alarm rate")
+    stats.add_argument(
+        "--db", default=DEFAULT_HISTORY_DB, help="the history database (seawatch history --db)"
+    )
+    stats.set_defaults(handler=cmd_rules_stats)
+
+    vessel = commands.add_parser("vessel", help="one vessel's history: alerts, reportings, notes, identities")
+    vessel.add_argument(
+        "--db", default=DEFAULT_HISTORY_DB, help="the history database (seawatch history --db)"
+    )
+    vessel.add_argument("--mmsi", type=int)
+    vessel.add_argument("--track", help="track id, for a vessel without AIS")
+    vessel.set_defaults(handler=cmd_vessel)
 
     risk = commands.add_parser("risk", help="Kafka service: alerts -> vessel risk scores (docs/risk.md)")
     _kafka_service_options(risk, "seawatch-risk")
