@@ -39,7 +39,8 @@ INPUT_TOPICS = (topics.AIS_REPORTS, topics.RADAR_PLOTS)
 IDENTITY_TOPICS = (topics.AIS_STATIC,)
 """Who vessels say they are; the embedded pipeline (replay, demo) orders these with the
 measurements so the watch list can match names and IMO numbers. The Kafka fuse service,
-which aligns area partitions of ``INPUT_TOPICS``, does not consume them yet."""
+which aligns area partitions of ``INPUT_TOPICS``, reads them on a consumer of its own and
+hands them to every area through :meth:`FusionService.identify`."""
 
 _RECORD_TYPES = {topics.AIS_REPORTS: AisReport, topics.RADAR_PLOTS: RadarPlot, topics.AIS_STATIC: AisStatic}
 
@@ -48,6 +49,8 @@ class Rules(Protocol):
     def on_tracks(self, updates: Sequence[TrackState], now: float) -> list[Alert]: ...
 
     def on_static(self, record: AisStatic) -> list[Alert]: ...
+
+    def on_report(self, record: AisReport) -> list[Alert]: ...
 
 
 class FusionService:
@@ -106,6 +109,18 @@ class FusionService:
         for envelope in envelopes:
             self._accept(envelope)
         self._process(self._buffer.release())
+
+    def identify(self, record: AisStatic) -> None:
+        """Static data from outside this stage's measurement stream, applied to the rules at once.
+
+        The Kafka fuse service reads ``ais.static`` apart from the area's raw topics (it is
+        keyed by MMSI, and broadcast to every area), so its records have no place in the
+        area's event-time order: they skip the buffer, whose watermark only the measurements
+        may move (a static ahead of a backlog would make the backlog "too late"). Identity
+        does not expire, so an old record still counts.
+        """
+        self.counts[f"in:{topics.AIS_STATIC}"] += 1
+        self._publish_alerts(self.rules.on_static(record))
 
     def state(self) -> dict[str, object]:
         """Everything the stage remembers between records, for a crash-recovery snapshot."""
@@ -183,6 +198,7 @@ class FusionService:
             if isinstance(record, RadarPlot):
                 self._process_scans(self._scans.add(record), time)
             else:
+                self._publish_alerts(self.rules.on_report(record))  # its MMSI, before the fix
                 self._emit(self.tracker.update_ais(record), time)
 
     def _advance_to(self, time: float) -> None:

@@ -179,6 +179,20 @@ class RulesConfig:
     identity_clear_s
         An identity anomaly is cleared once this long passes with the MMSI on one track and
         no new anomaly: 10 min, several reporting intervals of any ship.
+    radar_mismatch_min_m, radar_mismatch_max_m
+        A radar-only track this far from an AIS track that radar does not see (inside its
+        coverage) may be that ship's real position (``fusion.rules.radar_shadow``). Below 300 m
+        the tracker would have fused the two, and AIS reports the GNSS antenna, which is up
+        to ~200 m from the radar's centre of a large hull; beyond 2 km a parallel radar track
+        is more likely another ship than a false position (and a track the tracker already
+        held would have refused positions more than 1 km off: "two places").
+    radar_mismatch_velocity_kn
+        ... moving the same way: velocities differ by at most this plus two sigma of the radar
+        track's speed. 3 kn: two tracks of one hull agree within a knot or two; ships merely
+        passing one another differ by far more.
+    radar_mismatch_s
+        ... for this long: 60 s is six class A reports and two dozen radar scans, so a ship
+        that radar misses for a few scans while a dark boat passes is not accused.
     """
 
     slow_speed_kn: float = 3.0
@@ -213,6 +227,10 @@ class RulesConfig:
     identity_max_speed_kn: float = 60.0
     identity_window_s: float = 60.0
     identity_clear_s: float = 600.0
+    radar_mismatch_min_m: float = 300.0
+    radar_mismatch_max_m: float = 2_000.0
+    radar_mismatch_velocity_kn: float = 3.0
+    radar_mismatch_s: float = 60.0
     watch_list: WatchList = field(default_factory=lambda: WatchList())
 
     def __post_init__(self) -> None:
@@ -220,6 +238,8 @@ class RulesConfig:
             raise ValueError("geofence_confirm_updates must be at least 1")
         if self.rendezvous_part_m < self.rendezvous_distance_m:
             raise ValueError("rendezvous_part_m must be at least rendezvous_distance_m (hysteresis)")
+        if self.radar_mismatch_max_m < self.radar_mismatch_min_m:
+            raise ValueError("radar_mismatch_max_m must be at least radar_mismatch_min_m")
 
     def loiter_after_s_in(self, zone: Zone) -> float | None:
         """Loitering threshold in ``zone`` (s), ``None`` when the zone is not watched for it."""

@@ -17,6 +17,11 @@ have been then (``dark_handover_gate_m`` + ``dark_handover_gate_fraction`` of th
 distance it would have run), the incident moves to the new track as an ``updated`` alert,
 same ``alert_id``. A lost track's incident is therefore cleared only once
 ``dark_handover_s`` has passed without a successor.
+
+A radar track that :mod:`fusion.rules.radar_shadow` has shown to be the real position of an
+AIS identity reporting false positions is not dark (its identity is known, misreported): its
+timer waits while it is in ``RadarShadowRule.explained``, and the finding is the ``spoofing``
+alert instead.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from fusion.rules.config import RulesConfig
 from fusion.rules.lifecycle import ALERTING_STATUSES, AlertBook, IncidentKey, duration_text, vessel_label
 from fusion.rules.observation import Observation
+from fusion.rules.radar_shadow import RadarShadowRule
 from fusion.schemas import Alert, AlertKind, Severity, TrackState, TrackStatus
 
 
@@ -48,9 +54,10 @@ class _Timer:
 class DarkVesselRule:
     """Per-track dark timers; see the module docstring for the rule."""
 
-    def __init__(self, config: RulesConfig, book: AlertBook) -> None:
+    def __init__(self, config: RulesConfig, book: AlertBook, shadow: RadarShadowRule) -> None:
         self._config = config
         self._book = book
+        self._shadow = shadow  # whose ``explained`` radar tracks are not dark
         self._pending: dict[str, _Timer] = {}
         self._open: dict[str, TrackState] = {}  # tracks with an open incident: latest state
         self._orphans: dict[str, TrackState] = {}  # lost with an open incident: lost state
@@ -134,7 +141,7 @@ class DarkVesselRule:
 
     def _check(self, track_id: str, now: float) -> list[Alert]:
         timer = self._pending.get(track_id)
-        if timer is None or now < timer.due_time:
+        if timer is None or now < timer.due_time or track_id in self._shadow.explained:
             return []
         del self._pending[track_id]
         since, due_time, state = timer.since, timer.due_time, timer.latest

@@ -23,17 +23,19 @@ from fusion.rules.geofence import GeofenceRule
 from fusion.rules.identity import IdentityRule
 from fusion.rules.lifecycle import AlertBook
 from fusion.rules.observation import Observation
+from fusion.rules.radar_shadow import RadarShadowRule
 from fusion.rules.rendezvous import RendezvousRule
 from fusion.rules.watch_list import WatchListRule
 from fusion.rules.zone_conditions import LoiteringRule, NoAisInZoneRule, SpeedingRule
 from fusion.rules.zones import SMALL_BATCH, Zones
-from fusion.schemas import AisStatic, Alert, Sensors, TrackState, TrackStatus
+from fusion.schemas import AisReport, AisStatic, Alert, Sensors, TrackState, TrackStatus
 from tracking.frames import LocalFrame
 
 
 class RuleEngine:
     """Runs every rule (geofence, loitering, speeding, no AIS in zone, dark vessel, AIS gap,
-    rendezvous, identity anomalies, watch list) over the tracker's output.
+    rendezvous, identity anomalies and AIS positions radar contradicts, watch list) over the
+    tracker's output, and the MMSI readings of the AIS records.
 
     Work is split by what drives it. Per update, only the updated tracks are touched, with
     the facts every rule needs (speed class, AIS coverage, zone membership) derived once,
@@ -74,11 +76,13 @@ class RuleEngine:
             sensors.ais_receivers, frame, config.ais_coverage_margin_m, config.ais_reliable_range_fraction
         )
         self._geofence = GeofenceRule(self._zones, config, book)
-        self._dark = DarkVesselRule(config, book)
         self._gap = AisGapRule(config, book)
         self._rendezvous = RendezvousRule(self._zones, config, book)
         self._carriers = MmsiCarriers()
         self._identity = IdentityRule(config, book, self._carriers)
+        radar_coverage = RangeCoverage.of_radars(sensors.radars, frame)
+        self._shadow = RadarShadowRule(config, self._identity, radar_coverage)
+        self._dark = DarkVesselRule(config, book, self._shadow)
         self._watch_list = WatchListRule(config, book, self._carriers)
         self._zone_conditions = [
             rule(self._zones, config, book) for rule in (LoiteringRule, SpeedingRule, NoAisInZoneRule)
@@ -111,6 +115,7 @@ class RuleEngine:
             alerts += self._gap.on_update(observation)
             dropped = self._carriers.update(observation.state)
             alerts += self._identity.on_update(observation)
+            self._shadow.on_update(observation)
             alerts += self._watch_list.on_update(observation, dropped)
             state = observation.state
             for rule in self._zone_conditions:
@@ -123,6 +128,7 @@ class RuleEngine:
                 self._live[state.track_id] = observation
         if now >= self._next_sweep_time:
             alerts += self._geofence.on_time(now)
+            alerts += self._shadow.on_time(now)  # before the dark timers: a shadow is not dark
             alerts += self._dark.on_time(now)
             alerts += self._gap.on_time(now)
             alerts += self._rendezvous.on_time(now, self._live)
@@ -137,9 +143,21 @@ class RuleEngine:
         """Static and voyage data (``ais.static``): names and IMO numbers for the watch list.
 
         The caller passes each record in event-time order with the track updates; the
-        watch list needs it only to learn who an MMSI says it is.
+        watch list needs it only to learn who an MMSI says it is, the identity rule to
+        learn what ingest read in the MMSI (an invalid one is an anomaly).
         """
+        self._identity.on_report(record)
         return self._watch_list.on_static(record)
+
+    def on_report(self, record: AisReport) -> list[Alert]:
+        """An AIS position report, before the tracker fuses it: ingest's reading of its MMSI.
+
+        An invalid MMSI (``AisReport.mmsi_problem``, a number that is no vessel's) is an
+        identity anomaly, raised on the next fix of a confirmed track carrying it. Returns
+        no alerts itself (they come with the track update); a list, like the other entries.
+        """
+        self._identity.on_report(record)
+        return []
 
     def _observe(self, updates: Sequence[TrackState]) -> list[Observation]:
         """Derive every rule's per-update facts in one pass over the batch."""

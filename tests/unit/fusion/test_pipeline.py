@@ -15,6 +15,9 @@ class _NoRules:
     def on_tracks(self, updates, now):
         return []
 
+    def on_report(self, record):
+        return []
+
 
 def _report(time: float, mmsi: int = 463000001) -> AisReport:
     return AisReport(

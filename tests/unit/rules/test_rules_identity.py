@@ -1,8 +1,19 @@
-"""Identity anomalies (spoofing): one MMSI in two places at once, impossible jumps."""
+"""Identity anomalies (spoofing): one MMSI in two places at once, impossible jumps, invalid MMSIs."""
 
 from __future__ import annotations
 
-from fusion.schemas import AlertKind, AlertState, Severity, TrackStatus
+import pytest
+
+from fusion.schemas import (
+    AisReport,
+    AisStatic,
+    AlertKind,
+    AlertState,
+    MmsiKind,
+    Severity,
+    TimeSource,
+    TrackStatus,
+)
 
 MMSI = 463000777
 
@@ -69,3 +80,84 @@ def test_a_fast_vessel_and_a_track_handover_are_not_anomalies(world, feed_states
     # The track is re-created 200 m on (a tracker hand-over): same place, no anomaly.
     handover = _ais_track(world, "T9", 510.0, 600.0, 5 * 1_543.0 + 200.0)
     assert _spoofing(feed_states(engine, fast + handover, tick_s=1.0)) == []
+
+
+def _report(world, t_s, mmsi, **reading):
+    """An AIS report at ``T0 + t_s`` carrying ingest's reading of ``mmsi`` (``reading``)."""
+    return AisReport(
+        time=world.t0_s + t_s,
+        time_source=TimeSource.TAG_BLOCK,
+        mmsi=mmsi,
+        msg_type=1,
+        lat=world.frame.lat0,
+        lon=world.frame.lon0,
+        sog_kn=8.0,
+        cog_deg=90.0,
+        heading_deg=None,
+        nav_status=0,
+        receiver_id="AIS1",
+        raw="",
+        **reading,
+    )
+
+
+INVALID = {"mmsi_problem": "MMSI 123456789 fits no ITU-R M.585 pattern (ship, coast, group, SAR, AtoN, ...)"}
+
+
+def test_an_invalid_mmsi_is_an_anomaly_while_it_transmits_and_clears_after(world, feed_states):
+    engine = world.engine()
+    assert engine.on_report(_report(world, 0.0, 123456789, **INVALID)) == []
+    states = _ais_track(world, "T1", 0.0, 120.0, 0.0, mmsi=123456789)
+    alerts = _spoofing(feed_states(engine, states, tick_s=1.0))
+    assert [(a.state, a.severity, a.mmsi, a.time - world.t0_s) for a in alerts] == [
+        (AlertState.RAISED, Severity.MEDIUM, 123456789, 0.0)
+    ]
+    assert alerts[0].evidence == {"anomaly": "invalid_mmsi", "problem": INVALID["mmsi_problem"]}
+    # Heard until 120 s: one incident, cleared identity_clear_s after its last fix.
+    lost = world.state(400.0, "T1", 0.0, 0.0, status=TrackStatus.LOST, mmsi=123456789, last_ais_s=120.0)
+    cleared = _spoofing(feed_states(engine, [lost], tick_s=1.0) + engine.on_tracks([], world.t0_s + 720.0))
+    assert [(a.state, a.alert_id, a.time - world.t0_s) for a in cleared] == [
+        (AlertState.CLEARED, alerts[0].alert_id, 720.0)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mmsi", "reading", "why"),
+    [
+        (46300012, {"mmsi_kind": MmsiKind.GROUP, "flag_state": "PK"}, "group number"),  # a digit short
+        (2573345, {"mmsi_kind": MmsiKind.COAST_STATION, "flag_state": "NO"}, "coast station number"),
+        (217000001, {"mmsi_kind": MmsiKind.SHIP, "flag_state": None}, "not allocated"),
+    ],
+)
+def test_numbers_that_are_no_vessels_identity(world, feed_states, mmsi, reading, why):
+    engine = world.engine()
+    engine.on_static(AisStatic(time=world.t0_s, mmsi=mmsi, msg_type=5, **reading))
+    alerts = _spoofing(feed_states(engine, _ais_track(world, "T1", 5.0, 30.0, 0.0, mmsi=mmsi)))
+    assert [a.evidence["anomaly"] for a in alerts] == ["invalid_mmsi"]
+    assert why in alerts[0].message
+
+
+def test_valid_and_unclassified_mmsis_raise_nothing(world, feed_states):
+    engine = world.engine()
+    engine.on_report(_report(world, 0.0, MMSI, mmsi_kind=MmsiKind.SHIP, flag_state="PK"))
+    engine.on_report(_report(world, 0.0, 970123456, mmsi_kind=MmsiKind.SART))  # no MID: no flag
+    engine.on_report(_report(world, 0.0, 123456789))  # schema version 1: not classified
+    states = [
+        *_ais_track(world, "T1", 0.0, 60.0, 0.0),
+        *_ais_track(world, "T2", 0.0, 60.0, 5_000.0, mmsi=970123456),
+        *_ais_track(world, "T3", 0.0, 60.0, -5_000.0, mmsi=123456789),
+    ]
+    assert _spoofing(feed_states(engine, sorted(states, key=lambda s: s.time), tick_s=1.0)) == []
+
+
+def test_a_position_anomaly_raises_an_open_invalid_mmsi_incident_to_high(world, feed_states):
+    engine = world.engine()
+    engine.on_report(_report(world, 0.0, 123456789, **INVALID))
+    before = _ais_track(world, "T1", 0.0, 50.0, 0.0, mmsi=123456789)
+    after = _ais_track(world, "T3", 60.0, 100.0, 5_000.0, mmsi=123456789)
+    alerts = _spoofing(feed_states(engine, before + after, tick_s=1.0))
+    assert [(a.state, a.severity, a.evidence["anomaly"]) for a in alerts] == [
+        (AlertState.RAISED, Severity.MEDIUM, "invalid_mmsi"),
+        (AlertState.UPDATED, Severity.HIGH, "impossible_jump"),
+    ]
+    assert alerts[0].alert_id == alerts[1].alert_id
