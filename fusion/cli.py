@@ -289,6 +289,7 @@ def cmd_fuse(args: argparse.Namespace) -> int:
     try:
         service.run(exit_when_idle_s=args.exit_when_idle_s)
     finally:
+        service.close()
         bus.close()
     print(json.dumps(dict(sorted(service.summary().items()))))
     return 0

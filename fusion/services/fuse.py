@@ -10,6 +10,18 @@ partition index the service keeps:
   time in merge order;
 - the input offsets its state covers.
 
+Identity (``ais.static``, keyed by MMSI) is *broadcast*: each instance reads every partition
+of it from the beginning, on a consumer group of its own (never resumed), and hands each
+record to every area it runs (``FusionService.identify``), keeping the latest record per
+(MMSI, message type) for areas it starts later. Why not area keys: a vessel's identity is
+needed wherever the vessel goes, and a static heard by one area's receiver would otherwise be
+unknown next door for up to 6 min (its next broadcast); and the topic is compacted by MMSI,
+so reading it whole gives every vessel's latest identity, at about one record per vessel
+per 6 min (a few per cent of the position traffic). The watch list's names and IMO numbers
+and the invalid-MMSI anomaly then work as in the embedded replay. Statics do not enter the
+area's event-time order (the measurements alone move its clock), so an alert they cause
+takes the time of the record, or of the track it is about when that is later.
+
 Crash recovery: every ``snapshot_every_s`` of event time the service flushes its outputs
 (so everything the snapshot's state has emitted is in Kafka), writes a snapshot (state +
 covered offsets, ``SnapshotStore``), then commits those offsets. A restarted or newly
@@ -30,6 +42,7 @@ import logging
 import math
 import pickle
 import time as wall_clock
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +58,7 @@ from fusion.pipeline import INPUT_TOPICS, FusionService
 from fusion.rules.config import DEFAULT_CONFIG, RulesConfig
 from fusion.rules.engine import RuleEngine
 from fusion.rules.zones import load_zones
-from fusion.schemas import RejectReason
+from fusion.schemas import AisStatic, RejectReason, from_json
 from fusion.services.aligner import PartitionAligner
 from fusion.services.areas import Area
 from fusion.services.snapshots import Snapshot, SnapshotStore
@@ -57,6 +70,8 @@ log = logging.getLogger(__name__)
 PAUSE_ABOVE = 20_000
 """Queued records of one input partition above which fetching it pauses (the other lags)."""
 RESUME_BELOW = 2_000
+IDENTITY_LOAD_S = 30.0
+"""Wall seconds the service waits at start for the identities already on ``ais.static``."""
 
 
 @dataclass
@@ -90,6 +105,9 @@ class FuseService:
     agencies_path:
         The agencies file (config/agencies.toml): alerts are routed and published per agency
         (``fusion.agencies``); None publishes them unrouted, on ``alerts`` only.
+    identity_bus:
+        The consumer ``ais.static`` is read on (every partition, from the start, never
+        resumed); by default a ``KafkaBus`` on the same cluster in a group of its own.
     """
 
     def __init__(
@@ -104,8 +122,16 @@ class FuseService:
         clock: Callable[[], float] = wall_clock.monotonic,
         rules_config: RulesConfig = DEFAULT_CONFIG,
         agencies_path: Path | None = None,
+        identity_bus: KafkaBus | None = None,
     ) -> None:
         self.bus = bus
+        self.identity_bus = identity_bus or KafkaBus(
+            bus.bootstrap_servers,
+            f"{bus.group_id}.identity.{uuid.uuid4().hex[:12]}",
+            client_settings=bus.client_settings,
+        )
+        self._identities: dict[tuple[int, int], AisStatic] = {}
+        """Latest static record per (MMSI, message type): what an area started later is told."""
         self.rules_config = rules_config
         # Zones are read and validated once, here: a bad file stops the start with a clear
         # error (ZonesFileError), and a file edited while running cannot take a service down.
@@ -141,11 +167,13 @@ class FuseService:
         """Consume until ``should_stop`` or, with ``exit_when_idle_s``, until the input has been
         caught up and silent that long (four times as long if nothing came at all), then drain
         everything held, as at end of stream."""
+        self._load_identities()
         self.bus.subscribe(INPUT_TOPICS, on_assigned=self._on_assigned, on_revoked=self._on_revoked)
         last_input = self.clock()
         # before any input, wait longer: the feed may simply not have started yet
         quiet_needed = None if exit_when_idle_s is None else 4 * exit_when_idle_s
         while not should_stop():
+            self._poll_identities()
             envelopes = self.bus.poll(INPUT_TOPICS, max_records=5000, timeout_s=0.1)
             now = self.clock()
             for envelope in envelopes:
@@ -173,6 +201,7 @@ class FuseService:
 
     def finish(self) -> None:
         """End of stream: feed everything queued, drain every area, checkpoint."""
+        self._poll_identities()
         for partition, state in self._parts.items():
             for envelope in state.aligner.drain():
                 self._feed(state, envelope)
@@ -187,6 +216,45 @@ class FuseService:
             for service in state.services.values():
                 total.update(service.counts)
         return total
+
+    def close(self) -> None:
+        """Close the identity consumer (the caller owns ``bus``)."""
+        self.identity_bus.close()
+
+    # ------------------------------------------------------------- identity
+
+    def _load_identities(self) -> None:
+        """Read the identities already on ``ais.static`` before fusing anything, so a vessel of
+        interest is named from its first track update (at most ``IDENTITY_LOAD_S``: a slow
+        broker delays identities, never the picture)."""
+        deadline = self.clock() + IDENTITY_LOAD_S
+        partitions = sorted(self.identity_bus.end_offsets(topics.AIS_STATIC))
+        while self.clock() < deadline:
+            self._poll_identities(timeout_s=0.1)
+            if all(self.identity_bus.caught_up(topics.AIS_STATIC, p) for p in partitions):
+                return
+        log.warning("fuse: identities on %s not all read within %g s", topics.AIS_STATIC, IDENTITY_LOAD_S)
+
+    def _poll_identities(self, timeout_s: float = 0.0) -> None:
+        """Hand every new ``ais.static`` record to every area running here (see module docstring)."""
+        for envelope in self.identity_bus.poll((topics.AIS_STATIC,), max_records=5000, timeout_s=timeout_s):
+            try:
+                record = from_json(AisStatic, envelope.value)
+            except (ValueError, TypeError, KeyError) as error:
+                self.counts[f"reject:{RejectReason.MALFORMED_RECORD}"] += 1
+                dead_letter(self.bus, envelope, RejectReason.MALFORMED_RECORD, f"not an AisStatic: {error}")
+                continue
+            self._identities[(record.mmsi, record.msg_type)] = record
+            self.counts["identities_read"] += 1  # each area counts it again as in:<ais.static>
+            for state in self._parts.values():
+                for service in state.services.values():
+                    service.identify(record)
+
+    def _told_identities(self, service: FusionService) -> FusionService:
+        """A newly started or restored area service, told every identity known so far."""
+        for record in sorted(self._identities.values(), key=lambda r: (r.time, r.mmsi, r.msg_type)):
+            service.identify(record)
+        return service
 
     # ----------------------------------------------------------- partitions
 
@@ -218,7 +286,7 @@ class FuseService:
         else:
             service = state.services.get(name)
             if service is None:
-                service = state.services[name] = self._new_service(self.areas[name])
+                service = state.services[name] = self._told_identities(self._new_service(self.areas[name]))
             service.ingest([envelope])
             self.counts[f"fed:{name}"] += 1
         state.offsets[envelope.topic] = envelope.offset + 1
@@ -318,7 +386,7 @@ class FuseService:
             for name, area_state in snapshot.areas.items():
                 service = self._new_service(self.areas[name])
                 service.restore(area_state)
-                state.services[name] = service
+                state.services[name] = self._told_identities(service)
             state.offsets = dict(snapshot.offsets)
             state.next_snapshot_time = snapshot.next_snapshot_time
             self.counts["restored"] += 1
