@@ -306,12 +306,20 @@ def cmd_history(args: argparse.Namespace) -> int:
     print(f"seawatch history: event topics on {args.bus} -> {args.db}", file=sys.stderr, flush=True)
     try:
         counts = run_history(
-            lambda group: open_bus(args.bus, group), store, args.group, args.exit_when_idle_s
+            lambda group: _provisioned(open_bus(args.bus, group)), store, args.group, args.exit_when_idle_s
         )
     finally:
         store.close()
     print(json.dumps(dict(sorted(counts.items()))))
     return 0
+
+
+def _provisioned(bus: Bus) -> Bus:
+    """The bus, with the pipeline's topics created if this is the first service to start."""
+    from fusion.services.provision import ensure_pipeline_topics
+
+    ensure_pipeline_topics(bus)  # type: ignore[arg-type]
+    return bus
 
 
 def cmd_rules_stats(args: argparse.Namespace) -> int:

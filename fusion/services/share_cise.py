@@ -19,6 +19,7 @@ sends anything.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time as wall_clock
 from collections import Counter, deque
@@ -47,7 +48,15 @@ from fusion.cise.records import SharedAlert, SharedAlertError, VesselFix, fix_of
 from fusion.cise.validate import CiseValidator
 from fusion.cise.vocabulary import PRIORITY
 from fusion.dead_letters import dead_letter
-from fusion.schemas import AisStatic, RejectReason, RiskAssessment, TrackState, TrackStatus, from_json
+from fusion.schemas import (
+    AisStatic,
+    RejectReason,
+    RiskAssessment,
+    TrackState,
+    TrackStatus,
+    from_json,
+    to_json,
+)
 from ingest.vessels import VesselRecord, merge
 
 log = logging.getLogger(__name__)
@@ -305,7 +314,10 @@ class ShareCiseService:
     def risk_message(self, assessment: RiskAssessment) -> CiseMessage:
         """A ``Risk`` Push of one vessel's assessment, with the vessel's AIS identity."""
         element = entities.risk(None, assessment, self._identity(assessment.mmsi))
-        key = f"{entities.vessel_key(assessment.track_id, assessment.mmsi)}/{assessment.time!r}"
+        # a vessel may be re-scored at the same event time (a second alert that instant): the
+        # content's digest tells the assessments apart, and the same record gets the same id
+        digest = hashlib.sha256(to_json(assessment)).hexdigest()[:16]
+        key = f"{entities.vessel_key(assessment.track_id, assessment.mmsi)}/{assessment.time!r}/{digest}"
         return push(self.settings.envelope, element, key=key, time=assessment.time)
 
     def _involved(self, alert: SharedAlert, track_id: str, mmsi: int | None, *, main: bool) -> InvolvedVessel:
