@@ -123,6 +123,15 @@ def _open(browser, url: str, user: str, requests: list[str] | None = None):
     return page, errors
 
 
+def _wait_until(page, condition, timeout_s: float = 30.0) -> None:
+    """Wait for a condition outside the page (a request reaching the tile server)."""
+    for _ in range(int(timeout_s * 10)):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout_s} s: {condition}")
+
+
 def test_dash010_the_default_map_fetches_nothing_but_its_own_server(browser, server):
     requests: list[str] = []
     page, errors = _open(browser, server.url, "analyst", requests)
@@ -148,7 +157,8 @@ def test_dash011_online_tiles_come_from_the_configured_server(browser, tiled):
         page.wait_for_function(f"({GRAPH}?.layout?.images?.length ?? 0) == {len(expected)}")
         page.wait_for_function(f"{TILES_DRAWN} == {len(expected)}")
         page.wait_for_function(f"({GRAPH}?.data?.[{layer_index('fused')}]?.x?.length ?? 0) > 10")
-        assert expected <= tiles.requested and {z for z, _, _ in tiles.requested} == {10}
+        _wait_until(page, lambda: expected <= tiles.requested)  # the browser fetched every one
+        assert {z for z, _, _ in tiles.requested} == {10}
         assert "test tiles" in page.inner_text("#map")  # the provider's attribution
         page.screenshot(path=str(ARTIFACTS / "dash011_online_tiles.png"))
         box = page.locator("#map .nsewdrag").first.bounding_box()
@@ -160,36 +170,39 @@ def test_dash011_online_tiles_come_from_the_configured_server(browser, tiled):
         page.mouse.up()
         page.wait_for_function(f"{GRAPH}.layout.images.some(i => !i.source.includes('/10/'))")
         page.wait_for_function(f"{GRAPH}.layout.images.every(i => i.source.startsWith('{tiles.url}/'))")
-        assert max(z for z, _, _ in tiles.requested) > 10
+        _wait_until(page, lambda: max(z for z, _, _ in tiles.requested) > 10)
         assert not errors
     finally:
         page.context.close()
 
 
 def test_dash012_frame_times_during_live_refreshes_are_recorded(browser, server):
-    """requestAnimationFrame intervals over several live refreshes of the scenario's picture,
+    """requestAnimationFrame intervals over at least 5 s and 3 map redraws of the live picture,
     saved to test-artifacts/dash012_frame_times.json; timings are recorded, never asserted
     (benchmarks/dashboard.py measures them at 2,000 and 10,000 tracks)."""
     page, errors = _open(browser, server.url, "analyst")
     try:
         page.wait_for_function(f"({GRAPH}?.data?.[{layer_index('fused')}]?.x?.length ?? 0) > 10")
         result = page.evaluate(
-            """([graph, seconds]) => new Promise(resolve => {
+            """([graph, seconds, draws_wanted]) => new Promise(resolve => {
                 const gd = eval(graph), frames = [];
                 let draws = 0, last = performance.now();
-                const end = last + seconds * 1000;
+                const start = last;
                 gd.on('plotly_afterplot', () => draws++);
                 function tick(now) {
                     frames.push(now - last); last = now;
-                    if (now < end) requestAnimationFrame(tick); else resolve({frames, draws});
+                    const elapsed = now - start;
+                    const done = (elapsed > seconds * 1000 && draws >= draws_wanted) || elapsed > 60000;
+                    if (done) resolve({frames, draws, seconds: (now - start) / 1000});
+                    else requestAnimationFrame(tick);
                 }
                 requestAnimationFrame(tick);
             })""",
-            [GRAPH, 5],
+            [GRAPH, 5, 3],
         )
         frames = sorted(result["frames"][1:])
         summary = {
-            "seconds": 5,
+            "seconds": round(result["seconds"], 1),
             "tracks": page.evaluate(
                 f"[{', '.join(str(layer_index(k)) for k in ('fused', 'ais', 'dark'))}]"
                 f".reduce((n, i) => n + {GRAPH}.data[i].x.length, 0)"
@@ -203,7 +216,7 @@ def test_dash012_frame_times_during_live_refreshes_are_recorded(browser, server)
         }
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "dash012_frame_times.json").write_text(json.dumps(summary, indent=2) + "\n")
-        assert summary["frames"] > 0 and summary["map_redraws"] >= 1  # the refreshes were drawn
+        assert summary["frames"] > 0 and summary["map_redraws"] >= 3  # refreshes were drawn meanwhile
         assert not errors
     finally:
         page.context.close()
