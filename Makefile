@@ -33,15 +33,18 @@ demo-real: install
 
 ## Lint, check the import layers, install Debian chromium for the browser tests
 ## (scripts/install_browser), run the whole test suite against a fresh single-node Kafka
-## broker (scripts/kafka, its own instance folder), stopped again however the tests end.
+## broker (scripts/kafka, its own instance folder) and a PostgreSQL server (scripts/postgres,
+## Debian's package) for the history's PostgreSQL leg, both stopped however the tests end.
 KAFKA_TEST_DIR := .cache/kafka/test
 test: install lint
 	scripts/install_browser
 	@rm -rf $(KAFKA_TEST_DIR)
 	@set -e; export SEAWATCH_KAFKA_DIR=$(CURDIR)/$(KAFKA_TEST_DIR); \
-	trap 'scripts/kafka stop' EXIT INT TERM; \
+	trap 'scripts/kafka stop; scripts/postgres stop' EXIT INT TERM; \
 	bootstrap=$$(scripts/kafka start); echo "Kafka test broker on $$bootstrap"; \
-	SEAWATCH_KAFKA_BOOTSTRAP=$$bootstrap SEAWATCH_REQUIRE_KAFKA=1 $(BIN)/python -m pytest -q
+	postgres=$$(scripts/postgres start); echo "PostgreSQL test server on $$postgres"; \
+	SEAWATCH_KAFKA_BOOTSTRAP=$$bootstrap SEAWATCH_REQUIRE_KAFKA=1 \
+	SEAWATCH_POSTGRES_URL=$$postgres SEAWATCH_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,13 +11,13 @@ different ones. Malformed records go to the dead-letter topic, counted.
 
 from __future__ import annotations
 
-import time as wall_clock
 from collections import Counter
 from pathlib import Path
 
 from fusion import topics
 from fusion.bus import Bus, Envelope
 from fusion.dead_letters import dead_letter
+from fusion.polling import serve
 from fusion.risk.model import RiskConfig
 from fusion.risk.stage import RiskStage
 from fusion.rules.zones import load_zones
@@ -51,20 +51,9 @@ class RiskService:
         self.bus.commit()
         return consumed
 
-    def serve(self, exit_when_idle_s: float | None = None, idle_sleep_s: float = 0.2) -> None:
-        """Drain forever, or until nothing arrived for ``exit_when_idle_s`` wall seconds.
-
-        The wall clock only paces the polling and the idle exit; assessments depend on the
-        records alone.
-        """
-        idle_since = wall_clock.monotonic()
-        while True:
-            if self.drain():
-                idle_since = wall_clock.monotonic()
-            elif exit_when_idle_s is not None and wall_clock.monotonic() - idle_since >= exit_when_idle_s:
-                return
-            else:
-                wall_clock.sleep(idle_sleep_s)
+    def serve(self, exit_when_idle_s: float | None = None) -> None:
+        """Drain forever, or until nothing arrived for ``exit_when_idle_s`` wall seconds."""
+        serve(self.drain, exit_when_idle_s)
 
     def _handle(self, envelope: Envelope) -> list[RiskAssessment]:
         record_type = _RECORD_TYPES[envelope.topic]

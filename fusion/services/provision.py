@@ -26,6 +26,9 @@ def ensure_pipeline_topics(bus: KafkaBus, partitions: int = DEFAULT_PARTITIONS) 
             topics.TRACKS: TopicSpec(partitions),
             topics.ALERTS: TopicSpec(partitions),
             topics.ALERT_ACKS: TopicSpec(1),
+            topics.ALERT_VALIDATIONS: TopicSpec(1),
+            topics.SNOOZES: TopicSpec(1),
+            topics.VESSEL_NOTES: TopicSpec(1),
             topics.RISK: TopicSpec(partitions, compacted=True),
         }
     )

@@ -1,0 +1,1 @@
+"""Vessel history (issue 9): alerts, verdicts, snoozes, notes and identities in a database."""
