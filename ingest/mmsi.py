@@ -36,7 +36,6 @@ from typing import NamedTuple
 from fusion.schemas import MmsiKind  # the records carry it (AisReport.mmsi_kind), so it lives there
 from ingest.mid import FlagState, flag_state
 
-
 #: Kinds whose number carries no MID (maker and serial instead).
 DISTRESS_BEACONS = frozenset({MmsiKind.SART, MmsiKind.MOB, MmsiKind.EPIRB})
 _BEACON_PREFIX = {"970": MmsiKind.SART, "972": MmsiKind.MOB, "974": MmsiKind.EPIRB}
