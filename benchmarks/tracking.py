@@ -424,7 +424,8 @@ def _run_length_verdict(results: list[dict[str, Any]]) -> list[str]:
 
 @dataclass
 class Runner:
-    """Measures and scores tracker runs, reusing saved Stone Soup runs with ``--reuse-stonesoup``."""
+    """Measures and scores tracker runs, reusing saved ones with ``--reuse`` (Stone Soup's only
+    with ``--reuse-stonesoup``)."""
 
     args: argparse.Namespace
     bar: Any
@@ -437,7 +438,7 @@ class Runner:
         results = []
         for run in range(runs):
             saved = out / f"{engine}-{folder.name}-run{run}.json"
-            reusable = engine in STONESOUP_ENGINES and self.args.reuse_stonesoup
+            reusable = self.args.reuse or (engine in STONESOUP_ENGINES and self.args.reuse_stonesoup)
             if reusable and saved.is_file() and tracks.is_file():
                 results.append(json.loads(saved.read_text()))
                 continue
@@ -649,6 +650,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--results", default=None, help="text file to write (default: print only)")
     parser.add_argument("--chart", default=None, help="PNG chart to write")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="reuse every run saved under --work by an earlier invocation (same scenarios and code)",
+    )  # fmt: skip
     parser.add_argument(
         "--reuse-stonesoup", action="store_true",
         help="reuse the Stone Soup runs saved under --work by an earlier invocation (same scenarios); "
