@@ -33,9 +33,11 @@ longer than 50 ms (a frozen-looking page), plus how many map updates were drawn.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import math
+import os
 import statistics
 import sys
 import threading
@@ -194,42 +196,53 @@ def _request(app, output: str, values: dict[str, object], changed: str) -> dict:
     }
 
 
+CALLBACKS = {"clock": f"{ids.CLOCK}.data", "map": f"{ids.MAP}.figure", "panels": f"{ids.STATUS}.children"}
+"""The three requests of one refresh: the timer moves the clock, the new clock fires the other two."""
+
+
 def server_run(n: int, refreshes: int) -> dict[str, float]:
     scene, feed, config, app = build(n)
     client = app.server.test_client()
     client.post("/login", data={"username": "officer", "password": PASSWORD})
     clock = {"mode": "live", "time": None, "playing": False}
-    feed.refresh()  # the history a page finds when it opens; not part of a refresh
-    page_state: dict[str, object] = {f"{ids.ALERT_SORT}.value": "time", f"{ids.TRACK_FILTERS}.value": []}
-    totals, cpu, sizes = [], [], []
-    sizes_by: dict[str, list[int]] = {f"{ids.MAP}.figure": [], f"{ids.STATUS}.children": []}
+    page_state: dict[str, object] = {
+        f"{ids.ALERT_SORT}.value": "time",
+        f"{ids.TRACK_FILTERS}.value": [],
+        f"{ids.SPEED}.value": 10,
+    }
+    wall: dict[str, list[float]] = {name: [] for name in CALLBACKS}
+    cpu: dict[str, list[float]] = {name: [] for name in CALLBACKS}
+    size: dict[str, list[int]] = {name: [] for name in CALLBACKS}
+    trail_ticks: list[bool] = []
     for k in range(refreshes):
         scene.publish(T0_S + HISTORY_S + k)
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        response = client.post(
-            "/_dash-update-component",
-            json=_request(
-                app,
-                f"{ids.CLOCK}.data",
-                {f"{ids.CLOCK}.data": clock, f"{ids.SPEED}.value": 10},
-                f"{ids.REFRESH}.n_intervals",
-            ),
-        )
-        clock = response.get_json()["response"][ids.CLOCK]["data"]
-        drawn = {}
-        for output in (f"{ids.MAP}.figure", f"{ids.STATUS}.children"):  # the two the new clock fires
-            rendered = client.post(
-                "/_dash-update-component",
-                json=_request(app, output, {**page_state, f"{ids.CLOCK}.data": clock}, f"{ids.CLOCK}.data"),
-            )
-            assert rendered.status_code == 200, rendered.data[:300]
-            sizes_by[output].append(len(rendered.data))
-            drawn.update(rendered.get_json()["response"])  # what the page keeps for the next tick
-        totals.append((time.perf_counter() - started) * 1000.0)
-        cpu.append((time.thread_time() - started_cpu) * 1000.0)
-        sizes.append(len(response.data) + sum(v[-1] for v in sizes_by.values()))
-        page_state[f"{ids.ALERTS_SIGNATURE}.data"] = drawn[ids.ALERTS_SIGNATURE]["data"]
-        page_state[f"{ids.TRAILS_SHOWN}.data"] = drawn[ids.TRAILS_SHOWN]["data"]
+        drawn: dict = {}
+        for name, output in CALLBACKS.items():
+            trigger = f"{ids.REFRESH}.n_intervals" if name == "clock" else f"{ids.CLOCK}.data"
+            body = _request(app, output, {**page_state, f"{ids.CLOCK}.data": clock}, trigger)
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            response = client.post("/_dash-update-component", json=body)
+            wall[name].append((time.perf_counter() - started) * 1000.0)
+            cpu[name].append((time.thread_time() - started_cpu) * 1000.0)
+            assert response.status_code == 200, response.data[:300]
+            size[name].append(len(response.data))
+            drawn.update(response.get_json()["response"])
+            if name == "clock":
+                clock = drawn[ids.CLOCK]["data"]
+        operations = drawn[ids.MAP]["figure"]["operations"]
+        trail_ticks.append(any(op["location"][:2] == ["data", layer_index("trails")] for op in operations))
+        page_state[f"{ids.ALERTS_SIGNATURE}.data"] = drawn[ids.ALERTS_SIGNATURE]["data"]  # what the page
+        page_state[f"{ids.TRAILS_SHOWN}.data"] = drawn[ids.TRAILS_SHOWN]["data"]  # keeps for the next tick
+    totals = [sum(v) for v in zip(*wall.values(), strict=True)]
+    cpu_totals = [sum(v) for v in zip(*cpu.values(), strict=True)]
+    sizes = [sum(v) for v in zip(*size.values(), strict=True)]
+    map_sizes = size["map"]
+    with_trails = [s for s, t in zip(map_sizes, trail_ticks, strict=True) if t] or [math.nan]
+    without = [s for s, t in zip(map_sizes, trail_ticks, strict=True) if not t] or [math.nan]
+    gc.collect()
+    started = time.thread_time()
+    gc.collect()  # what one full collection costs now: the dashboard's own heap (library frozen)
+    full_gc_ms = (time.thread_time() - started) * 1000.0
     picture = feed.picture_at(clock["time"])
     assert len(picture.tracks) == n, f"expected {n} tracks in the picture, got {len(picture.tracks)}"
     # reference: the whole figure with the same live data, as the page would get without Patch
@@ -247,9 +260,17 @@ def server_run(n: int, refreshes: int) -> dict[str, float]:
     return {
         "p50_ms": statistics.median(totals),
         "p95_ms": float(np.percentile(totals, 95)),
-        "cpu_p50_ms": statistics.median(cpu),
-        "cpu_p95_ms": float(np.percentile(cpu, 95)),
+        "cpu_p50_ms": statistics.median(cpu_totals),
+        "cpu_p95_ms": float(np.percentile(cpu_totals, 95)),
+        **{f"{name}_cpu_p95_ms": float(np.percentile(values, 95)) for name, values in cpu.items()},
+        **{f"{name}_wall_p95_ms": float(np.percentile(values, 95)) for name, values in wall.items()},
         "payload_kb": statistics.median(sizes) / 1000.0,
+        "payload_max_kb": max(sizes) / 1000.0,
+        "map_kb": statistics.median(without) / 1000.0,
+        "map_trails_kb": statistics.median(with_trails) / 1000.0,
+        "panels_kb": statistics.median(size["panels"]) / 1000.0,
+        "full_gc_ms": full_gc_ms,
+        "gc_tracked": len(gc.get_objects()),
         "reference_ms": reference_ms,
         "reference_kb": len(whole) / 1000.0,
     }
@@ -312,32 +333,70 @@ def browser_run(n: int, seconds: float) -> dict[str, float]:
     }
 
 
+def memory_per_state(n: int, seconds: int = 60) -> float:
+    """Bytes the history holds per track state read (tracemalloc), after the broker is full."""
+    import tracemalloc
+
+    broker = MemoryBroker(max_records_per_topic=BROKER_SECONDS * (n + 2))
+    scene = Scene(n, MemoryBus(broker, "bench-source"))
+    feed = PictureFeed(MemoryBus(broker, "bench-dashboard"))
+    tracemalloc.start()
+    for t in range(2 * BROKER_SECONDS):  # the broker's bounded log fills first
+        scene.publish(T0_S + t)
+        feed.refresh()
+    before = tracemalloc.get_traced_memory()[0]
+    for t in range(2 * BROKER_SECONDS, 2 * BROKER_SECONDS + seconds):
+        scene.publish(T0_S + t)
+        feed.refresh()
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    return grown / (n * seconds)
+
+
+def _print_server(n: int, runs: list[dict[str, float]], refreshes: int) -> None:
+    med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    print(
+        f"dashboard server: {n} tracks, every track updated each 1 s refresh, "
+        f"{refreshes} refreshes x {len(runs)} runs"
+    )
+    per_run = " ".join(f"{r['p95_ms']:.1f}" for r in runs)
+    print(f"  per run p95 ms (wall): {per_run}")
+    print(
+        f"  refresh (clock + map + panels requests): wall p50 {med['p50_ms']:.1f} ms, "
+        f"p95 {med['p95_ms']:.1f} ms; CPU p50 {med['cpu_p50_ms']:.1f} ms, p95 {med['cpu_p95_ms']:.1f} ms "
+        "(target p95 < 150 ms at 2000 tracks)"
+    )
+    print(
+        "  per callback p95 CPU / wall ms: "
+        + ", ".join(f"{k} {med[f'{k}_cpu_p95_ms']:.1f} / {med[f'{k}_wall_p95_ms']:.1f}" for k in CALLBACKS)
+        + f" (clock decodes the {n} new track states)"
+    )
+    print(
+        f"  payload per refresh: median {med['payload_kb']:.0f} kB, max {med['payload_max_kb']:.0f} kB "
+        f"(map {med['map_kb']:.0f} kB, {med['map_trails_kb']:.0f} kB on the 1-in-5 ticks with trails; "
+        f"panels {med['panels_kb']:.0f} kB)"
+    )
+    print(
+        f"  reference (whole figure, same data): build+encode {med['reference_ms']:.1f} ms, "
+        f"{med['reference_kb']:.0f} kB; payload/reference {med['payload_kb'] / med['reference_kb']:.2f}"
+    )
+    print(
+        f"  heap: {med['gc_tracked']:.0f} objects tracked by the GC, "
+        f"a full collection {med['full_gc_ms']:.1f} ms CPU"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tracks", type=int, nargs="+", default=[2000, 10000])
     parser.add_argument("--refreshes", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--browser-seconds", type=float, default=15.0, help="0 skips the browser part")
+    parser.add_argument("--memory-seconds", type=int, default=60, help="0 skips the memory measurement")
     args = parser.parse_args()
+    print(f"# load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for n in args.tracks:
-        runs = [server_run(n, args.refreshes) for _ in range(args.runs)]
-        med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-        print(
-            f"dashboard server: {n} tracks, every track updated each 1 s refresh, "
-            f"{args.refreshes} refreshes x {args.runs} runs"
-        )
-        per_run = " ".join(f"{r['p95_ms']:.1f}" for r in runs)
-        print(f"  per run p95 ms: {per_run}")
-        print(
-            f"  refresh (clock + render callbacks): p50 {med['p50_ms']:.1f} ms, p95 {med['p95_ms']:.1f} ms "
-            f"(target p95 < 150 ms at 2000 tracks); "
-            f"CPU time p50 {med['cpu_p50_ms']:.1f} ms, p95 {med['cpu_p95_ms']:.1f} ms; "
-            f"render payload {med['payload_kb']:.0f} kB"
-        )
-        print(
-            f"  reference (whole figure, same data): build+encode {med['reference_ms']:.1f} ms, "
-            f"{med['reference_kb']:.0f} kB; payload/reference {med['payload_kb'] / med['reference_kb']:.2f}"
-        )
+        _print_server(n, [server_run(n, args.refreshes) for _ in range(args.runs)], args.refreshes)
         sys.stdout.flush()
         if args.browser_seconds > 0:
             b = browser_run(n, args.browser_seconds)
@@ -348,6 +407,16 @@ def main() -> int:
                 f"{b['map_draws']} map redraws"
             )
         sys.stdout.flush()
+    if args.memory_seconds > 0:
+        n = args.tracks[0]
+        per_state = memory_per_state(n, args.memory_seconds)
+        hour = per_state * n * 3600 / 2.5 / 1e9
+        print(
+            f"history memory: {per_state:.0f} bytes per track state kept "
+            f"({n} tracks x {args.memory_seconds} s); "
+            f"{n} tracks updated every 2.5 s radar scan: {hour:.1f} GB per hour of retention_s"
+        )
+    print(f"# load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
@@ -126,14 +127,26 @@ class _TimeLog:
 
 
 _TRACK_FIELDS = tuple(f.name for f in fields(TrackState))
-_ROW_FIELDS = tuple(name for name in _TRACK_FIELDS if name not in ("track_id", "status"))
+_ROW_FIELDS = tuple(name for name in _TRACK_FIELDS if name not in ("track_id", "status", "cov"))
 _row_of = operator.attrgetter(*_ROW_FIELDS)
+
+
+_RADAR_IDS = _ROW_FIELDS.index("radar_ids")
+
+
+def _row(state: TrackState, shared: dict[tuple, tuple]) -> tuple:
+    """A state's fields but its track id and status, with ``cov`` packed as 8-byte floats (16
+    float objects and their tuple are 570 bytes, the packed bytes 160) and the radar ids
+    tuple shared with every equal one (``shared``), not one decoded copy per state."""
+    row = _row_of(state)
+    radar_ids = shared.setdefault(state.radar_ids, state.radar_ids)
+    return (*row[:_RADAR_IDS], radar_ids, *row[_RADAR_IDS + 1 :], array("d", state.cov).tobytes())
 
 
 class _TrackLog:
     """One track's states in time order, as untracked tuples, with positions as plain lists.
 
-    A state is kept as the tuple of its numbers and strings (``_ROW_FIELDS``; the track id
+    A state is kept as the tuple of its numbers and strings (``_row``; the track id
     is the log's, the status an enum member in a list of its own), which the garbage
     collector stops tracking; ``state(i)`` rebuilds the ``TrackState``, and the newest one
     is kept as read. The positions are also plain lists so a trail is two C-level slices.
@@ -150,7 +163,7 @@ class _TrackLog:
         self.statuses: list[TrackStatus] = []
         self.latest: TrackState | None = None
 
-    def add(self, state: TrackState) -> None:
+    def add(self, state: TrackState, shared: dict[tuple, tuple]) -> None:
         time = state.time
         if not self.times or time >= self.times[-1]:
             i = len(self.times)
@@ -160,7 +173,7 @@ class _TrackLog:
         self.times.insert(i, time)
         self.lons.insert(i, state.lon)
         self.lats.insert(i, state.lat)
-        self.rows.insert(i, _row_of(state))
+        self.rows.insert(i, _row(state, shared))
         self.statuses.insert(i, state.status)
 
     def upto(self, time: float) -> int:
@@ -170,7 +183,9 @@ class _TrackLog:
         """The ``i``-th kept state (the newest is returned as read, not rebuilt)."""
         if i == len(self.times) - 1 and self.latest is not None:
             return self.latest
-        values = dict(zip(_ROW_FIELDS, self.rows[i], strict=True))
+        *row, cov = self.rows[i]
+        values = dict(zip(_ROW_FIELDS, row, strict=True))
+        values["cov"] = tuple(array("d", cov))
         return TrackState(track_id=self.track_id, status=self.statuses[i], **values)
 
     def trim(self, before: float) -> None:
@@ -199,16 +214,18 @@ class HistoryConfig:
         Draw tracks the tracker has not confirmed yet (clutter for a watch officer).
     retention_s:
         Event time kept behind the newest record (s): the replay's seekable range and the
-        dashboard's memory (about 0.8 kB per track state kept). None keeps everything, for
-        a bounded recording only. Two hours by default: an incident of this watch can be
-        replayed; older ones are on the topics, the recorder's files and exports.
+        dashboard's memory, about 0.6 kB per track state kept (benchmarks/dashboard.py), so
+        1.8 GB per hour for 2,000 tracks each updated every 2.5 s radar scan. None keeps
+        everything, for a bounded recording only. One hour by default: the last hour of the
+        watch can be replayed; older incidents are on the topics, in the recorder's files
+        and in exports.
     """
 
     trail_s: float = 300.0
     trail_points: int = 10
     stall_after_s: float = 30.0
     show_tentative: bool = False
-    retention_s: float | None = 7200.0
+    retention_s: float | None = 3600.0
 
     def __post_init__(self) -> None:
         shortest = max(self.trail_s, FEED_RATE_WINDOW_S)
@@ -226,6 +243,8 @@ class History:
         self.config = config or HistoryConfig()
         self.tracks: dict[str, _TrackLog] = {}
         self.alerts = _TimeLog()
+        self._radar_ids: dict[tuple, tuple] = {}
+        """One tuple per set of radar ids seen, shared by the states that name it."""
         self.raised: dict[str, float] = {}
         """First event time of each alert (its raise), kept when older events are trimmed."""
         self.acks: dict[str, _TimeLog] = defaultdict(_TimeLog)
@@ -248,7 +267,7 @@ class History:
         log = self.tracks.get(state.track_id)
         if log is None:
             log = self.tracks[state.track_id] = _TrackLog(state.track_id)
-        log.add(state)
+        log.add(state, self._radar_ids)
         self._extend(state.time)
 
     def add_alert(self, alert: Alert) -> None:
