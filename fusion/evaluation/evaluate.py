@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fusion.evaluation.alert_scoring import score_alerts
+from fusion.evaluation.detections import first_detection_s
 from fusion.evaluation.loaders import (
     load_events,
     load_raised_alerts,
@@ -50,7 +51,13 @@ def evaluate(
     coverage = Coverage.from_sensors(sensors, frame)
     truth_table = load_truth(scenario_dir / "truth.jsonl")
     truth = TruthScene.build(truth_table, frame, coverage)
-    result = score_tracks(truth, load_tracks(tracks_path), frame, coverage)
+    result = score_tracks(
+        truth,
+        load_tracks(tracks_path),
+        frame,
+        coverage,
+        first_detection_s(scenario_dir, sensors, frame, truth),
+    )
     if alerts_path is not None:
         events = load_events(scenario_dir / "events.jsonl", frozenset(truth.vessel_ids))
         result |= score_alerts(events, load_raised_alerts(alerts_path), truth, frame)
@@ -84,7 +91,7 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"{_fmt(result['false_tracks_mean'])} false tracks; ID switches: {result['id_switches']}",
         f"time to confirm: median {_fmt(result['confirm_time_median_s'])} s, "
         f"p95 {_fmt(result['confirm_time_p95_s'])} s, max {_fmt(result['confirm_scans_max'])} scans; "
-        f"never confirmed: {result['unconfirmed_vessels']}",
+        f"never confirmed: {result['unconfirmed_vessels']}; never measured: {result['undetected_vessels']}",
         f"dark-vessel coverage: {_percent(result['dark_vessel_coverage'])} "
         f"of {result['dark_vessel_steps']} vessel-steps in radar coverage",
     ]

@@ -131,10 +131,12 @@ class TruthTable:
     lon: np.ndarray
     has_mmsi: np.ndarray
     ais_on: np.ndarray
+    mmsi: np.ndarray
+    """The vessel's MMSI, 0 where it has none."""
 
 
 def load_truth(path: Path) -> TruthTable:
-    def parse(r: dict[str, Any]) -> tuple[float, str, float, float, bool, bool]:
+    def parse(r: dict[str, Any]) -> tuple[float, str, float, float, bool, bool, int]:
         mmsi = r.get("mmsi")
         if mmsi is not None and (isinstance(mmsi, bool) or not isinstance(mmsi, int)):
             raise _FieldError(f"field 'mmsi' must be an integer or null, got {mmsi!r}")
@@ -145,12 +147,13 @@ def load_truth(path: Path) -> TruthTable:
             _number(r, "lon"),
             mmsi is not None,
             _bool(r, "ais_on"),
+            mmsi or 0,
         )
 
     rows = list(_parse_jsonl(path, parse))
     if not rows:
         raise EvaluationInputError(path, None, "no truth lines: nothing to score against")
-    time_s, ids, lat, lon, has_mmsi, ais_on = zip(*rows, strict=True)
+    time_s, ids, lat, lon, has_mmsi, ais_on, mmsi = zip(*rows, strict=True)
     vessel_ids, vessel = _codes(list(ids))
     return TruthTable(
         vessel_ids=vessel_ids,
@@ -160,6 +163,7 @@ def load_truth(path: Path) -> TruthTable:
         lon=np.asarray(lon),
         has_mmsi=np.asarray(has_mmsi),
         ais_on=np.asarray(ais_on),
+        mmsi=np.asarray(mmsi, dtype=np.int64),
     )
 
 
@@ -227,6 +231,7 @@ class GroundEvent:
     other_truth_id: str | None
     zone_id: str | None
     in_ais_coverage: bool | None
+    in_radar_coverage: bool | None = None
 
 
 def load_events(path: Path, known_truth_ids: frozenset[str]) -> list[GroundEvent]:
@@ -238,6 +243,7 @@ def load_events(path: Path, known_truth_ids: frozenset[str]) -> list[GroundEvent
             other_truth_id=_optional_string(r, "other_truth_id"),
             zone_id=_optional_string(r, "zone_id"),
             in_ais_coverage=_optional_bool(r, "in_ais_coverage"),
+            in_radar_coverage=_optional_bool(r, "in_radar_coverage"),
         )
         for vessel_id in (event.truth_id, event.other_truth_id):
             if vessel_id is not None and vessel_id not in known_truth_ids:

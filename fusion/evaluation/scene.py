@@ -68,6 +68,8 @@ class TruthScene:
     in_radar: np.ndarray
     observable: np.ndarray
     dark: np.ndarray
+    mmsi: np.ndarray
+    """The vessel's MMSI on each row, 0 for none."""
     vessel_start: np.ndarray
     """Row range of vessel v is ``vessel_start[v]:vessel_start[v + 1]``."""
 
@@ -87,6 +89,7 @@ class TruthScene:
             in_radar=in_radar,
             observable=in_radar | (ais_on & has_mmsi & coverage.in_ais(xy_m)),
             dark=~(ais_on & has_mmsi),
+            mmsi=table.mmsi[order],
             vessel_start=np.searchsorted(vessel, np.arange(len(table.vessel_ids) + 1)),
         )
 

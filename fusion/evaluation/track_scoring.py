@@ -21,11 +21,16 @@ Definitions (this is the spec of ``seawatch evaluate``):
   each change from one id to another counts one. Instants without an assignment are
   skipped, they do not reset the last id: losing a vessel and picking it up under a new
   id is exactly the switch an operator notices.
-- **Time to confirm**: per vessel that is ever observable, from its first observable
-  instant to the first instant a track of the estimated set (confirmed or coasting) is
-  assigned to it; in scans, divided by the scan period of the radar nearest the vessel
-  when it became observable. Vessels never assigned are counted as unconfirmed and left
-  out of the statistics.
+- **Time to confirm**: per vessel ever measured, from its first measurement (a radar plot
+  in the gate of its true position or an AIS report of its MMSI near it, see
+  ``detections``) to the first instant a track of the estimated set (confirmed or
+  coasting) is assigned to it, at 1 s resolution and never below 0. In scans: for the
+  vessels inside radar coverage when first measured, divided by the scan period of the
+  radar nearest them then (the issue's "within 3 scans of its first detections"); a
+  vessel first seen by AIS outside radar has seconds only. Vessels measured but never
+  assigned are counted as unconfirmed, vessels never measured as undetected; both are
+  left out of the statistics. A folder without radar.jsonl and ais.nmea (hand-built truth)
+  counts from the first observable instant instead.
 - **Dark-vessel coverage**: over the 10 s instants, the fraction of (dark vessel, instant)
   pairs inside radar coverage that have an assigned track; dark = no MMSI or AIS off.
 """
@@ -189,10 +194,28 @@ def _assigned_rms_m(localisation_m: np.ndarray, pair_count: int) -> float | None
     return None if mean_square_m2 is None else mean_square_m2**0.5
 
 
+def _rows_at(truth: TruthScene, vessels: np.ndarray, time_s: np.ndarray) -> np.ndarray:
+    """Each vessel's truth row nearest (at or after, else its last) the given time."""
+    rows = np.empty(vessels.size, dtype=np.intp)
+    for k, (vessel, t) in enumerate(zip(vessels.tolist(), time_s.tolist(), strict=True)):
+        start, stop = truth.vessel_start[vessel], truth.vessel_start[vessel + 1]
+        rows[k] = min(start + int(np.searchsorted(truth.time_s[start:stop], t)), stop - 1)
+    return rows
+
+
 def score_tracks(
-    truth: TruthScene, tracks: TrackTable, frame: LocalFrame, coverage: Coverage
+    truth: TruthScene,
+    tracks: TrackTable,
+    frame: LocalFrame,
+    coverage: Coverage,
+    first_detection_s: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """All track metrics of the module docstring, as a flat JSON-ready dict."""
+    """All track metrics of the module docstring, as a flat JSON-ready dict.
+
+    ``first_detection_s`` (per vessel, inf when never measured) comes from
+    ``detections.first_detection_s``; None counts time to confirm from the first
+    observable instant.
+    """
     grid = Grid.spanning(truth.time_s, CONFIRM_STEP_S)
     truth_step, truth_row = truth_rows_on_grid(truth, grid)
     steps = assign_steps(truth, (truth_step, truth_row), tracks, frame, grid)
@@ -202,14 +225,22 @@ def score_tracks(
     n_vessels = len(truth.vessel_ids)
 
     observed_vessels, first_observed = np.unique(truth.vessel[truth_row], return_index=True)
+    if first_detection_s is None:
+        detected_s = np.full(n_vessels, np.inf)
+        detected_s[observed_vessels] = grid.t0_s + truth_step[first_observed] * grid.step_s
+    else:
+        detected_s = first_detection_s
+    detected = np.flatnonzero(np.isfinite(detected_s))
     assigned_vessels, first_assigned = np.unique(steps.pair_vessel, return_index=True)
-    first_assigned_step = np.full(n_vessels, -1)
-    first_assigned_step[assigned_vessels] = steps.pair_step[first_assigned]
-    confirmed = first_assigned_step[observed_vessels] >= 0
-    confirm_s = (first_assigned_step[observed_vessels] - truth_step[first_observed])[confirmed] * grid.step_s
-    scan_period_s = coverage.nearest_scan_period_s(truth.xy_m[truth_row[first_observed]])[confirmed]
+    first_assigned_s = np.full(n_vessels, np.nan)
+    first_assigned_s[assigned_vessels] = grid.t0_s + steps.pair_step[first_assigned] * grid.step_s
+    confirmed = detected[np.isfinite(first_assigned_s[detected])]
+    confirm_s = np.maximum(first_assigned_s[confirmed] - detected_s[confirmed], 0.0)
     confirm_median_s, confirm_p95_s = median_and_p95(confirm_s)
-    confirm_scans = confirm_s / scan_period_s
+    detection_row = _rows_at(truth, confirmed, detected_s[confirmed])
+    in_radar = truth.in_radar[detection_row]
+    scan_period_s = coverage.nearest_scan_period_s(truth.xy_m[detection_row[in_radar]])
+    confirm_scans = confirm_s[in_radar] / scan_period_s
     confirm_scans = confirm_scans[np.isfinite(confirm_scans)]  # NaN: no radar in the layout
     confirm_scans_median, _ = median_and_p95(confirm_scans)
 
@@ -240,7 +271,8 @@ def score_tracks(
         "confirm_time_p95_s": confirm_p95_s,
         "confirm_scans_median": confirm_scans_median,
         "confirm_scans_max": float(np.max(confirm_scans)) if confirm_scans.size else None,
-        "unconfirmed_vessels": int(np.count_nonzero(~confirmed)),
+        "unconfirmed_vessels": int(detected.size - confirmed.size),
+        "undetected_vessels": int(np.count_nonzero(~np.isfinite(detected_s[observed_vessels]))),
         "dark_vessel_steps": len(dark_keys),
         "dark_vessel_coverage": ratio(int(np.count_nonzero(dark_covered)), len(dark_keys)),
     }

@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pyais import encode_dict
 
 from fusion.evaluation import evaluate
-from tracking.frames import LocalFrame
+from fusion.simulator.ais_link import tag_block
+from tracking.frames import LocalFrame, range_bearing
 
 T0_S = 1_768_456_800.0
 """Unix time of the scenario start; builder times are seconds after it."""
@@ -35,6 +37,9 @@ class Scenario:
     tracks: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    plots: list[dict[str, Any]] | None = None
+    """radar.jsonl lines; None writes no measurement files (truth-only folder)."""
+    ais_lines: list[str] = field(default_factory=list)
 
     @staticmethod
     def line(
@@ -87,6 +92,31 @@ class Scenario:
                     "vn_mps": velocity_mps[1],
                 }
             )
+
+    def add_plots(self, times_s: np.ndarray, xy_m: np.ndarray) -> None:
+        """Noise-free plots of radar R1 (at the origin) at these times and plane positions."""
+        lat, lon = ORIGIN.to_geodetic(xy_m[:, 0], xy_m[:, 1])
+        range_m, bearing_deg = range_bearing(ORIGIN.lat0, ORIGIN.lon0, lat, lon)
+        self.plots = (self.plots or []) + [
+            {"time": T0_S + float(t), "sensor": "R1", "range_m": float(r), "bearing_deg": float(b)}
+            for t, r, b in zip(np.atleast_1d(times_s), range_m, bearing_deg, strict=True)
+        ]
+
+    def add_ais_report(self, time_s: int, mmsi: int, xy_m: tuple[float, float]) -> None:
+        """One class A position report heard by A1 at whole second ``time_s``."""
+        lat, lon = ORIGIN.to_geodetic(*xy_m)
+        fields = {
+            "msg_type": 1,
+            "mmsi": mmsi,
+            "lat": float(lat),
+            "lon": float(lon),
+            "speed": 0.0,
+            "course": 0.0,
+        }
+        sentence = encode_dict(fields, talker_id="AI", radio_channel="A")[0]
+        self.ais_lines.append(tag_block("A1", int(T0_S) + time_s) + sentence)
+        if self.plots is None:
+            self.plots = []
 
     def add_event(self, time_s: float, kind: str, truth_id: str, **fields: Any) -> None:
         event = {
@@ -141,6 +171,9 @@ class Scenario:
             ],
         }
         (self.root / "sensors.json").write_text(json.dumps(sensors))
+        if self.plots is not None:
+            (self.root / "radar.jsonl").write_text("".join(json.dumps(p) + "\n" for p in self.plots))
+            (self.root / "ais.nmea").write_text("".join(line + "\n" for line in self.ais_lines))
         for name, lines in [
             ("truth", self.truth),
             ("tracks", self.tracks),

@@ -87,6 +87,55 @@ def test_tentative_tracks_do_not_count_and_time_to_confirm_is_measured(scenario:
     assert result["gospa_mean_m"] == pytest.approx(2 * 500 / 2**0.5 / 61, abs=0.01)
 
 
+def test_time_to_confirm_counts_from_the_first_plot_of_the_vessel(scenario: Scenario) -> None:
+    """Observable from 0 s but first painted at 30 s; a track from 35 s took 5 s, 2 scans."""
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    painted = SCAN_TIMES_S[SCAN_TIMES_S >= 30]
+    scenario.add_plots(painted, scenario.line((0.0, 0.0), VELOCITY_MPS, painted))
+    held = SCAN_TIMES_S >= 35
+    scenario.add_track(
+        "T1", SCAN_TIMES_S[held], scenario.line((0.0, 0.0), VELOCITY_MPS, SCAN_TIMES_S[held]), VELOCITY_MPS
+    )
+    result = scenario.evaluate()
+    assert result["confirm_time_median_s"] == 5.0
+    assert result["confirm_scans_max"] == 2.0
+    assert (result["unconfirmed_vessels"], result["undetected_vessels"]) == (0, 0)
+
+
+def test_a_plot_detects_only_the_vessel_it_fits_best(scenario: Scenario) -> None:
+    """Two ships 300 m apart abeam at 30 km (inside each other's gates); only one is
+    painted, so the other is never measured and has no time to confirm."""
+    for truth_id, east_m in (("V0", 0.0), ("V1", 300.0)):
+        scenario.add_vessel(
+            truth_id, TRUTH_TIMES_S, scenario.line((east_m, -30_000.0), VELOCITY_MPS, TRUTH_TIMES_S)
+        )
+    scenario.add_plots(SCAN_TIMES_S, scenario.line((0.0, -30_000.0), VELOCITY_MPS, SCAN_TIMES_S))
+    scenario.add_track(
+        "T1", SCAN_TIMES_S, scenario.line((0.0, -30_000.0), VELOCITY_MPS, SCAN_TIMES_S), VELOCITY_MPS
+    )
+    result = scenario.evaluate()
+    assert (result["unconfirmed_vessels"], result["undetected_vessels"]) == (0, 1)
+    assert result["confirm_time_median_s"] == 0.0
+
+
+def test_an_ais_report_is_a_first_detection_outside_radar(scenario: Scenario) -> None:
+    """50 km out (AIS range, no radar): the clock starts at the report of its MMSI, and
+    the vessel has seconds but no scans."""
+    scenario.add_vessel(
+        "V0", TRUTH_TIMES_S, np.tile([0.0, -50_000.0], (TRUTH_TIMES_S.size, 1)), mmsi=463000001
+    )
+    scenario.add_ais_report(20, 463000001, (0.0, -50_000.0))
+    scenario.add_ais_report(10, 463000002, (0.0, -50_000.0))  # another vessel's MMSI: not this one
+    scenario.add_track(
+        "T1",
+        SCAN_TIMES_S[SCAN_TIMES_S >= 22],
+        np.tile([0.0, -50_000.0], (int((SCAN_TIMES_S >= 22).sum()), 1)),
+    )
+    result = scenario.evaluate()
+    assert result["confirm_time_median_s"] == 3.0  # first line at 22.5 s, held from the 23 s instant
+    assert result["confirm_scans_max"] is None
+
+
 def test_only_tentative_tracks_leave_the_vessel_unconfirmed(scenario: Scenario) -> None:
     scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
     xy_m = scenario.line((0.0, 0.0), VELOCITY_MPS, SCAN_TIMES_S)
