@@ -36,7 +36,9 @@ class Assignment:
     track_index: np.ndarray  # (K,) indices into the tracks given
     plot_index: np.ndarray  # (K,) indices into the plots given
     distance_sq: np.ndarray  # (K,) Mahalanobis d² of each pair
+    log_likelihood: np.ndarray  # (K,) ln N(y; 0, S) of each pair's innovation, ln(1/m²)
     plot_in_any_gate: np.ndarray  # (M,) bool
+    plot_claimed: np.ndarray  # (M,) bool: may not start a track (see ``claimed_plots``)
 
 
 def associate(
@@ -54,15 +56,14 @@ def associate(
     that lets established tracks win plots over newborn ones.
     """
     n_tracks, n_plots = x_pred.shape[0], z.shape[0]
-    empty = np.empty(0, dtype=int)
     if n_tracks == 0 or n_plots == 0:
-        return Assignment(empty, empty, np.empty(0), np.zeros(n_plots, dtype=bool))
+        return _unassigned(n_plots)
 
     track_xy = x_pred[:, [0, 2]]
     neighbours = cKDTree(z).query_ball_point(track_xy, r=pregate_radius_m)
     counts = np.fromiter((len(n) for n in neighbours), dtype=int, count=n_tracks)
     if counts.sum() == 0:
-        return Assignment(empty, empty, np.empty(0), np.zeros(n_plots, dtype=bool))
+        return _unassigned(n_plots)
     ti = np.repeat(np.arange(n_tracks), counts)
     mj = np.fromiter((j for n in neighbours for j in n), dtype=int, count=int(counts.sum()))
 
@@ -73,17 +74,48 @@ def associate(
     plot_in_any_gate = np.zeros(n_plots, dtype=bool)
     plot_in_any_gate[mj] = True
     if ti.size == 0:
-        return Assignment(empty, empty, np.empty(0), plot_in_any_gate)
+        return _unassigned(n_plots)
 
     rows, row_of = np.unique(ti, return_inverse=True)
     cols, col_of = np.unique(mj, return_inverse=True)
+    neg_log_likelihood = d2 + np.log(np.linalg.det(S))  # -2 ln N(y; 0, S) - 2 ln 2π
     cost = np.full((rows.size, cols.size), _UNGATED_COST)
-    cost[row_of, col_of] = d2 + np.log(np.linalg.det(S))
+    cost[row_of, col_of] = neg_log_likelihood
     if track_cost_offset is not None:
         cost[row_of, col_of] += track_cost_offset[ti]
     r, c = linear_sum_assignment(cost)
     kept = cost[r, c] < _UNGATED_COST
     r, c = r[kept], c[kept]
-    pair_d2 = np.full((rows.size, cols.size), np.inf)
-    pair_d2[row_of, col_of] = d2
-    return Assignment(rows[r], cols[c], pair_d2[r, c], plot_in_any_gate)
+    pair = np.full((rows.size, cols.size), -1, dtype=np.intp)
+    pair[row_of, col_of] = np.arange(ti.size)
+    chosen = pair[r, c]
+    log_likelihood = -0.5 * neg_log_likelihood[chosen] - np.log(2 * np.pi)
+    claimed = claimed_plots(ti, mj, rows[r], cols[c], n_plots)
+    return Assignment(rows[r], cols[c], d2[chosen], log_likelihood, plot_in_any_gate, claimed)
+
+
+def claimed_plots(
+    gated_track: np.ndarray,
+    gated_plot: np.ndarray,
+    track_index: np.ndarray,
+    plot_index: np.ndarray,
+    n_plots: int,
+) -> np.ndarray:
+    """Plots that may not start a new track: (M,) bool.
+
+    A plot is claimed when it was assigned, or when it lies in the gate of a track that got
+    no plot (it may be that track's own, displaced). A plot in the gate of a track that took
+    another plot is another object: a dark boat alongside a ship (a rendezvous) is
+    painted as a second plot next to the ship's, and must get a track of its own.
+    """
+    claimed = np.zeros(n_plots, dtype=bool)
+    claimed[plot_index] = True
+    claimed[gated_plot[~np.isin(gated_track, track_index)]] = True
+    return claimed
+
+
+def _unassigned(n_plots: int) -> Assignment:
+    """No pairs: no track had a plot in its gate."""
+    empty = np.empty(0, dtype=int)
+    no_plot = np.zeros(n_plots, dtype=bool)
+    return Assignment(empty, empty, np.empty(0), np.empty(0), no_plot, no_plot.copy())

@@ -52,6 +52,11 @@ class _TrackMeta:
     mmsi: int | None = None
     hits: int = 0
     misses: int = 0
+    score: float = 0.0
+    born_beside: bool = False
+    """Born of a plot in the gate of a track that took another plot (see ``_ready_to_confirm``)."""
+    """Log-likelihood ratio, vessel against clutter, of a tentative track's plots (see
+    ``TrackerConfig.confirm_score``); 0 at birth, where one plot says nothing either way."""
     last_update_time: float = 0.0
     last_ais_time: float | None = None
     ais_interval_s: float | None = None
@@ -61,6 +66,17 @@ class _TrackMeta:
     ais_fix: tuple[float, float, float, float, float] | None = None
     """Last AIS report with velocity, in the area plane: (time, east_m, north_m, ve_mps, vn_mps)."""
     radar_ids: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _ScanAssociation:
+    """One scan's (track, plot) pairs with their innovation log-likelihoods, and per plot
+    whether it is claimed (may not start a track) or beside a track that took another."""
+
+    pairs: np.ndarray
+    log_likelihood: np.ndarray
+    claimed: np.ndarray
+    beside: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +114,10 @@ class Tracker:
         self.identity_conflicts = 0
         self.duplicate_ais = 0
         self.registration = RadarRegistration(min_samples=self.config.registration_min_samples)
+        p_detect = self.config.detection_probability
+        self._hit_score_offset = np.log(p_detect) - np.log(self.config.clutter_density_per_km2 * 1e-6)
+        """Score of a plot beyond its innovation log-likelihood: ln P_D - ln(clutter per m²)."""
+        self._miss_score = float(np.log1p(-p_detect))
 
     @property
     def track_count(self) -> int:
@@ -130,46 +150,49 @@ class Tracker:
         R = polar_covariance_enu(range_m, bearing_deg, range_sigma_m, bearing_sigma_deg)
 
         scan_time = float(plot_time.mean())
-        pairs, claimed = self._associate_scan(z, R, scan_time)
-        tracks, plots_used = pairs[:, 0], pairs[:, 1]
+        found = self._associate_scan(z, R, scan_time)
+        tracks, plots_used = found.pairs[:, 0], found.pairs[:, 1]
         in_time_order = np.argsort(plot_time[plots_used], kind="stable")
         tracks, plots_used = tracks[in_time_order], plots_used[in_time_order]
         self._fuse(tracks, z[plots_used], R[plots_used], plot_time[plots_used], H_POSITION)
+        score_gain = found.log_likelihood[in_time_order] + self._hit_score_offset
         updated: list[int] = []
-        for i, j in zip(tracks.tolist(), plots_used.tolist(), strict=True):
+        for i, j, gain in zip(tracks.tolist(), plots_used.tolist(), score_gain.tolist(), strict=True):
             meta = self._meta[i]
             meta.hits += 1
             meta.misses = 0
+            meta.score += gain
             meta.last_radar_time = float(plot_time[j])
             meta.radar_ids.add(sensor_id)
-            if meta.status is TrackStatus.COASTING or self._ready_to_confirm(meta, radar):
+            if meta.status is TrackStatus.COASTING or self._ready_to_confirm(meta):
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
         x_pred, _ = self._predicted(np.arange(self.track_count), scan_time)
         deleted = self._count_misses(set(tracks.tolist()), x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
+        free = np.flatnonzero(~found.claimed)
         births = [
             self._start_track(
-                z[j], np.diag([R[j, 0, 0], 0, R[j, 1, 1], 0]), R[j], float(plot_time[j]), radar_id=sensor_id
+                z[j], np.diag([R[j, 0, 0], 0, R[j, 1, 1], 0]), R[j], float(plot_time[j]), radar_id=sensor_id,
+                beside=beside,
             )
-            for j in np.flatnonzero(~claimed).tolist()
-        ]
+            for j, beside in zip(free.tolist(), found.beside[free].tolist(), strict=True)
+        ]  # fmt: skip
         states = self._states([i for i in updated if i not in deleted] + births)
         states += self._remove(sorted(deleted), scan_time)
         return states
 
-    def _associate_scan(
-        self, z: np.ndarray, R: np.ndarray, scan_time: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(track, plot) index pairs for one scan, in two passes, and which plots are claimed.
+    def _associate_scan(self, z: np.ndarray, R: np.ndarray, scan_time: float) -> _ScanAssociation:
+        """Pairs of one scan's plots with tracks, in two passes, and which plots are free.
 
         First every track with its current process noise (GNN, newborn tracks penalised).
         Then the confirmed tracks left without a plot are predicted again as if
         manoeuvring, and offered the plots nobody took: a fast boat that turned hard
         between two scans lands outside its quiet gate but inside this one, and keeps
         its track (and its identity) instead of being replaced by a new one. A claimed
-        plot (assigned, or inside some track's gate) may not start a new track.
+        plot (``association.claimed_plots``) may not start a new track; a free plot in the gate
+        of a track that took another is *beside* it.
         """
         cfg = self.config
         everyone = np.arange(self.track_count)
@@ -179,9 +202,9 @@ class Tracker:
             x_pred, P_pred, z, R, cfg.gate_chi2, cfg.pregate_radius_m,
             track_cost_offset=np.where(tentative, cfg.tentative_cost_penalty, 0.0),
         )  # fmt: skip
-        claimed = first.plot_in_any_gate.copy()
-        claimed[first.plot_index] = True
+        claimed = first.plot_claimed.copy()
         pairs = [np.column_stack([first.track_index, first.plot_index])]
+        log_likelihood = [first.log_likelihood]
 
         lonely = np.setdiff1d(everyone[~tentative], first.track_index)
         free = np.flatnonzero(~claimed)
@@ -190,8 +213,14 @@ class Tracker:
             second = associate(x_man, P_man, z[free], R[free], cfg.gate_chi2, cfg.pregate_radius_m)
             rescued = lonely[second.track_index]
             pairs.append(np.column_stack([rescued, free[second.plot_index]]))
-            claimed[free[second.plot_in_any_gate]] = True
-        return np.concatenate(pairs).astype(int), claimed
+            log_likelihood.append(second.log_likelihood)
+            claimed[free[second.plot_claimed]] = True
+        return _ScanAssociation(
+            pairs=np.concatenate(pairs).astype(int),
+            log_likelihood=np.concatenate(log_likelihood),
+            claimed=claimed,
+            beside=first.plot_in_any_gate & ~claimed,
+        )
 
     def _calibrate(
         self, sensor_id: str, range_m: np.ndarray, bearing_deg: np.ndarray, plot_time: np.ndarray
@@ -229,12 +258,18 @@ class Tracker:
         expected_range_m, expected_bearing_deg = range_bearing(site.lat, site.lon, lat, lon)
         self.registration.add(sensor_id, range_m[j] - expected_range_m, bearing_deg[j] - expected_bearing_deg)
 
-    def _ready_to_confirm(self, meta: _TrackMeta, radar: _RadarGeometry) -> bool:
-        """M hits, spread over enough scans that clutter rarely lines up (see config)."""
-        old_enough = (
-            meta.last_update_time - meta.born_time >= self.config.confirm_min_age_scans * radar.scan_period_s
+    def _ready_to_confirm(self, meta: _TrackMeta) -> bool:
+        """A sequential test on the track score, or enough hits (see config).
+
+        A track born beside another (``_associate_scan``) needs the hits: next to a vessel,
+        its plot may be that vessel's own far off in the noise, and two such in a row
+        would otherwise start a shadow of it.
+        """
+        cfg = self.config
+        return meta.status is TrackStatus.TENTATIVE and (
+            meta.hits >= cfg.confirm_hits
+            or (not meta.born_beside and meta.hits >= 2 and meta.score >= cfg.confirm_score)
         )
-        return meta.status is TrackStatus.TENTATIVE and meta.hits >= self.config.confirm_hits and old_enough
 
     def _count_misses(
         self, assigned: set[int], x_pred: np.ndarray, radar: _RadarGeometry, scan_time: float
@@ -253,7 +288,8 @@ class Tracker:
                 continue
             meta.misses += 1
             if meta.status is TrackStatus.TENTATIVE:
-                if meta.misses > cfg.tentative_max_misses:
+                meta.score += self._miss_score
+                if meta.score <= cfg.delete_score:
                     doomed.add(i)
             elif meta.misses > cfg.confirmed_max_misses and not self._ais_current(meta, scan_time):
                 doomed.add(i)
@@ -460,6 +496,7 @@ class Tracker:
         *,
         radar_id: str | None = None,
         velocity: np.ndarray | None = None,
+        beside: bool = False,
     ) -> int:
         """Append a track; a radar-born track starts tentative with a wide velocity prior."""
         P = P0.copy()
@@ -478,6 +515,7 @@ class Tracker:
             born_time=time,
             hits=1,
             last_update_time=time,
+            born_beside=beside,
         )
         if radar_id is not None:
             meta.last_radar_time = time

@@ -74,7 +74,8 @@ def _vessel(time: float, start=(0.0, 0.0), velocity=(3.0, 4.0)) -> tuple[float, 
     return start[0] + velocity[0] * time, start[1] + velocity[1] * time
 
 
-def test_radar_target_confirmed_after_three_scans_and_tracked_closely():
+def test_radar_target_confirmed_on_its_second_plot_and_tracked_closely():
+    """22 km out, two plots in line score far above clutter: confirmed one scan after birth."""
     rng = np.random.default_rng(3)
     tracker = Tracker(FRAME, SENSORS)
     statuses = []
@@ -82,8 +83,7 @@ def test_radar_target_confirmed_after_three_scans_and_tracked_closely():
         t = 2.5 * k
         states = tracker.update_radar_scan([_plot(t, *_vessel(t), rng)])
         statuses.append(states[0].status)
-    assert statuses[:2] == [TrackStatus.TENTATIVE] * 2
-    assert statuses[2] == TrackStatus.CONFIRMED
+    assert statuses[:2] == [TrackStatus.TENTATIVE, TrackStatus.CONFIRMED]
     final = states[0]
     assert final.track_id == "T000001" and final.mmsi is None
     # 22 km from the radar one plot is ±115 m across the beam; the track must do better.
@@ -102,6 +102,63 @@ def test_clutter_plot_alone_never_confirms_and_is_deleted():
             if s.status is TrackStatus.LOST
         ]
     assert "T000001" in {s.track_id for s in lost}
+
+
+def test_a_faint_target_missed_twice_needs_a_third_plot_and_is_kept():
+    """38 km out a plot is ±200 m across the beam; after two missed scans the second plot
+    says too little (the velocity is still unknown), so the third confirms; the misses
+    between do not drop the newborn track (its score decides, not a miss count)."""
+    rng = np.random.default_rng(6)
+    tracker = Tracker(FRAME, SENSORS)
+    start = (0.0, 22_000.0 - 38_000.0)  # the site is ~22 km north of the frame origin
+    statuses = {}
+    for k in range(5):
+        t = 2.5 * k
+        if k in (1, 2):
+            tracker.update_radar_scan([_plot(t, 30_000.0, -30_000.0)])  # only clutter, far away
+            continue
+        statuses[k] = tracker.update_radar_scan([_plot(t, *_vessel(t, start), rng)])[0].status
+    assert statuses == {0: TrackStatus.TENTATIVE, 3: TrackStatus.TENTATIVE, 4: TrackStatus.CONFIRMED}
+
+
+def test_random_clutter_confirms_no_track():
+    """200 scans of uniform clutter at the configured density (5 plots a scan in half a
+    40 km disc): plots that happen to fall near each other never add up to a vessel."""
+    rng = np.random.default_rng(8)
+    tracker = Tracker(FRAME, SENSORS)
+    confirmed = set()
+    for k in range(200):
+        n = rng.poisson(5)
+        range_m = 40_000 * np.sqrt(rng.random(n))
+        bearing_deg = rng.uniform(90.0, 270.0, n)  # the sea half, south of the site
+        scan = [
+            RadarPlot(time=2.5 * k + 0.01 * i, sensor_id="R1", plot_id=i, range_m=float(r),
+                      bearing_deg=float(b), range_sigma_m=25, bearing_sigma_deg=0.3)
+            for i, (r, b) in enumerate(zip(range_m, bearing_deg, strict=True))
+        ]  # fmt: skip
+        confirmed |= {
+            s.track_id for s in tracker.update_radar_scan(scan) if s.status is TrackStatus.CONFIRMED
+        }
+    assert confirmed == set()
+
+
+def test_a_dark_boat_alongside_a_ship_gets_a_track_of_its_own():
+    """A rendezvous: a dark boat 60 m from an AIS ship at 30 km, inside the ship's gate
+    (±160 m across the beam per plot). Its plots lie beside the ship's and start its own
+    track, confirmed after three hits; the ship keeps its identity."""
+    rng = np.random.default_rng(7)
+    tracker = Tracker(FRAME, SENSORS)
+    ship = {"start": (0.0, 22_000.0 - 30_000.0), "velocity": (0.0, 0.0)}
+    boat = {"start": (60.0, 22_000.0 - 30_000.0), "velocity": (0.0, 0.0)}
+    tracker.update_ais(_ais(0.0, 463000001, *ship["start"], sog_kn=0.0, cog_deg=0.0))
+    held = {}
+    for k in range(8):
+        t = 2.5 * k + 1.0
+        scan = [_plot(t, *_vessel(t, **ship), rng, 1), _plot(t + 0.01, *_vessel(t, **boat), rng, 2)]
+        held |= {
+            s.track_id: s.mmsi for s in tracker.update_radar_scan(scan) if s.status is TrackStatus.CONFIRMED
+        }
+    assert held == {"T000001": 463000001, "T000002": None}
 
 
 def test_ais_binds_to_the_radar_track_of_its_vessel():
