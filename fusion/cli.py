@@ -8,6 +8,7 @@ with exit status 2; a stack trace means a bug in seawatch.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import logging
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 if TYPE_CHECKING:
+    from dashboard.history import HistoryConfig
     from fusion.audit import AuditKey, AuditLog
     from fusion.audit_verify import Verification
     from fusion.bus import Bus
@@ -418,10 +420,11 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         area.origin_lon,
         area.zones_path,
     )
+    map_settings, history = _dashboard_map_and_history(args)
     group = args.group or f"seawatch-dashboard-{uuid.uuid4().hex[:12]}"
     bus = open_bus(args.bus, group)
     config = scenario_dashboard_config(scenario, args.users or DEMO_USERS, _dashboard_audit(args, bus))
-    app = create_app(PictureFeed(bus), config)
+    app = create_app(PictureFeed(bus, history), dataclasses.replace(config, **map_settings))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(f"seawatch dashboard: {args.bus} -> http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
@@ -526,6 +529,19 @@ def cmd_share_cise(args: argparse.Namespace) -> int:
         service.close()
     print(json.dumps(service.summary(), sort_keys=True))
     return 0
+
+
+def _dashboard_map_and_history(args: argparse.Namespace) -> tuple[dict, HistoryConfig]:
+    """``--tiles`` and ``--history-s`` as dashboard settings; a bad value is a usage error."""
+    from dashboard.history import HistoryConfig
+    from dashboard.tiles import TileLayer
+
+    try:
+        tiles = TileLayer(args.tiles, attribution=args.tiles_attribution) if args.tiles else None
+        history = HistoryConfig(retention_s=args.history_s or None)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return {"tiles": tiles}, history
 
 
 def _dashboard_audit(args: argparse.Namespace, bus: Bus) -> AuditLog:
@@ -942,6 +958,21 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--users", type=Path, help="users file (default: the demo users)")
     dash.add_argument("--host", default="127.0.0.1")
     dash.add_argument("--port", type=int, default=8050)
+    dash.add_argument(
+        "--history-s",
+        type=float,
+        default=3600.0,
+        metavar="S",
+        help="event time kept for replay behind the newest record (default 3600; about 0.6 kB per "
+        "track state, docs/dashboard.md; 0 keeps everything)",
+    )
+    dash.add_argument(
+        "--tiles",
+        metavar="URL",
+        help="online map tiles under the map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png "
+        "(default: none, the packaged coastline only: works air-gapped)",
+    )
+    dash.add_argument("--tiles-attribution", default="", help="the tile provider's required credit")
     _audit_options(dash, Path("seawatch-audit.jsonl"))
     dash.set_defaults(handler=cmd_dashboard)
 

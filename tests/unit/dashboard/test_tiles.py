@@ -55,3 +55,21 @@ def test_tile_patch_sets_images_attribution_and_outlines_the_land():
 
 def test_tiles_are_off_by_default(config):
     assert config.tiles is None
+
+
+def test_seawatch_dashboard_takes_tiles_and_history_options():
+    from fusion.cli import UsageError, _dashboard_map_and_history, build_parser
+
+    base = ["dashboard", "--bus", "kafka://127.0.0.1:9092", "--area", "replay_data/karachi"]
+    settings, history = _dashboard_map_and_history(build_parser().parse_args(base))
+    assert settings == {"tiles": None} and history.retention_s == 3600.0  # air-gapped, one hour
+    url = "https://tiles.example/{z}/{x}/{y}.png"
+    args = build_parser().parse_args(
+        [*base, "--tiles", url, "--tiles-attribution", "© x", "--history-s", "0"]
+    )
+    settings, history = _dashboard_map_and_history(args)
+    assert settings["tiles"] == TileLayer(url, attribution="© x") and history.retention_s is None
+    with pytest.raises(UsageError, match=r"lacks \{x\}"):
+        _dashboard_map_and_history(build_parser().parse_args([*base, "--tiles", "https://t/{z}/{y}"]))
+    with pytest.raises(UsageError, match="shorter than a trail"):
+        _dashboard_map_and_history(build_parser().parse_args([*base, "--history-s", "10"]))
