@@ -228,10 +228,13 @@ class FuseService:
         interest is named from its first track update (at most ``IDENTITY_LOAD_S``: a slow
         broker delays identities, never the picture)."""
         deadline = self.clock() + IDENTITY_LOAD_S
-        partitions = sorted(self.identity_bus.end_offsets(topics.AIS_STATIC))
+        partitions = set(self.identity_bus.end_offsets(topics.AIS_STATIC))
         while self.clock() < deadline:
             self._poll_identities(timeout_s=0.1)
-            if all(self.identity_bus.caught_up(topics.AIS_STATIC, p) for p in partitions):
+            assigned = {tp.partition for tp in self.identity_bus.consumer.assignment()}
+            if partitions <= assigned and all(
+                self.identity_bus.caught_up(topics.AIS_STATIC, p) for p in partitions
+            ):
                 return
         log.warning("fuse: identities on %s not all read within %g s", topics.AIS_STATIC, IDENTITY_LOAD_S)
 
