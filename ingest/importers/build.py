@@ -233,7 +233,11 @@ def _write(
 
 
 def _write_ais(path: Path, messages: list[AisMessage]) -> list[AisReceiverSite]:
-    """Write ais.nmea; decode it as the replay will to place each station (median of its reports)."""
+    """Write ais.nmea; decode it as the replay will to place each station (median of its reports).
+
+    A station that heard no position is placed where all the others heard theirs; when nothing
+    in the recording has a position, no receiver is written (there is nowhere to put one).
+    """
     decoder = AisDecoder(str(path))
     heard: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
     with path.open("w", encoding="ascii", errors="replace", newline="\n") as handle:
@@ -244,15 +248,14 @@ def _write_ais(path: Path, messages: list[AisMessage]) -> list[AisReceiverSite]:
                 for record in decoder.feed(line):
                     if isinstance(record, AisReport):
                         heard[record.receiver_id].append((record.lat, record.lon))
+    everything = [point for points in heard.values() for point in points]
     for station in {m.station for m in messages} - heard.keys():
-        heard[station] = []
-    return [_receiver(station, points) for station, points in sorted(heard.items())]
+        heard[station] = everything  # heard no position itself: placed where the others heard
+    return [_receiver(station, points) for station, points in sorted(heard.items()) if points]
 
 
 def _receiver(station: str, points: list[tuple[float, float]]) -> AisReceiverSite:
     """A station placed at the median of what it heard, its range the 99th percentile distance."""
-    if not points:
-        return AisReceiverSite(id=station, lat=0.0, lon=0.0, range_m=MIN_RECEIVER_RANGE_M)
     lats, lons = np.array(points).T
     lat, lon = float(np.median(lats)), float(np.median(lons))
     distance_m, _ = range_bearing(lat, lon, lats, lons)
