@@ -399,7 +399,14 @@ def cmd_record(args: argparse.Namespace) -> int:
         )
     finally:
         bus.close()
+    from fusion.manifest import fingerprint
+
     print(f"recorded into {args.out}: {dict(sorted(counts.items()))}", file=sys.stderr)
+    print(
+        f"recording sha256 {fingerprint(args.out)} (its manifest.json): note it in the watch log "
+        "to prove later replays (docs/audit.md)",
+        file=sys.stderr,
+    )
     print(json.dumps(dict(sorted(counts.items()))))
     return 0
 
