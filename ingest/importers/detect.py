@@ -15,6 +15,7 @@ _PCAP = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\x
 #: ASTERIX categories a radar file starts with (CAT001/002/010/034/048/062/065/240).
 _ASTERIX_CATEGORIES = {1, 2, 10, 21, 34, 48, 62, 65, 240}
 _SNIFF_LINES = 5000
+_ASTERIX_SNIFF_BYTES = 65_536
 
 
 class FormatError(ValueError):
@@ -26,11 +27,8 @@ def detect_formats(path: Path) -> tuple[str, ...]:
     if not path.is_file():
         raise FormatError(f"{path}: not a file")
     with path.open("rb") as handle:
-        head = handle.read(4)
-    if head in _PCAP:
-        return ("asterix",)
-    binary = len(head) >= 3 and not head[:1].isalnum() and head[:1] not in b"$!\\#"
-    if binary and head[0] in _ASTERIX_CATEGORIES and int.from_bytes(head[1:3], "big") >= 3:
+        head = handle.read(_ASTERIX_SNIFF_BYTES)
+    if head[:4] in _PCAP or _asterix_blocks(head, path.stat().st_size):
         return ("asterix",)
     lines = _first_lines(path)
     text = "\n".join(lines)
@@ -48,6 +46,22 @@ def detect_formats(path: Path) -> tuple[str, ...]:
         f"{path}: not recognised as an AIS NMEA log, an ARPA radar log, a known CSV layout or ASTERIX; "
         f"name it with --format ({', '.join(FORMATS)}); a CSV with other columns needs --columns"
     )
+
+
+def _asterix_blocks(head: bytes, size: int) -> bool:
+    """Whether the file starts with back-to-back ASTERIX data blocks (CAT, 2-byte LEN, ...).
+
+    The blocks must chain exactly: each a known category with a length of at least 3, ending at
+    the end of the file or running past the bytes read. Text never does that (``0`` is CAT048's
+    first byte, so a first-byte test alone would take any line starting with ``0``).
+    """
+    position = 0
+    while position + 3 <= len(head):
+        length = int.from_bytes(head[position + 1 : position + 3], "big")
+        if head[position] not in _ASTERIX_CATEGORIES or length < 3:
+            return False
+        position += length
+    return position == size or (position > len(head) and len(head) == _ASTERIX_SNIFF_BYTES)
 
 
 def _first_lines(path: Path) -> list[str]:

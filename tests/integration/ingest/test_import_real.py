@@ -292,3 +292,17 @@ def test_cli_untimed_log_without_start_is_a_usage_error(tmp_path: Path, capsys) 
     _need(GPSD_UNTIMED)
     assert main(["import", str(GPSD_UNTIMED), "--out", str(tmp_path / "x"), "--no-progress"]) == 2
     assert "--start" in capsys.readouterr().err
+
+
+def test_raw_asterix_file_dated_by_start(tmp_path: Path) -> None:
+    """A raw CAT048 block (no capture times): --start gives the date of its I140 time of day."""
+    pytest.importorskip("asterix", reason="ASTERIX needs the optional asterix-decoder extra")
+    raw = REAL / "CroatiaControlLtd-asterix/install/sample_data/cat048.raw"
+    _need(raw)
+    with pytest.raises(ValueError, match="--start"):
+        import_sources([raw], tmp_path / "x", ImportOptions(site=(45.0, 16.0)))
+    start = _utc("2024-03-01 00:00:00")
+    _, summary, counts = _import(tmp_path, raw, site=(45.0, 16.0), start_s=start)
+    assert summary.sources[0]["format"] == "asterix"
+    assert summary.radar_plots == counts["plot:cat048"] >= 1
+    assert start <= summary.time_span[0] < start + 86_400.0

@@ -156,3 +156,18 @@ def test_first_fragment_without_second_is_an_orphan(tmp_path: Path) -> None:
     first, _ = _static(244000001)
     summary, _, _ = _run(tmp_path, [tag_line("S", T0, first), tag_line("S", T0 + 1, _position(244000002))])
     assert summary.rejects_by_reason == {"orphan_fragment": 1} and summary.ais_messages == 1
+
+
+def test_a_boat_bus_with_ais_and_arpa_gives_both(tmp_path: Path) -> None:
+    """One NMEA bus log: AIS sentences to ais.nmea, ARPA targets to radar.jsonl, own ship as the site."""
+    lines = [
+        _nmea("GPRMC,115158,A,5812.7405,N,01132.8508,E,0.0,67.0,200724,2.9,E,A"),
+        _nmea("GPZDA,115158,20,07,2024,00,00"),
+        _position(244000001),
+        _nmea("RATTM,01,0.48,263.6,T,0.0,2.9,T,0.48,,N,TGT,T,,115158,M"),
+    ]
+    summary, _, times = _run(tmp_path, lines)
+    assert [s["format"] for s in summary.sources] == ["nmea", "radar-nmea"]
+    assert summary.ais_messages == 1 and summary.radar_plots == 1 and times == [T0]
+    plot = (tmp_path / "out/radar.jsonl").read_text()
+    assert '"range_m": 888.96' in plot and '"target": 1' in plot
