@@ -55,12 +55,13 @@ def test_a_recording_carries_a_manifest_and_a_tampered_copy_is_refused(
     bus_url = f"kafka://{kafka_bootstrap}"
     seawatch("replay", str(tiny_scenario), "--bus", bus_url, "--area", "tiny", env=env)
     recorded = tmp_path / "recorded"
-    seawatch(
+    done = seawatch(
         "record", "--bus", bus_url, "--group", f"rec-{topic_suffix}", "--out", str(recorded),
         "--sensors", str(tiny_scenario / "sensors.json"), "--zones", str(ZONES), "--exit-when-idle-s", "2",
         env=env,
     )  # fmt: skip
     manifest = json.loads((recorded / MANIFEST_NAME).read_text())
+    assert f"recording sha256 {fingerprint(recorded)}" in done.stderr  # to note at recording time
     assert set(manifest["files"]) == {"ais.nmea", "radar.jsonl", "sensors.json", "zones.geojson"}
     assert manifest["made_by"] == "seawatch record"
     radar_lines = manifest["files"]["radar.jsonl"]["lines"]
