@@ -1,7 +1,8 @@
 """AIS archive CSV exports (MarineCadastre/NOAA, the Solent layout, any CSV with ``--columns``).
 
 Each row is one position report; it is encoded back into the AIS sentence the vessel sent
-(type 1, or 18 for a class B transceiver) with pyais' encoder, because the scenario folder
+(type 1, or 18 for a class B transceiver) with pyais' encoder (its field layout and sentence
+framing; the six-bit armouring is :func:`armour`), because the scenario folder
 carries AIS as NMEA (docs/formats.md) and so the replay reads it through the same decoder as a
 live feed. Positions keep 1/10000 minute (~0.2 m), speeds 0.1 kn, courses 0.1 degree: AIS's own
 resolution. Static columns (name, call sign, IMO, type, size) become a type 5 (class A) or a type
@@ -29,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pyais import encode_dict
+from pyais.encode import ais_to_nmea_0183, data_to_payload
 
 from fusion.schemas import Reject, RejectReason
 from ingest.importers.csv_times import CsvTimeError, is_slashed, parse_time, slashed_order
@@ -312,13 +313,31 @@ class CsvAisReader:
         self._emit(fields, time_s)
 
     def _emit(self, fields: dict[str, Any], time_s: float) -> None:
-        sentences = encode_dict(fields, talker_id="AI", sentence_type="VDM", radio_channel="A")
-        payload = b"".join(s.encode().split(b",")[5] for s in sentences)
-        key = payload + b"/" + sentences[-1].rsplit(",", 1)[1][:1].encode()
+        payload, fill_bits = armour(*data_to_payload(fields["type"], fields).to_bytes())
+        sentences = ais_to_nmea_0183(payload, "AI", "VDM", "A", fill_bits)
+        key = payload.encode() + b"/" + str(fill_bits).encode()
         self.result.ais.append(AisMessage(time_s, self.station, tuple(sentences), key, self.index))
         self.counts["messages"] += 1
         self.counts[f"encoded:type{fields['type']}"] += 1
         self.result.time_conventions["csv_time_column"] += 1
+
+
+#: Six-bit value -> payload character (ITU-R M.1371 armouring: 0-39 -> '0'-'W', 40-63 -> '`'-'w').
+_ARMOUR = "".join(chr(v + 48 if v < 40 else v + 56) for v in range(64))
+
+
+def armour(data: bytes, total_bits: int) -> tuple[str, int]:
+    """The six-bit payload text and fill bits of a message's bits (pyais ``Payload.to_bytes()``).
+
+    pyais' own ``encode_dict`` armours bit by bit in Python, which was 60 % of a CSV row's import
+    time; taking the bits as one integer and cutting it into 6-bit groups gives the same text
+    (tests compare it with ``encode_dict``) at a fraction of the cost. pyais still lays out every
+    field and frames the sentences.
+    """
+    fill_bits = -total_bits % 6
+    value = (int.from_bytes(data, "big") >> (len(data) * 8 - total_bits)) << fill_bits
+    count = (total_bits + fill_bits) // 6
+    return "".join(_ARMOUR[(value >> (6 * (count - 1 - i))) & 63] for i in range(count)), fill_bits
 
 
 def _chain(first: list[list[str]], rest: Iterator[list[str]]) -> Iterator[list[str]]:

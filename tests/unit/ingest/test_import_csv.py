@@ -11,11 +11,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pyais import encode_dict
+from pyais.encode import ais_to_nmea_0183, data_to_payload
 
 from fusion.schemas import AisReport, AisStatic
 from ingest.ais import AisDecoder
 from ingest.importers.build import import_sources
-from ingest.importers.csv_ais import CsvLayoutError, parse_columns
+from ingest.importers.csv_ais import CsvLayoutError, armour, parse_columns
 from ingest.importers.csv_times import CsvTimeError, parse_time
 from ingest.importers.detect import FormatError
 from ingest.importers.model import ImportOptions
@@ -142,3 +144,51 @@ def test_time_formats() -> None:
     assert parse_time("12.01.16 13:02", day_first=True) == _utc("2016-01-12 13:02:00")
     with pytest.raises(CsvTimeError):
         parse_time("yesterday", day_first=True)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {
+            "type": 1,
+            "mmsi": 235070762,
+            "lat": 50.7730133,
+            "lon": -1.092935,
+            "speed": 5.9,
+            "course": 157.8,
+            "heading": 511,
+            "second": 11,
+            "status": 15,
+        },
+        {
+            "type": 18,
+            "mmsi": 367752440,
+            "lat": -33.9,
+            "lon": 151.2,
+            "speed": 102.3,
+            "course": 360.0,
+            "heading": 511,
+        },
+        {
+            "type": 5,
+            "mmsi": 636021061,
+            "shipname": "MSC NAISHA III",
+            "callsign": "5LCB4",
+            "imo": 9307839,
+            "ship_type": 70,
+            "to_bow": 104,
+            "to_stern": 104,
+            "to_port": 15,
+            "to_starboard": 15,
+            "draught": 8.0,
+        },
+        {"type": 24, "partno": 0, "mmsi": 367752440, "shipname": "SAN JOSE"},
+        {"type": 24, "partno": 1, "mmsi": 367752440, "ship_type": 37, "callsign": "WDI9818"},
+    ],
+    ids=["type1", "type18", "type5", "type24a", "type24b"],
+)
+def test_armour_matches_pyais_encoder(fields: dict) -> None:
+    """The fast armouring gives exactly the sentences pyais' encode_dict gives."""
+    payload, fill = armour(*data_to_payload(fields["type"], fields).to_bytes())
+    ours = ais_to_nmea_0183(payload, "AI", "VDM", "A", fill)
+    assert ours == encode_dict(fields, talker_id="AI", sentence_type="VDM", radio_channel="A")
