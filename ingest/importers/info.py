@@ -24,6 +24,7 @@ import numpy as np
 from fusion.schemas import AisReport, AisStatic, RadarPlot, Reject
 from ingest.importers.build import IMPORT_FILE
 from ingest.scenario import Scenario, open_scenario, read_records
+from tracking.frames import geodesic_destination
 
 #: Points drawn at most on the map (a random but seeded subset beyond this).
 _MAP_POINTS = 50_000
@@ -64,6 +65,7 @@ def folder_info(path: Path, default_zones: Path, map_png: Path | None = None) ->
     positioned: set[int] = set()
     ais_points: list[tuple[float, float]] = []
     plot_points: list[tuple[float, float]] = []
+    polar: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
     first = last = None
     for record in read_records(scenario, counts):
         if record.time is not None and not isinstance(record, Reject):
@@ -80,11 +82,15 @@ def folder_info(path: Path, default_zones: Path, map_png: Path | None = None) ->
             mmsis.add(record.mmsi)
         elif isinstance(record, RadarPlot):
             radar[record.sensor_id] += 1
-            lat, lon = record.extra.get("lat"), record.extra.get("lon")
-            if isinstance(lat, float) and isinstance(lon, float):
-                plot_points.append((lat, lon))
+            polar[record.sensor_id].append((record.range_m, record.bearing_deg))
         else:
             rejects[record.reason.value] += 1
+    for sensor_id, measured in polar.items():
+        site = scenario.sensors.radar(sensor_id)
+        if site is not None:
+            ranges_m, bearings_deg = np.asarray(measured).T
+            lats, lons = geodesic_destination(site.lat, site.lon, ranges_m, bearings_deg)
+            plot_points += list(zip(lats.tolist(), lons.tolist(), strict=True))
     for key, value in counts.items():
         if key.startswith("unused:"):
             by_type[key.split(":", 1)[1]] += value
@@ -129,7 +135,8 @@ def draw_map(
     rng = np.random.default_rng(0)
     fig, ax = plt.subplots(figsize=(6, 5), dpi=100)
     frame: list[np.ndarray] = []
-    for points, colour, label in ((ais_points, "tab:blue", "AIS"), (plot_points, "tab:red", "radar plots")):
+    layers = ((plot_points, "tab:red", "radar plots"), (ais_points, "tab:blue", "AIS"))  # AIS drawn on top
+    for points, colour, label in layers:
         if not points:
             continue
         array = np.asarray(points)
@@ -142,9 +149,11 @@ def draw_map(
         ax.plot(lon, lat, "k^", markersize=7)
         ax.annotate(name, (lon, lat), fontsize=7, xytext=(3, 3), textcoords="offset points")
     if frame:
-        everything = np.vstack([*frame, np.array([(s[0], s[1]) for s in sites])] if sites else frame)
+        everything = np.vstack(frame)
         low = np.percentile(everything, _FRAME_PERCENTILES[0], axis=0)
         high = np.percentile(everything, _FRAME_PERCENTILES[1], axis=0)
+        for lat, lon, _ in sites:  # the sensors are always in the picture
+            low, high = np.minimum(low, (lat, lon)), np.maximum(high, (lat, lon))
         margin = np.maximum((high - low) * 0.05, 0.005)
         ax.set_xlim(low[1] - margin[1], high[1] + margin[1])
         ax.set_ylim(low[0] - margin[0], high[0] + margin[0])
