@@ -306,3 +306,18 @@ def test_raw_asterix_file_dated_by_start(tmp_path: Path) -> None:
     assert summary.sources[0]["format"] == "asterix"
     assert summary.radar_plots == counts["plot:cat048"] >= 1
     assert start <= summary.time_span[0] < start + 86_400.0
+
+
+def test_dashboard_opens_an_imported_ais_only_recording(tmp_path: Path) -> None:
+    """No radar and no zones (what make demo-real imports): the map opens on the area's centre."""
+    from dashboard.layout import page
+    from fusion.audit_store import memory_audit_log
+    from fusion.demo import DEMO_USERS, scenario_dashboard_config
+
+    out, _, _ = _import(tmp_path, SOLENT)
+    scenario = open_scenario(out, ZONES)
+    config = scenario_dashboard_config(scenario, DEMO_USERS, memory_audit_log("test"))
+    west, south, east, north = config.bounds
+    assert west < scenario.area_lon < east and south < scenario.area_lat < north
+    assert 50.5 < scenario.area_lat < 50.9 and -1.4 < scenario.area_lon < -0.7  # the Solent
+    assert page(config, None) is not None  # the page the dashboard serves (it failed on min([]))
