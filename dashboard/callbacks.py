@@ -24,6 +24,7 @@ from dashboard.figures import centre_patch
 from dashboard.live import live_layers, live_patch, patch_payload
 from dashboard.picture import PictureFeed
 from dashboard.tiles import tile_patch
+from dashboard.verdicts import annotated_alerts, decorate
 from dashboard.views import (
     ZoneIndex,
     acknowledge,
@@ -34,6 +35,7 @@ from dashboard.views import (
     table_view,
     vessel_view,
 )
+from dashboard.wire import wire
 from fusion.audit import Action, AuditLog
 from fusion.schemas import Alert, TrackState
 
@@ -197,21 +199,28 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
         Input(ids.TRACK_FILTERS, "value"),
         Input(ids.ALERT_SORT, "value"),
         Input(ids.ALERT_SCOPE, "value"),
+        Input(ids.SHOW_SNOOZED, "value"),
         State(ids.ALERTS_SIGNATURE, "data"),
     )
-    def panels_callback(clock, selected, search, filters, sort, scope, shown_alerts):
+    def panels_callback(clock, selected, search, filters, sort, scope, show_snoozed, shown_alerts):
         clock = clock or {}
         picture = feed.picture_at(clock.get("time"))
         status, banner = status_view(picture, feed.history.rejects_at(picture.time or 0.0), clock)
         user = current_user(config.users)
         mine = scoped_picture(picture, user, scope)  # the alert panel's scope; tracks are everyone's
-        signature = alerts_signature(mine, sort or "time", user)
-        return (
-            status,
-            banner,
-            no_update if signature == shown_alerts else alerts_view(mine, sort or "time", user),
+        mine, marks, above, marked = annotated_alerts(mine, feed.operator, user, bool(show_snoozed))
+        signature = alerts_signature(mine, sort or "time", user) + marked  # verdicts and snoozes too
+        alerts = (
+            no_update
+            if signature == shown_alerts
+            else wire(above + decorate(alerts_view(mine, sort or "time", user), marks))
+        )
+        return (  # plain data (dashboard.wire): orjson encodes the response in one call
+            wire(status),
+            wire(banner),
+            alerts,
             table_view(picture, filter_tracks(picture, search, filters or [], zones), selected),
-            vessel_view(picture, selected, config.flag_of),
+            wire(vessel_view(picture, selected, config.flag_of)),
             signature,
         )
 

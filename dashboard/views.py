@@ -16,6 +16,7 @@ from dashboard.clock import mode_label, utc
 from dashboard.figures import SEVERITY_COLOURS
 from dashboard.history import SEVERITY_RANK, AlertView, Picture, TrackView
 from dashboard.vessel import FlagLookup, vessel_rows
+from dashboard.wire import element
 from fusion.schemas import AisStatic, Alert, AlertAck, TrackState
 
 TABLE_ROWS = 100
@@ -218,20 +219,23 @@ def filter_tracks(
 
 
 def table_view(picture: Picture, views: list[TrackView], selected: str | None) -> list:
-    header = html.Tr([html.Th(h) for h in ("track", "MMSI", "name", "kind", "kn", "°")])
+    """The track table, written in Dash's wire form (``dashboard.wire``): it is redrawn every
+    second, and component objects for its hundreds of cells cost more than the rest of the panels."""
+    header = element("Tr", [element("Th", h) for h in ("track", "MMSI", "name", "kind", "kn", "°")])
     rows = []
     for view in views[:TABLE_ROWS]:
         s = view.state
         static = picture.statics.get(s.mmsi) if s.mmsi is not None else None
         rows.append(
-            html.Tr(
+            element(
+                "Tr",
                 [
-                    html.Td(s.track_id),
-                    html.Td(s.mmsi or "-"),
-                    html.Td((static.name if static else None) or "-"),
-                    html.Td(view.kind),
-                    html.Td(f"{s.sog_kn:.1f}"),
-                    html.Td(f"{s.cog_deg:.0f}"),
+                    element("Td", s.track_id),
+                    element("Td", s.mmsi or "-"),
+                    element("Td", (static.name if static else None) or "-"),
+                    element("Td", view.kind),
+                    element("Td", f"{s.sog_kn:.1f}"),
+                    element("Td", f"{s.cog_deg:.0f}"),
                 ],
                 id={"type": ids.TRACK_ROW, "index": s.track_id},
                 className="track-row",
@@ -239,8 +243,14 @@ def table_view(picture: Picture, views: list[TrackView], selected: str | None) -
             )
         )
     more = len(views) - TABLE_ROWS
-    footer = [html.Div(f"{more} more: narrow the search", style={"color": "#7f8c8d"})] if more > 0 else []
-    return [html.Div(f"{len(views)} tracks"), html.Table([header, *rows], style={"width": "100%"}), *footer]
+    footer = (
+        [element("Div", f"{more} more: narrow the search", style={"color": "#7f8c8d"})] if more > 0 else []
+    )
+    return [
+        element("Div", f"{len(views)} tracks"),
+        element("Table", [header, *rows], style={"width": "100%"}),
+        *footer,
+    ]
 
 
 def vessel_view(picture: Picture, selected: str | None, flag_of: FlagLookup | None) -> list:
