@@ -11,7 +11,7 @@ import gc
 
 from dash import Dash
 
-from dashboard import callbacks
+from dashboard import callbacks, risk_panel, rule_stats, verdicts, vessel_history
 from dashboard.auth import current_user, install_login
 from dashboard.config import DashboardConfig
 from dashboard.layout import page
@@ -33,7 +33,8 @@ def create_app(feed: PictureFeed, config: DashboardConfig) -> Dash:
     app = Dash(__name__, title="seawatch", update_title=None)
     install_login(app.server, config.users, secret_key=config.secret_key, audit=config.audit)
     app.layout = lambda: page(config, current_user(config.users))
-    callbacks.register(app, feed, config)
+    for module in (callbacks, verdicts, vessel_history, risk_panel, rule_stats):
+        module.register(app, feed, config)
     gc.collect()  # nothing already unreachable is frozen
     gc.freeze()
     return app

@@ -63,6 +63,10 @@ class DashboardConfig:
     tiles:
         Online map tiles under the map (``dashboard.tiles.TileLayer``). None, the default,
         draws only the packaged coastline and fetches nothing: the page works air-gapped.
+    history_db:
+        URL of the vessel history database (``sqlite:///FILE`` or ``postgresql://...``, filled by
+        ``seawatch history``): the vessel history and the false-alarm table are read from it.
+        None, the default, shows what the dashboard has read from the bus.
     """
 
     zones_geojson: dict
@@ -77,6 +81,7 @@ class DashboardConfig:
     audit: AuditLog = field(default_factory=lambda: memory_audit_log("dashboard"))
     centre_lon: float | None = None
     tiles: TileLayer | None = None
+    history_db: str | None = None
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:

@@ -132,6 +132,7 @@ _row_of = operator.attrgetter(*_ROW_FIELDS)
 
 
 _RADAR_IDS = _ROW_FIELDS.index("radar_ids")
+_MMSI = _ROW_FIELDS.index("mmsi")
 
 
 def _row(state: TrackState, shared: dict[tuple, tuple]) -> tuple:
@@ -372,6 +373,20 @@ class History:
             out.extend(log.state(i) for i in range(bisect.bisect_left(log.times, start), log.upto(end)))
         out.sort(key=lambda s: (s.time, s.track_id))
         return out
+
+    def mmsis_of(self, track_id: str, time: float) -> dict[int, tuple[float, float]]:
+        """MMSIs the track carried up to ``time`` in the kept window, each with the first and
+        last event time (s) it was seen: an identity swap shows as two."""
+        log = self.tracks.get(track_id)
+        seen: dict[int, tuple[float, float]] = {}
+        if log is None:
+            return seen
+        for i in range(log.upto(time)):
+            mmsi, at = log.rows[i][_MMSI], log.times[i]
+            if mmsi is not None:
+                first, _last = seen.get(mmsi, (at, at))
+                seen[mmsi] = (first, at)
+        return seen
 
     def alerts_between(self, start: float, end: float) -> list[Alert]:
         return self.alerts.items[bisect.bisect_left(self.alerts.times, start) : self.alerts.upto(end)]

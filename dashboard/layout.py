@@ -10,6 +10,11 @@ from dashboard.agency_scope import scope_control
 from dashboard.auth import User
 from dashboard.config import DashboardConfig
 from dashboard.figures import base_figure
+from dashboard.risk_panel import risk_panel
+from dashboard.rule_stats import stats_panel
+from dashboard.snoozes import show_snoozed_control
+from dashboard.verdicts import actions_panel
+from dashboard.vessel_history import history_panel
 
 SPEEDS = (1, 2, 5, 10, 30, 60)
 EXPORT_WINDOWS_MIN = (5, 15, 30, 60)
@@ -154,12 +159,14 @@ def page(config: DashboardConfig, user: User | None) -> html.Div:
                 config={"displaylogo": False, "scrollZoom": True},
             ),
             _replay_bar(config),
+            html.Div([risk_panel(PANEL), stats_panel(PANEL)], className="operator-row"),
         ],
         style={"flex": "3", "minWidth": "0"},
     )
     right = html.Div(
         [
             html.Div([html.B("Vessel record"), html.Div(id=ids.VESSEL)], style=PANEL),
+            history_panel(user, PANEL),
             html.Div(
                 [
                     html.B("Alerts "),
@@ -174,11 +181,13 @@ def page(config: DashboardConfig, user: User | None) -> html.Div:
                         style={"display": "inline-block", "fontSize": "13px"},
                     ),
                     scope_control(user),
+                    show_snoozed_control(),
                     html.Div(id=ids.ACK_NOTICE, style={"color": "#c0392b", "fontSize": "13px"}),
                     html.Div(id=ids.ALERTS, style={"maxHeight": "300px", "overflowY": "auto"}),
                 ],
                 style=PANEL,
             ),
+            actions_panel(user, PANEL),
             _track_table(),
         ],
         style={"flex": "2", "minWidth": "0", "marginLeft": "8px"},

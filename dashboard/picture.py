@@ -3,7 +3,8 @@
 The dashboard never asks the tracker for anything: it is one more subscriber of the bus
 (tracks, alerts, acknowledgements, AIS static data, and the raw feeds and rejects for
 feed health), which is what lets the same page run against a replay or a live Kafka
-cluster. Acknowledgements are published back on the bus, so they reach every dashboard.
+cluster. Acknowledgements, verdicts, snoozes and notes are published back on the bus, so
+they reach every dashboard; they and the risk assessments are kept in an ``OperatorLog``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 from collections import Counter
 
 from dashboard.history import History, HistoryConfig, Picture
+from dashboard.operator_log import OperatorLog, OperatorRecord
 from fusion import topics
 from fusion.bus import Bus, Envelope
 from fusion.schemas import AisStatic, Alert, AlertAck, TrackState, from_json, to_json
@@ -27,7 +29,15 @@ SUBSCRIBED = (
     topics.AIS_REPORTS,
     topics.RADAR_PLOTS,
     topics.REJECTS,
+    topics.ALERT_VALIDATIONS,
+    topics.SNOOZES,
+    topics.VESSEL_NOTES,
+    topics.RISK,
 )
+OPERATOR_TOPICS = {
+    topic: topics.RECORD_TYPES[topic]
+    for topic in (topics.ALERT_VALIDATIONS, topics.SNOOZES, topics.VESSEL_NOTES, topics.RISK)
+}
 POLL_BATCH = 20_000
 
 
@@ -42,6 +52,7 @@ class PictureFeed:
     def __init__(self, bus: Bus, config: HistoryConfig | None = None) -> None:
         self.bus = bus
         self.history = History(config)
+        self.operator = OperatorLog()
         self.undecodable: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._cache: tuple[tuple[float | None, int], Picture] | None = None
@@ -52,7 +63,8 @@ class PictureFeed:
             while envelopes := self.bus.poll(SUBSCRIBED, max_records=POLL_BATCH):
                 for envelope in envelopes:
                     self._apply(envelope)
-            self.history.trim()
+            if self.history.trim() and self.history.start is not None:
+                self.operator.trim(self.history.start)
             return self.history
 
     def picture_at(self, time: float | None) -> Picture:
@@ -73,6 +85,12 @@ class PictureFeed:
         self.bus.flush()
         self.refresh()
 
+    def publish(self, topic: str, key: str, record: OperatorRecord, time: float) -> None:
+        """Publish an officer's record at picture time ``time``; read back like anyone else's."""
+        self.bus.publish(topic, key, to_json(record), time)
+        self.bus.flush()
+        self.refresh()
+
     def _apply(self, envelope: Envelope) -> None:
         topic, history = envelope.topic, self.history
         try:
@@ -90,6 +108,8 @@ class PictureFeed:
                 history.add_feed_message("radar", envelope.key, envelope.time)
             elif topic == topics.REJECTS:
                 history.add_reject(envelope.key, envelope.time)
+            elif topic in OPERATOR_TOPICS:
+                self.operator.add(from_json(OPERATOR_TOPICS[topic], envelope.value), envelope.time)
         except (ValueError, TypeError, KeyError) as err:
             self.undecodable[topic] += 1
             log.warning("dashboard: undecodable record %s@%d skipped: %s", topic, envelope.offset, err)

@@ -67,6 +67,7 @@ def start_replay(
             scenario,
             tracks_out=out_dir / "tracks.jsonl",
             alerts_out=out_dir / "alerts.jsonl",
+            risk_out=out_dir / "risk.jsonl",  # the dashboard's ranked risk list reads the risk topic
             speed=speed,
             broker=broker,
             router=router,

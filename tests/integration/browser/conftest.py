@@ -90,7 +90,7 @@ def first_minutes(source: Path, target: Path, minutes: float) -> Path:
 
 @pytest.fixture(scope="session")
 def replayed_broker(tmp_path_factory) -> MemoryBroker:
-    """The Karachi scenario's first minutes on a broker: tracks, alerts, static data, raw feeds, rejects."""
+    """The Karachi scenario's first minutes on a broker: tracks, alerts, risk, static data, raw feeds, rejects."""
     return replay_first_minutes(tmp_path_factory)
 
 
@@ -107,6 +107,7 @@ def replay_first_minutes(tmp_path_factory, router: AlertRouter | None = None) ->
         scenario,
         tracks_out=out / "tracks.jsonl",
         alerts_out=out / "alerts.jsonl",
+        risk_out=out / "risk.jsonl",
         broker=broker,
         router=router,
     )
