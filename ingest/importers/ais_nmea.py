@@ -20,7 +20,7 @@ full decoding and validation is the replay's own :class:`ingest.ais.AisDecoder`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from ingest.nmea import (
     significant_text,
     split_tag_block,
 )
+from ingest.sources import FileSource
 
 #: Lines a log may hold before its first time stamp while we wait for one (a receiver log's
 #: first RMC comes within a second; a log with no time at all is timed from --start at the end).
@@ -82,9 +83,12 @@ class AisNmeaReader:
         self._untimed: list[_Line] = []
         self._pending: dict[tuple[str, str, str, int], list[_Line]] = {}
 
-    def read(self, lines: Iterable[tuple[int, str]]) -> None:
-        for line_no, line in lines:
-            self._line(line_no, line)
+    def read(self) -> Iterator[int]:
+        """Read the log (plain or gzip) into the result; yields after each line (progress)."""
+        for line in FileSource(self.path).lines():
+            self._line(line.line_no, line.text)
+            self.result.rows += 1
+            yield 1
         self._finish()
 
     # -- one line ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from fusion.manifest import write_manifest
-from fusion.schemas import AisReceiverSite, AisReport, RadarSite, Reject
+from fusion.schemas import AisReceiverSite, AisReport, RadarSite
 from ingest.ais import AisDecoder
 from ingest.importers.ais_nmea import AisNmeaReader
 from ingest.importers.csv_ais import CsvAisReader
@@ -37,7 +37,6 @@ from ingest.importers.detect import detect_formats
 from ingest.importers.model import AisMessage, ImportOptions, SourceResult, time_text
 from ingest.importers.radar import read_asterix, read_radar_nmea
 from ingest.nmea import nmea_checksum
-from ingest.sources import FileSource
 from tracking.frames import range_bearing
 
 #: The same payload heard again within this many seconds is the same transmission. Position
@@ -125,13 +124,7 @@ def import_sources(
 
 def _read(path: Path, index: int, kind: str, options: ImportOptions, result: SourceResult) -> Iterator[int]:
     if kind == "nmea":
-        reader = AisNmeaReader(path, index, options, result)
-        source = FileSource(path)
-        for line in source.lines():
-            reader._line(line.line_no, line.text)
-            result.rows += 1
-            yield 1
-        reader._finish()
+        yield from AisNmeaReader(path, index, options, result).read()
     elif kind == "radar-nmea":
         yield from read_radar_nmea(path, options, result)
     elif kind == "asterix":
@@ -155,7 +148,7 @@ def merge_ais(results: list[SourceResult]) -> list[AisMessage]:
         prior = seen.get(message.key)
         if prior is not None:
             same = "same_station" if prior[1] == message.station else "other_station"
-            results_by_index(results, message.source).counts[f"duplicate:{same}"] += 1
+            _result_of(results, message.source).counts[f"duplicate:{same}"] += 1
             continue
         seen[message.key] = (message.time_s, message.station)
         window.append((message.time_s, message.key))
@@ -163,7 +156,7 @@ def merge_ais(results: list[SourceResult]) -> list[AisMessage]:
     return kept
 
 
-def results_by_index(results: list[SourceResult], index: int) -> SourceResult:
+def _result_of(results: list[SourceResult], index: int) -> SourceResult:
     """The (first) result of source ``index``: duplicates are counted against it."""
     return next(r for r in results if r.ais and r.ais[0].source == index)
 
@@ -334,6 +327,3 @@ def _readme(record: dict[str, Any]) -> str:
     lines += [f"- {note}" for note in record["notes"]]
     lines += ["", "Details: `import.json`. Summary and map: `seawatch info <this folder>`.", ""]
     return "\n".join(lines)
-
-
-__all__ = ["DUPLICATE_WINDOW_S", "ImportSummary", "Reject", "import_sources", "merge_ais", "tag_line"]

@@ -12,6 +12,7 @@ sensors.json, which a recording does not carry:
   no practical limit, so no plot is refused for a limit we guessed).
 - **scan_period_s**: the median time between consecutive reports of the same target (ARPA target
   number, ASTERIX track number), else 4 s (a typical rotation).
+- **height_m**: 10 m, a mast; nothing in the tracker reads it, edit it for the record.
 - **sigmas**: an ARPA/MARPA target is already a smoothed track, reported to 0.01 NM and 0.1
   degree: 20 m and 1 degree (IMO MSC.192(79) allows ARPA bearing errors of a degree or two);
   ASTERIX plots: 50 m and 0.2 degree, a coastal/air-surveillance radar's plot accuracy. Edit
