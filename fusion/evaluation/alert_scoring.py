@@ -10,20 +10,23 @@ event               expected alert   only if
 ``ais_off``         ``ais_gap``      the event's ``in_ais_coverage`` is true
 ``dark_vessel``     ``dark_vessel``  the vessel is observable at the event time
 ``rendezvous_start`` ``rendezvous``  both vessels are observable at the event time
+``invalid_mmsi``    ``spoofing``     the event's ``in_ais_coverage`` is true
+``ais_spoofed``     ``spoofing``     ``in_ais_coverage`` and ``in_radar_coverage`` are true
 =================== ================ ==================================================
 
 Observable is as for the truth set (``scene.TruthScene``), read on the vessel's truth
 line nearest the event. ``ais_off`` is the exception: at the event instant the
 transponder is already off, so a vessel seen only on AIS would never be "observable";
 ``in_ais_coverage`` says it was being heard up to the switch-off, which is what makes a
-gap detectable. Other events (``ais_on``, ``rendezvous_end``) expect nothing.
+gap detectable. An invalid MMSI needs only to be heard; a false position needs radar to
+contradict it. Other events (``ais_on``, ``rendezvous_end``) expect nothing.
 
 Matching: a raised alert (alerts.jsonl line with ``state == "raised"``) can match an
 expected event of its kind when
 
 - ``event time - 60 s <= alert time <= event time + max delay`` (zone kinds 60 s,
-  ``ais_gap`` 600 s, ``dark_vessel`` 600 s, ``rendezvous`` 1200 s: how long each rule
-  legitimately needs to be sure),
+  ``ais_gap`` 600 s, ``dark_vessel`` 600 s, ``rendezvous`` 1200 s, ``spoofing`` 600 s: how
+  long each rule legitimately needs to be sure),
 - the alert's lat/lon is within 1000 m of the event vessel's true position at the alert
   time (either vessel for ``rendezvous``), in the area plane, and
 - for zone kinds, the zone ids are equal.
@@ -33,7 +36,7 @@ maximises the number of matches, then minimises the total ``|delay|``; greedy ma
 time could hand an event's only candidate alert to a neighbour and miss a match.
 ``precision = matched / raised``, ``recall = matched / expected``, ``delay = alert time -
 event time`` in seconds (median and p95; negative when the alert came early). Raised
-alerts of kinds with no ground truth (``loitering``, ``spoofing``, ...) are only counted,
+alerts of kinds with no ground truth (``loitering``, ``speeding``, ...) are only counted,
 under ``alerts_unscored``.
 """
 
@@ -57,6 +60,8 @@ EXPECTED_ALERT_KIND = {
     "ais_off": "ais_gap",
     "dark_vessel": "dark_vessel",
     "rendezvous_start": "rendezvous",
+    "invalid_mmsi": "spoofing",
+    "ais_spoofed": "spoofing",
 }
 MAX_DELAY_S = {
     "zone_entry": 60.0,
@@ -64,6 +69,7 @@ MAX_DELAY_S = {
     "ais_gap": 600.0,
     "dark_vessel": 600.0,
     "rendezvous": 1200.0,
+    "spoofing": 600.0,
 }
 EARLY_TOLERANCE_S = 60.0
 MATCH_RADIUS_M = 1000.0
@@ -92,8 +98,10 @@ def expected_alerts(events: list[GroundEvent], truth: TruthScene) -> list[Expect
             for vessel_id in (event.truth_id, event.other_truth_id)
             if vessel_id is not None
         )
-        if event.kind == "ais_off":
+        if event.kind in ("ais_off", "invalid_mmsi"):
             alert_due = event.in_ais_coverage is True
+        elif event.kind == "ais_spoofed":
+            alert_due = event.in_ais_coverage is True and event.in_radar_coverage is True
         else:
             alert_due = all(truth.observable_at(vessel, event.time_s) for vessel in vessels)
         if alert_due:

@@ -8,6 +8,9 @@ A and B for class B. "Changing course" is taken as a rate of turn of at least
 ``TURNING_DEG_S``; reports sent at the faster turning rate are type 3 (ITDMA, which a
 station uses for the extra slots), the others type 1 (SOTDMA). Positions carry GNSS noise.
 
+A spoofer's reports from its ``Spoof.start_s`` to its ``end_s`` carry its true position plus a
+fixed offset (the GNSS noise still added): what radar sees and what AIS says then disagree.
+
 Switch-off vessels are silenced for several minutes; where that happens (inside radar and
 AIS coverage, or beyond AIS range) is chosen here from the true track, so the window
 surely lies where the scenario says it does.
@@ -191,6 +194,10 @@ def transmissions(
         if positions:
             times = np.array([messages[i][0] for i in positions])
             east_m, north_m = traj.at(times, np.full(len(times), j))
+            if vessel.spoof is not None:
+                spoofed = (times >= vessel.spoof.start_s) & (times < vessel.spoof.end_s)
+                east_m = east_m + np.where(spoofed, vessel.spoof.east_m, 0.0)
+                north_m = north_m + np.where(spoofed, vessel.spoof.north_m, 0.0)
             noise = rng.normal(0.0, GNSS_SIGMA_M, (2, len(times)))
             lat, lon = FRAME.to_geodetic(east_m + noise[0], north_m + noise[1])
             for n, i in enumerate(positions):

@@ -3,7 +3,10 @@
 The mix is a coastguard's everyday picture off Karachi: merchant ships in and out of the
 Karachi channel and Port Qasim, ships swinging at the outer anchorage, fishing boats
 meandering and loitering, class B small craft, and the cases the alert rules exist for:
-dark vessels (no AIS at all), AIS switch-offs, rendezvous at sea and zone violations.
+dark vessels (no AIS at all), AIS switch-offs, rendezvous at sea, zone violations, and
+identity anomalies: a small craft transmitting an invalid MMSI (its owner dropped a digit)
+and, when asked for, ships whose transponders report false positions (spoofers: opt-in,
+because the tracks of their false positions count against tracking scores such as GOSPA).
 
 Each vessel's plan is drawn from its own random stream (:func:`random_streams.stream`), so
 adding a kind or a vessel leaves every other vessel's plan unchanged. Routes are polylines
@@ -41,6 +44,7 @@ class Kind(StrEnum):
     AIS_SWITCH_OFF = "ais_switch_off"
     RENDEZVOUS = "rendezvous"
     ZONE_CROSSER = "zone_crosser"
+    SPOOFER = "spoofer"
 
 
 class RadarSize(StrEnum):
@@ -59,6 +63,16 @@ class SwitchOff(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Spoof:
+    """False AIS positions: from ``start_s`` until ``end_s``, each report is offset by (east_m, north_m)."""
+
+    start_s: int
+    end_s: int
+    east_m: float
+    north_m: float
+
+
+@dataclass(frozen=True, slots=True)
 class Vessel:
     truth_id: str
     kind: Kind
@@ -66,6 +80,7 @@ class Vessel:
     ais: AisIdentity | None
     radar_size: RadarSize
     switch_off: SwitchOff | None = None
+    spoof: Spoof | None = None
 
 
 LonLat = tuple[float, float]
@@ -106,6 +121,13 @@ MOORED = 5
 """ITU-R M.1371 navigational status "moored": with a speed under 3 kn, class A reports every 3 min."""
 BERTH_SPREAD_DEG = 0.015
 """Berths are drawn within this distance (~1.5 km) of the lane's end, inside the port zone."""
+SPOOF_OFFSET_M = (500.0, 800.0)
+"""How far a spoofer's reported positions are from its true ones: beyond the radar gate and a
+large ship's antenna offset, so the tracker cannot join them, and within the 1 km at which
+it would refuse them outright (what the rules then see is ``radar_mismatch``, not a jump)."""
+SPOOFER_ZONE_CLEARANCE_DEG = 0.02
+"""A spoofer's route keeps ~2 km (true and false positions both) clear of every zone, so its
+false positions cross no zone: the ground truth would hold no such crossing."""
 BERTH_CLEARANCE_DEG = 0.0008
 """... and ~80 m inside the water's edge and the zone's boundary, so a moored ship never
 straddles the port limit and the truth holds no crossing while it lies alongside."""
@@ -152,6 +174,9 @@ class _Planner:
             [zone.geometry for zone in zones.zones if zone.kind is ZoneKind.PORT]
         ).intersection(SEA)
         self.busy = shapely.union_all([self.anchorage, self.channel]).buffer(0.012)
+        self.zoned = shapely.union_all([zone.geometry for zone in zones.zones]).buffer(
+            SPOOFER_ZONE_CLEARANCE_DEG
+        )
 
     # -- shared pieces ------------------------------------------------------------------
 
@@ -429,6 +454,40 @@ class _Planner:
         waypoints = (plan.waypoints[0], loiter, *plan.waypoints[2:])
         return dataclasses.replace(plan, waypoints=waypoints), RadarSize.MEDIUM
 
+    def spoofer(self, index: int) -> tuple[MotionPlan, RadarSize, Spoof]:
+        """A ship on a straight passage well inside radar cover and clear of every zone, whose
+        transponder, from a third of the way into the run and for 6-10 min, reports positions
+        offset by :data:`SPOOF_OFFSET_M` in a fixed direction (an episode of GNSS spoofing)."""
+        rng = stream(self.seed, "plan", Kind.SPOOFER, index)
+        speed_kn = float(rng.uniform(9.0, 13.0))
+        run_m = speed_kn * KNOT_MPS * self.duration_s
+
+        def clear(p: LonLat) -> bool:
+            return self._in_coverage(p, 8000.0) and not self.zoned.contains(shapely.Point(p))
+
+        for _ in range(1000):
+            start = self._sample(rng, _OPEN_SEA_BOX, clear)
+            bearing = math.radians(float(rng.uniform(0.0, 360.0)))
+            east, north = _enu(start)
+            lat, lon = FRAME.to_geodetic(east + run_m * math.sin(bearing), north + run_m * math.cos(bearing))
+            end = (float(lon), float(lat))
+            line = shapely.LineString([start, end])
+            if clear(end) and SEA.contains(line) and not line.intersects(self.zoned):
+                break
+        else:
+            raise RuntimeError("no zone-free passage for the spoofer")
+        plan = self._route(rng, (start, end), speed_kn, "ship", 0.0, leave=False)
+        offset_m = float(rng.uniform(*SPOOF_OFFSET_M))
+        direction = float(rng.uniform(0.0, 2.0 * math.pi))
+        start_s = int(rng.uniform(0.25, 0.4) * self.duration_s)
+        spoof = Spoof(
+            start_s=start_s,
+            end_s=start_s + int(rng.uniform(360.0, 600.0)),
+            east_m=offset_m * math.sin(direction),
+            north_m=offset_m * math.cos(direction),
+        )
+        return plan, RadarSize.LARGE, spoof
+
     @staticmethod
     def _before(entry: LonLat, towards: LonLat, speed_kn: float, lead_s: float) -> tuple[LonLat]:
         """The point ``lead_s`` seconds at ``speed_kn`` short of ``entry`` on the line to ``towards``."""
@@ -441,8 +500,9 @@ class _Planner:
         return ((float(lon), float(lat)),)
 
 
-def mix(vessels: int) -> dict[Kind, int]:
-    """How many vessels of each kind; every special kind is present from 20 vessels up."""
+def mix(vessels: int, spoofers: int = 0) -> dict[Kind, int]:
+    """How many vessels of each kind; every special kind but the (opt-in) spoofer is present
+    from 20 vessels up."""
     special = vessels >= 20
     counts = {
         Kind.ANCHORED: round(0.12 * vessels),
@@ -452,11 +512,12 @@ def mix(vessels: int) -> dict[Kind, int]:
         Kind.AIS_SWITCH_OFF: max(2, vessels // 25) if special else 0,
         Kind.RENDEZVOUS: 2 * max(1, vessels // 30) if special else 0,
         Kind.ZONE_CROSSER: 2 if special else 0,
+        Kind.SPOOFER: spoofers,
     }
     return {Kind.MERCHANT: vessels - sum(counts.values()), **counts}
 
 
-def plan_vessels(seed: int, vessels: int, duration_s: int, zones: Zones) -> list[Vessel]:
+def plan_vessels(seed: int, vessels: int, duration_s: int, zones: Zones, spoofers: int = 0) -> list[Vessel]:
     """The scenario's vessels in truth-id order (``V000``, ``V001``, ...), kinds in :class:`Kind` order.
 
     Parameters
@@ -469,10 +530,14 @@ def plan_vessels(seed: int, vessels: int, duration_s: int, zones: Zones) -> list
         Run length in seconds (plans time their meetings and entries within it).
     zones
         The scenario zones; traffic is laid out around KHI-ANCH, KHI-CHANNEL, NAVAL-EX, MONZE-MPA.
+    spoofers
+        How many of the vessels are spoofers (taken from the merchant ships, planned last).
     """
     planner = _Planner(seed, duration_s, zones)
-    counts = mix(vessels)
-    drafted: list[tuple[Kind, MotionPlan, RadarSize, str, SwitchOff | None]] = []
+    counts = mix(vessels, spoofers)
+    if counts[Kind.MERCHANT] < 0:
+        raise ValueError(f"{spoofers} spoofers do not fit in {vessels} vessels")
+    drafted: list[tuple[Kind, MotionPlan, RadarSize, str, SwitchOff | Spoof | None]] = []
     for i in range(counts[Kind.MERCHANT]):
         plan, size = planner.merchant(i)
         drafted.append((Kind.MERCHANT, plan, size, "tanker" if i % 3 == 2 else "merchant", None))
@@ -497,15 +562,29 @@ def plan_vessels(seed: int, vessels: int, duration_s: int, zones: Zones) -> list
     for i in range(counts[Kind.ZONE_CROSSER]):
         plan, size = planner.zone_crosser(i)
         drafted.append((Kind.ZONE_CROSSER, plan, size, "merchant" if i == 0 else "trawler", None))
+    for i in range(counts[Kind.SPOOFER]):
+        plan, size, spoof = planner.spoofer(i)
+        drafted.append((Kind.SPOOFER, plan, size, "merchant", spoof))
 
     used_mmsi: set[int] = set()
     fleet = []
-    for number, (kind, plan, size, profile, where) in enumerate(drafted):
+    first_small_craft = next((n for n, d in enumerate(drafted) if d[0] is Kind.SMALL_CRAFT), None)
+    for number, (kind, plan, size, profile, special) in enumerate(drafted):
         truth_id = f"V{number:03d}"
         rng = stream(seed, "identity", truth_id)
         mmsi = 463_000_000 + int(rng.integers(100_000, 999_999))
         while mmsi in used_mmsi:
             mmsi = 463_000_000 + int(rng.integers(100_000, 999_999))
         used_mmsi.add(mmsi)
-        fleet.append(Vessel(truth_id, kind, plan, identity(rng, profile, mmsi), size, where))
+        if number == first_small_craft and vessels >= 20:  # with the other special kinds
+            mmsi //= 10  # keyed in a digit short: 46312345 reads as group call number 046312345
+        ais = identity(rng, profile, mmsi)
+        switch_off = special if isinstance(special, SwitchOff) else None
+        spoof = special if isinstance(special, Spoof) else None
+        fleet.append(Vessel(truth_id, kind, plan, ais, size, switch_off, spoof))
     return fleet
+
+
+def has_invalid_mmsi(vessel: Vessel) -> bool:
+    """Whether the vessel transmits an MMSI that is not nine digits (the simulated invalid identity)."""
+    return vessel.ais is not None and vessel.ais.mmsi < 100_000_000

@@ -9,6 +9,10 @@ holds within a hysteresis margin (``RENDEZVOUS_END_M``, ``RENDEZVOUS_END_KN``) o
 them leaves, so GNSS-scale jitter at the threshold does not flicker events. Two vessels
 that are both inside a ``port`` zone are alongside at neighbouring berths, not meeting: they
 start no rendezvous (the rules leave such pairs out for the same reason).
+
+Identity anomalies: ``invalid_mmsi`` at the first second a vessel with an invalid MMSI
+transmits inside AIS coverage; ``ais_spoofed`` at the second a spoofer's transponder starts
+reporting false positions (if it is transmitting then).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 import shapely
 
 from fusion.rules.zones import ZoneKind, Zones
-from fusion.simulator.behaviours import Vessel
+from fusion.simulator.behaviours import Vessel, has_invalid_mmsi
 from fusion.simulator.motion import Trajectories
 
 RENDEZVOUS_START_M = 200.0
@@ -143,9 +147,18 @@ def ground_truth_events(
         log.add(int(k), "ais_on", int(j))
 
     observable = traj.alive & coverage.ais & coverage.radar
+    heard = traj.alive & ais_on & coverage.ais
     for j, vessel in enumerate(fleet):
         if vessel.ais is None and observable[:, j].any():
             log.add(int(np.argmax(observable[:, j])), "dark_vessel", j)
+        if has_invalid_mmsi(vessel) and heard[:, j].any():
+            log.add(int(np.argmax(heard[:, j])), "invalid_mmsi", j)
+        if (
+            vessel.spoof is not None
+            and traj.alive[vessel.spoof.start_s, j]
+            and ais_on[vessel.spoof.start_s, j]
+        ):
+            log.add(vessel.spoof.start_s, "ais_spoofed", j)
 
     _rendezvous(log, traj, in_port)
     return sorted(

@@ -36,6 +36,8 @@ EVENT_KINDS = (
     "dark_vessel",
     "rendezvous_start",
     "rendezvous_end",
+    "invalid_mmsi",
+    "ais_spoofed",
 )
 
 
@@ -59,7 +61,13 @@ REPOSITORY_ZONES = Path(__file__).resolve().parents[2] / "zones.geojson"
 
 
 def _command(
-    seed: int, vessels: int, minutes: float, out_dir: Path, zones_path: Path, start_time: float
+    seed: int,
+    vessels: int,
+    minutes: float,
+    out_dir: Path,
+    zones_path: Path,
+    start_time: float,
+    spoofers: int = 0,
 ) -> str:
     """The ``seawatch simulate`` command line that regenerates this folder.
 
@@ -79,6 +87,8 @@ def _command(
         args += ["--zones", Path(os.path.relpath(zones, Path.cwd().resolve())).as_posix()]
     if start_time != DEFAULT_START_TIME:
         args += ["--start-time", f"{start_time:.0f}"]
+    if spoofers:
+        args += ["--spoofers", str(spoofers)]
     return shlex.join(args)
 
 
@@ -91,6 +101,7 @@ def simulate(
     zones_path: Path,
     start_time: float = DEFAULT_START_TIME,
     progress: bool = False,
+    spoofers: int = 0,
 ) -> dict[str, int | float]:
     """Simulate ``vessels`` vessels for ``minutes`` and write the scenario folder ``out_dir``.
 
@@ -100,7 +111,7 @@ def simulate(
         Seed of every random stream; equal arguments give byte-identical folders.
     vessels
         Number of vessels; from 20 up every special kind (dark, switch-off, rendezvous,
-        zone crosser) is present.
+        zone crosser, a small craft with an invalid MMSI) is present.
     minutes
         Run length in minutes (truth at 1 s resolution).
     out_dir
@@ -111,6 +122,9 @@ def simulate(
         Unix time (whole seconds) of the first truth sample.
     progress
         Show tqdm progress on stderr.
+    spoofers
+        Ships (taken from the merchants) whose AIS reports false positions for 6-10 min:
+        ``ais_spoofed`` events. Opt-in: their false-position tracks count against GOSPA.
 
     Returns
     -------
@@ -130,7 +144,7 @@ def simulate(
         bar.update()
 
     zones = load_zones(zones_path)
-    fleet = plan_vessels(seed, vessels, duration_s, zones)
+    fleet = plan_vessels(seed, vessels, duration_s, zones, spoofers)
     wander = np.stack(
         [stream(seed, "wander", v.truth_id).standard_normal((duration_s, 2)) for v in fleet], axis=1
     )
@@ -174,7 +188,7 @@ def simulate(
     writer.write_truth(out_dir / "truth.jsonl", fleet, traj, ais_on, start_time)
     writer.write_events(out_dir / "events.jsonl", events)
     writer.copy_zones(zones_path, out_dir / "zones.geojson")
-    command = _command(seed, vessels, minutes, out_dir, zones_path, start_time)
+    command = _command(seed, vessels, minutes, out_dir, zones_path, start_time, spoofers)
     writer.write_readme(out_dir / "README.md", command, seed, summary)
     write_manifest(out_dir, SCENARIO_FILES, made_by=command, counts=summary)
     done("written")

@@ -71,3 +71,7 @@ def test_readme_command_names_no_machine_path(
     assert _command(7, 60, 25.0, Path("scn"), zones_path, DEFAULT_START_TIME + 3600) == (
         f"{base} --start-time {DEFAULT_START_TIME + 3600:.0f}"
     )
+    assert (
+        _command(7, 60, 25.0, Path("scn"), zones_path, DEFAULT_START_TIME, spoofers=1)
+        == f"{base} --spoofers 1"
+    )

@@ -37,7 +37,7 @@ def test_mix_has_every_special_kind_from_twenty_vessels() -> None:
     for vessels in (20, 37, 60, 150):
         counts = mix(vessels)
         assert sum(counts.values()) == vessels
-        assert all(count >= 1 for count in counts.values())
+        assert all(count >= 1 for kind, count in counts.items() if kind is not Kind.SPOOFER)  # opt-in
         assert counts[Kind.RENDEZVOUS] % 2 == 0 and counts[Kind.AIS_SWITCH_OFF] >= 2
     assert sum(mix(5).values()) == 5
 
