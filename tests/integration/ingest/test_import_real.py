@@ -321,3 +321,37 @@ def test_dashboard_opens_an_imported_ais_only_recording(tmp_path: Path) -> None:
     assert west < scenario.area_lon < east and south < scenario.area_lat < north
     assert 50.5 < scenario.area_lat < 50.9 and -1.4 < scenario.area_lon < -0.7  # the Solent
     assert page(config, None) is not None  # the page the dashboard serves (it failed on min([]))
+
+
+HOSTILE_FILES = [
+    "M0r13n-pyais/tests/nmea_data_sample.txt",
+    "M0r13n-pyais/tests/mixed.txt",
+    "M0r13n-pyais/examples/sample.ais",
+    "knapply-maritime/inst/test-data/segfaults",
+    "knapply-maritime/inst/example-data/20181101.log",
+    "dma-ais-AisLib/ais-lib-communication/src/test/resources/retry_example.txt",
+    "dma-ais-AisLib/ais-lib-communication/src/test/resources/small_cb_example.txt",
+    "ntpsec-gpsd/test/daemon/ais-18-27.log",
+    "SignalK-signalk-server/samples/gofree-merrimac.log",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES, ids=[Path(n).name for n in HOSTILE_FILES])
+def test_hostile_files_every_line_accounted_for(tmp_path: Path, name: str) -> None:
+    """MANIFEST's bad-input files: no crash, and every significant line is in a message, a reject
+    (with its text), a time stamp, or a counted sentence of another kind: nothing vanishes."""
+    from ingest.importers.ais_nmea import AisNmeaReader
+    from ingest.importers.model import SourceResult
+
+    path = REAL / name
+    _need(path)
+    result = SourceResult(path=path, format="nmea")
+    options = ImportOptions(start_s=_utc("2024-01-01 00:00:00"))
+    for _ in AisNmeaReader(path, 0, options, result).read():
+        pass
+    counts = result.counts
+    in_messages = sum(len(m.sentences) for m in result.ais)
+    in_rejects = sum(len(r.raw.split("\n")) for r in result.rejects)
+    other = sum(v for k, v in counts.items() if k.split(":")[0] in ("stamp", "clock", "other_sentence"))
+    assert in_messages + in_rejects + other == counts["lines"]
+    assert all(r.reason and r.detail and r.raw for r in result.rejects)
