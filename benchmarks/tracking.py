@@ -375,8 +375,8 @@ def memory_lines(results: list[dict[str, Any]]) -> list[str]:
     marks = (10.0, 20.0, 30.0)
     for res in results:
         for row in (res["whole"], *[r for r in res["windows"] if r.tracker.startswith("Stone Soup")]):
-            if row.error is not None or not row.samples:
-                continue
+            if row.error is not None or not row.samples or row.samples[-1][0] < 1.0:
+                continue  # a window too short for a minute's sample says nothing about growth
             points = [sample_at(row, m) for m in marks if m <= row.minutes] or [row.samples[-1]]
             cells = ", ".join(f"{s[0]:g} min {s[2]:.0f} MB ({s[1]})" for s in points if s)
             lines.append(f"  {row.tracker}, {row.scenario} {row.minutes:g} min: {cells}")
@@ -562,7 +562,10 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
         ("ID switches", lambda r: r.score["id_switches"], False),
         ("slowest confirmation (scans)", lambda r: r.score["confirm_scans_max"] or 0.0, False),
     )
-    fig, axes = plt.subplots(1, len(panels) + 1, figsize=(4.0 * (len(panels) + 1), 4.4))
+    fig = plt.figure(figsize=(14, 8.5))
+    grid = fig.add_gridspec(2, 3)
+    axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[0, 2])]
+    axes += [fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1:])]
     groups = [(res, minutes) for res in results for minutes in sorted({r.minutes for r in res["windows"]})]
     trackers = list(dict.fromkeys(r.tracker for res in results for r in res["windows"]))
     width = 0.8 / len(trackers)
@@ -584,13 +587,15 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
         else:
             ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
     axes[0].legend(fontsize=7, loc="lower left")
+    axes[3].axhline(TARGETS["confirm_scans"], color="grey", linestyle="--", linewidth=1)
+    axes[3].text(0, TARGETS["confirm_scans"], " target", fontsize=7, va="bottom", color="grey")
     memory = axes[-1]
     for res in results:
         for row in (res["whole"], *[r for r in res["windows"] if r.tracker.startswith("Stone Soup")]):
-            if row.error is None and row.samples:
+            if row.error is None and row.samples and row.samples[-1][0] >= 1.0:
                 minutes, _, rss = zip(*row.samples, strict=True)
                 memory.plot(minutes, rss, marker=".", label=f"{row.tracker}, {res['plan'].label}")
-    memory.set_title("RSS during the run (MB)", fontsize=10)
+    memory.set_title("RSS of the run's process against event time (MB)", fontsize=10)
     memory.set_xlabel("event time (min)", fontsize=8)
     memory.set_ylim(bottom=0)
     memory.legend(fontsize=7)
