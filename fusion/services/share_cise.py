@@ -13,8 +13,8 @@ AIS identity of an MMSI only if the MMSI was shared, a track's motion only if th
 and position were.
 
 Vessel identities come from ``ais.static`` (compacted by MMSI), read from its start by a
-second, uncommitted consumer, so a restarted service knows every identity again before it
-sends anything.
+second consumer in a new group per process, so a restarted service knows every identity
+again before it sends anything.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class ShareCiseService:
     bus
         Consumer (committed group) of the alert topic and ``tracks``; dead letters go here too.
     identities
-        Consumer of ``ais.static`` in a group of its own that never commits (read from the start).
+        Consumer of ``ais.static`` in a group of this process's own, so it reads from the start.
     sink
         Where messages go (``DirectorySink``, ``HttpSink``).
     rejected
@@ -144,8 +144,8 @@ class ShareCiseService:
     ) -> None:
         """Share until stopped (or, in batch mode, until caught up and idle for ``exit_when_idle_s``).
 
-        Leaves ``undelivered`` non-empty when stopped with messages still undelivered;
-        :meth:`close` then keeps their offsets uncommitted.
+        Stopped while a message is still undelivered, it remembers where the undelivered
+        records start, and :meth:`close` keeps their offsets uncommitted.
         """
         self._should_stop = should_stop
         self.load_identities(wait_s=30.0)
