@@ -98,8 +98,8 @@ class TrackerConfig:
     """Upper bound: an anchored ship (3 min reports) is dropped after ten minutes."""
 
     coast_report_s: float = 30.0
-    """A coasting track publishes its predicted state this often (event time), so a
-    subscriber sees where it should be rather than a position frozen minutes ago."""
+    """A held track that hears nothing publishes its predicted state this often (event
+    time), so a subscriber sees where it should be rather than a position frozen minutes ago."""
 
     ais_position_sigma_m: float = 15.0
     """GNSS error (~5-10 m) plus position latency: the report's position is a few seconds

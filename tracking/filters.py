@@ -53,7 +53,7 @@ def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float) -> np.ndarray:
 
 def predict(x: np.ndarray, P: np.ndarray, F: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """x' = F x ; P' = F P F' + Q, for a stack of tracks."""
-    x_pred = np.einsum("nij,nj->ni", F, x)
+    x_pred = (F @ x[..., None])[..., 0]
     P_pred = F @ P @ F.transpose(0, 2, 1) + Q
     return x_pred, P_pred
 
@@ -74,19 +74,22 @@ def mahalanobis_sq(y: np.ndarray, S: np.ndarray) -> np.ndarray:
 
 def update(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Kalman update of a stack of tracks, one measurement each; also returns the NIS.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Kalman update of a stack of tracks, one measurement each.
 
-    The covariance uses the Joseph form P = (I-KH) P (I-KH)' + K R K', which stays
-    symmetric positive definite under rounding where the short form (I-KH) P does not
-    (Bar-Shalom et al. 2001, §5.2.3, eq. 5.2.3-18).
+    Returns the posterior, the NIS y' S⁻¹ y and ln|S| (the innovation's log-likelihood is
+    -(NIS + ln|S| + dim ln 2π) / 2, which the IMM weighs its models by). The covariance
+    uses the Joseph form P = (I-KH) P (I-KH)' + K R K', which stays symmetric positive
+    definite under rounding where the short form (I-KH) P does not (Bar-Shalom et al. 2001,
+    §5.2.3, eq. 5.2.3-18). One solve gives both K' = S⁻¹ H P and S⁻¹ y.
     """
     y, S = innovation(x, P, z, R, H)
-    PHt = P @ H.T  # P H'
-    K = np.linalg.solve(S, PHt.transpose(0, 2, 1)).transpose(0, 2, 1)  # K = P H' S⁻¹ (S symmetric)
-    x_new = x + np.einsum("nij,nj->ni", K, y)
+    HP = H @ P  # H P = (P H')', P symmetric
+    solved = np.linalg.solve(S, np.concatenate([HP, y[..., None]], axis=2))
+    K = solved[..., :-1].transpose(0, 2, 1)  # K = P H' S⁻¹ (S symmetric)
+    x_new = x + (K @ y[..., None])[..., 0]
     I_KH = np.eye(x.shape[1]) - K @ H
     P_new = I_KH @ P @ I_KH.transpose(0, 2, 1) + K @ R @ K.transpose(0, 2, 1)
     P_new = 0.5 * (P_new + P_new.transpose(0, 2, 1))
-    nis = np.einsum("ni,ni->n", y, np.linalg.solve(S, y[..., None])[..., 0])
-    return x_new, P_new, nis
+    nis = np.einsum("ni,ni->n", y, solved[..., -1])
+    return x_new, P_new, nis, np.linalg.slogdet(S)[1]

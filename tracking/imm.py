@@ -39,19 +39,26 @@ def mix(
     c_j = Σ_i Π_ij μ_i ;  μ_i|j = Π_ij μ_i / c_j ;  x0_j = Σ_i μ_i|j x_i ;
     P0_j = Σ_i μ_i|j (P_i + (x_i - x0_j)(x_i - x0_j)').
     """
-    c = np.einsum("nij,ni->nj", Pi, mu)  # (N, M)
-    weights = Pi * mu[:, :, None] / np.maximum(c[:, None, :], 1e-300)  # (N, i, j)
-    x0 = np.einsum("nij,nid->njd", weights, x)
-    spread = x[:, :, None, :] - x0[:, None, :, :]  # (N, i, j, d)
-    P0 = np.einsum("nij,nide->njde", weights, P) + np.einsum("nij,nijd,nije->njde", weights, spread, spread)
+    n, m, d = x.shape
+    c = (mu[:, None, :] @ Pi)[:, 0, :]  # (N, M)
+    weights = (Pi * mu[:, :, None] / np.maximum(c[:, None, :], 1e-300)).transpose(0, 2, 1)  # (N, j, i)
+    x0 = weights @ x
+    spread = (x[:, None, :, :] - x0[:, :, None, :]).reshape(n * m, m, d)  # (N j, i, d)
+    weighted = spread * weights.reshape(n * m, m, 1)
+    P0 = (weights @ P.reshape(n, m, d * d)).reshape(n, m, d, d) + (
+        weighted.transpose(0, 2, 1) @ spread
+    ).reshape(n, m, d, d)
     return x0, P0, c
 
 
 def combine(x: np.ndarray, P: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Moment-matched single Gaussian of the model mixture: what leaves the tracker."""
-    x_c = np.einsum("nm,nmd->nd", mu, x)
+    n, m, d = x.shape
+    x_c = (mu[:, None, :] @ x)[:, 0, :]
     spread = x - x_c[:, None, :]
-    P_c = np.einsum("nm,nmde->nde", mu, P) + np.einsum("nm,nmd,nme->nde", mu, spread, spread)
+    P_c = (mu[:, None, :] @ P.reshape(n, m, d * d)).reshape(n, d, d) + (
+        (spread * mu[:, :, None]).transpose(0, 2, 1) @ spread
+    )
     return x_c, P_c
 
 
@@ -78,15 +85,14 @@ def update_models(
     """Kalman update of every model and the posterior mode probabilities μ_j ∝ Λ_j c_j."""
     n, m = c.shape
     dim = z.shape[1]
-    x_new, P_new, nis = update(
+    x_new, P_new, nis, log_det_S = update(
         x_pred.reshape(n * m, 4),
         P_pred.reshape(n * m, 4, 4),
         np.repeat(z, m, axis=0),
         np.repeat(R, m, axis=0),
         H,
     )
-    S = H @ P_pred.reshape(n * m, 4, 4) @ H.T + np.repeat(R, m, axis=0)
-    log_likelihood = -0.5 * (nis + np.log(np.linalg.det(S)) + dim * np.log(2 * np.pi))
+    log_likelihood = -0.5 * (nis + log_det_S + dim * np.log(2 * np.pi))
     log_post = log_likelihood.reshape(n, m) + np.log(np.maximum(c, 1e-300))
     log_post -= log_post.max(axis=1, keepdims=True)
     mu = np.exp(log_post)

@@ -341,10 +341,13 @@ class Tracker:
         R[0, 0] = R[1, 1] = cfg.ais_position_sigma_m**2
 
         index = self._by_mmsi.get(report.mmsi)
-        if index is not None and not self._identity_consistent(index, z, report.time):
-            self.identity_conflicts += 1
-            index = None
-        elif index is None:
+        prior = None
+        if index is not None:
+            prior = self._prior(np.array([index]), report.time)
+            if not self._identity_consistent(prior, z):
+                self.identity_conflicts += 1
+                index = prior = None
+        else:
             index = self._best_unidentified(z, R, H, report.time)
         if index is None:
             P0 = np.diag([R[0, 0], cfg.init_speed_sigma_mps**2, R[1, 1], cfg.init_speed_sigma_mps**2])
@@ -352,7 +355,7 @@ class Tracker:
                 P0[np.ix_([1, 3], [1, 3])] = R[2:, 2:]
             index = self._start_track(z[:2], P0, None, report.time, velocity=z[2:] if has_velocity else None)
         else:
-            self._fuse(np.array([index]), z[None], R[None], np.array([report.time]), H)
+            self._fuse(np.array([index]), z[None], R[None], np.array([report.time]), H, prior)
             self._meta[index].hits += 1
         meta = self._meta[index]
         meta.mmsi = report.mmsi
@@ -374,9 +377,9 @@ class Tracker:
             and abs(time - meta.last_ais_time) <= self.config.duplicate_ais_window_s
         )
 
-    def _identity_consistent(self, index: int, z: np.ndarray, time: float) -> bool:
-        """Is an AIS position plausible for the track already carrying that MMSI?"""
-        x_pred, P_pred = self._predicted(np.array([index]), time)
+    def _identity_consistent(self, prior: tuple[np.ndarray, np.ndarray, np.ndarray], z: np.ndarray) -> bool:
+        """Is an AIS position plausible for the track already carrying that MMSI (its ``prior``)?"""
+        x_pred, P_pred = combine(*prior)
         R = np.diag([self.config.ais_position_sigma_m**2] * 2)[None]
         y, S = innovation(x_pred, P_pred, z[None, :2], R, H_POSITION)
         return bool(
@@ -404,7 +407,13 @@ class Tracker:
     # ----------------------------------------------------------------- expiry
 
     def expire(self, now: float) -> list[TrackState]:
-        """Coast overdue tracks, report coasting ones, delete silent ones, at event time ``now``."""
+        """Coast overdue tracks, re-report silent ones, delete lost ones, at event time ``now``.
+
+        A held track not updated for ``coast_report_s`` is published again, predicted to
+        ``now``: a vessel between two AIS reports 30 s or more apart (class B, or reports
+        lost at the edge of VHF range) is still there, and a subscriber that keeps a
+        track only while it hears of it (the evaluation holds a line 60 s) must not lose it.
+        """
         coasting: list[int] = []
         doomed: list[int] = []
         for i, meta in enumerate(self._meta):
@@ -416,7 +425,7 @@ class Tracker:
                 meta.status = TrackStatus.COASTING
                 coasting.append(i)
             elif (
-                meta.status is TrackStatus.COASTING
+                meta.status is not TrackStatus.TENTATIVE
                 and now - meta.last_report_time >= self.config.coast_report_s
             ):
                 coasting.append(i)
@@ -444,22 +453,35 @@ class Tracker:
 
     # ----------------------------------------------------------- table upkeep
 
+    def _prior(
+        self, indices: np.ndarray, times: float | np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Model-conditioned priors and predicted mode probabilities of the tracks at ``times``."""
+        return predict_models(
+            self._x[indices], self._P[indices], self._mu[indices], times - self._t[indices],
+            self._q_models, self._leave_rates,
+        )  # fmt: skip
+
     def _predicted(
         self, indices: np.ndarray, time: float, model: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Prior of the given tracks at ``time``: the IMM mixture, or one model's alone."""
-        x_pred, P_pred, c = predict_models(
-            self._x[indices], self._P[indices], self._mu[indices], time - self._t[indices],
-            self._q_models, self._leave_rates,
-        )  # fmt: skip
+        x_pred, P_pred, c = self._prior(indices, time)
         if model is not None:
             return x_pred[:, model], P_pred[:, model]
         return combine(x_pred, P_pred, c)
 
     def _fuse(
-        self, indices: np.ndarray, z: np.ndarray, R: np.ndarray, times: np.ndarray, H: np.ndarray
+        self,
+        indices: np.ndarray,
+        z: np.ndarray,
+        R: np.ndarray,
+        times: np.ndarray,
+        H: np.ndarray,
+        prior: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        """IMM step of the given tracks with one measurement each, in place.
+        """IMM step of the given tracks with one measurement each, in place (``prior``: their
+        ``_prior`` at ``times`` when already computed).
 
         A measurement older than its track (a late AIS line inside one radar scan) is fused
         at its own time and the result predicted forward again, so a track's time never
@@ -469,10 +491,7 @@ class Tracker:
         if indices.size == 0:
             return
         dt = times - self._t[indices]
-        x_pred, P_pred, c = predict_models(
-            self._x[indices], self._P[indices], self._mu[indices], dt, self._q_models, self._leave_rates
-        )
-        x_new, P_new, mu = update_models(x_pred, P_pred, c, z, R, H)
+        x_new, P_new, mu = update_models(*(prior or self._prior(indices, times)), z, R, H)
         late = dt < 0
         if late.any():
             n_late, models = int(late.sum()), self._q_models.size
@@ -553,14 +572,13 @@ class Tracker:
         sog_kn, cog_deg = course_from_velocity(x[:, 1], x[:, 3])
         # Rounded once, as arrays: centimetres and millimetres per second are far below any
         # sensor's accuracy, and fixed precision keeps the output files small and stable.
+        # One scaled rint for all columns is np.round's own algorithm, in two calls, not ten.
+        scalars = np.column_stack([times, lat, lon, x[:, 0], x[:, 2], x[:, 1], x[:, 3], sog_kn, cog_deg])
         columns = zip(
-            np.round(times, 3).tolist(), np.round(lat, 7).tolist(), np.round(lon, 7).tolist(),
-            np.round(x[:, 0], 2).tolist(), np.round(x[:, 2], 2).tolist(),
-            np.round(x[:, 1], 3).tolist(), np.round(x[:, 3], 3).tolist(),
-            np.round(sog_kn, 2).tolist(), np.round(cog_deg, 1).tolist(),
-            np.round(P.reshape(-1, 16), 3).tolist(),
+            *(np.rint(scalars * _SCALAR_SCALE) / _SCALAR_SCALE).T.tolist(),
+            (np.rint(P.reshape(-1, 16) * 1e3) / 1e3).tolist(),
             strict=True,
-        )  # fmt: skip
+        )
         out = []
         for i, (t, la, lo, e, n, ve, vn, sog, cog, cov) in zip(indices, columns, strict=True):
             meta = self._meta[i]
@@ -574,6 +592,10 @@ class Tracker:
                 )
             )  # fmt: skip
         return out
+
+
+_SCALAR_SCALE = 10.0 ** np.array([3, 7, 7, 2, 2, 3, 3, 2, 1])
+"""Decimal places kept of a state's time, lat, lon, east, north, ve, vn, sog, cog."""
 
 
 def _payload(raw: str) -> str:

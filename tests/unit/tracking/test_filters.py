@@ -27,7 +27,7 @@ def test_batched_steps_equal_filterpy_per_track(H):
     R = _random_spd(rng, n, H.shape[0], 5.0)
 
     x_pred, P_pred = predict(x, P, F, Q)
-    x_new, P_new, _ = update(x_pred, P_pred, z, R, H)
+    x_new, P_new, _, _ = update(x_pred, P_pred, z, R, H)
     for i in range(n):
         xi, Pi = fp_predict(x[i], P[i], F[i], Q[i])
         np.testing.assert_allclose(x_pred[i], xi, rtol=1e-9, atol=1e-9)
@@ -70,7 +70,7 @@ def _monte_carlo_nees(q_true: float, q_filter: float, runs: int = 200, steps: in
         truth = np.einsum("nij,nj->ni", F, truth) + np.einsum("nij,nj->ni", L_Q, rng.normal(size=(runs, 4)))
         z = truth @ H_POSITION.T + np.einsum("nij,nj->ni", L_R, rng.normal(size=(runs, 2)))
         x, P = predict(x, P, F, Q_filter)
-        x, P, _ = update(x, P, z, R, H_POSITION)
+        x, P, _, _ = update(x, P, z, R, H_POSITION)
         nees[k] = mahalanobis_sq(x - truth, P).mean()
     return nees
 
@@ -96,6 +96,6 @@ def test_joseph_form_keeps_ill_conditioned_covariance_positive_definite():
     x = np.zeros((1, 4))
     R = np.diag([1e-4, 1e-4])[None]
     for _ in range(50):
-        x, P, _ = update(x, P, np.zeros((1, 2)), R, H_POSITION)
+        x, P, _, _ = update(x, P, np.zeros((1, 2)), R, H_POSITION)
     np.testing.assert_allclose(P, P.transpose(0, 2, 1))
     assert np.all(np.linalg.eigvalsh(P[0]) > 0)

@@ -309,3 +309,17 @@ def test_a_vessel_at_rest_keeps_a_positive_definite_covariance():
         tracker.update_ais(dataclasses.replace(report, raw=f"!AIVDM,1,1,,A,payload{k},0*00"))
     state = tracker.expire(400.0)[0]
     assert np.all(np.linalg.eigvalsh(np.array(state.cov).reshape(4, 4)) > 0)
+
+
+def test_a_silent_held_track_is_republished_predicted_every_30_s():
+    """A class B vessel reports every 30 s (more when reports are lost): between reports its
+    track is published again, moved on, so a subscriber holding lines 60 s never drops it."""
+    tracker = Tracker(FRAME, SENSORS)
+    report = dataclasses.replace(_ais(0.0, 463000010, 0.0, 0.0, sog_kn=10.0, cog_deg=90.0), msg_type=18)
+    tracker.update_ais(report)
+    published = [s for now in range(1, 61) for s in tracker.expire(float(now))]
+    assert [(s.time, s.status) for s in published] == [
+        (30.0, TrackStatus.CONFIRMED),
+        (60.0, TrackStatus.CONFIRMED),
+    ]
+    assert published[0].east_m == pytest.approx(30 * 10 * 1852 / 3600, abs=1.0)
