@@ -59,13 +59,12 @@ def track_layers(views: list[TrackView]) -> dict[str, dict]:
     layers: dict[str, dict] = {}
     for code, (name, (_legend, _colour, symbol)) in enumerate(TRACK_STYLES.items()):
         rows = np.flatnonzero(kind == code)
+        picked = [states[i] for i in rows.tolist()]
         layers[name] = {
             "x": _rounded(lon[rows]),
             "y": _rounded(lat[rows]),
-            "customdata": [states[i].track_id for i in rows],
-            "hovertext": [
-                f"{states[i].track_id} {states[i].mmsi or 'dark'} {sog[i]:.0f} kn" for i in rows.tolist()
-            ],
+            "customdata": [s.track_id for s in picked],
+            "hovertext": [f"{s.track_id} {s.mmsi or 'dark'} {s.sog_kn:.0f} kn" for s in picked],
             "marker.angle": angle[rows],
             "marker.symbol": np.where(moving[rows], SYMBOL_CODES[symbol], SYMBOL_CODES["circle"]).astype(
                 np.int8
