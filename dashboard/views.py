@@ -137,6 +137,7 @@ def alerts_view(picture: Picture, sort: str, user: User | None) -> list:
                     html.Div(
                         f"{'zone ' + alert.zone_id if alert.zone_id else 'no zone'} · "
                         f"{vessel_label(alert, picture.statics)}"
+                        + (f" · for {alert.responsible_agency}" if alert.responsible_agency else "")
                     ),
                     html.Div(alert.message, style={"color": "#555"}),
                     ack,

@@ -78,4 +78,10 @@ def test_agency001_each_officer_sees_their_agencys_alerts_and_the_common_picture
     customs.wait_for_function(f"document.querySelectorAll('#alert-list .alert').length === {len(every)}")
     assert _shown_ids(customs) == every
     assert _shown_ids(coastguard) == mine_cg  # one officer's choice is not the other's
+    customs_own = {
+        a["alert_id"]
+        for a in map(json.loads, (e.value for e in agency_server.broker.read(topics.ALERTS)))
+        if a["responsible_agency"] == "customs"
+    }
+    assert customs.locator("#alert-list .alert", has_text="for customs").count() == len(customs_own) > 0
     agency_pages.screenshot(customs, "agency001_customs_common_picture")

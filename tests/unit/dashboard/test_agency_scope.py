@@ -66,3 +66,11 @@ def test_users_files_carry_an_agency(tmp_path) -> None:
     )
     with pytest.raises(UsersFileError, match=r"\[users.a\]: agency 'Customs Dept' is not an agency id"):
         load_users(path)
+
+
+def test_alert_items_name_the_responsible_agency() -> None:
+    from dashboard.views import alerts_view
+
+    text = repr(alerts_view(_picture(), "time", _user("customs")))
+    assert "for customs" in text and "for coastguard" in text
+    assert text.count(" · for ") == 2  # the unrouted alert names no agency
