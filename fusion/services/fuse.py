@@ -130,6 +130,7 @@ class FuseService:
             f"{bus.group_id}.identity.{uuid.uuid4().hex[:12]}",
             client_settings=bus.client_settings,
         )
+        self._identity_read: dict[int, int] = {}  # partition of ais.static -> next offset to read
         self._identities: dict[tuple[int, int], AisStatic] = {}
         """Latest static record per (MMSI, message type): what an area started later is told."""
         self.rules_config = rules_config
@@ -228,19 +229,18 @@ class FuseService:
         interest is named from its first track update (at most ``IDENTITY_LOAD_S``: a slow
         broker delays identities, never the picture)."""
         deadline = self.clock() + IDENTITY_LOAD_S
-        partitions = set(self.identity_bus.end_offsets(topics.AIS_STATIC))
-        while self.clock() < deadline:
+        ends = {p: end for p, end in self.identity_bus.end_offsets(topics.AIS_STATIC).items() if end > 0}
+        while ends and self.clock() < deadline:
             self._poll_identities(timeout_s=0.1)
-            assigned = {tp.partition for tp in self.identity_bus.consumer.assignment()}
-            if partitions <= assigned and all(
-                self.identity_bus.caught_up(topics.AIS_STATIC, p) for p in partitions
-            ):
+            if all(self._identity_read.get(p, 0) >= end for p, end in ends.items()):
                 return
-        log.warning("fuse: identities on %s not all read within %g s", topics.AIS_STATIC, IDENTITY_LOAD_S)
+        if ends:
+            log.warning("fuse: identities on %s not all read within %g s", topics.AIS_STATIC, IDENTITY_LOAD_S)
 
     def _poll_identities(self, timeout_s: float = 0.0) -> None:
         """Hand every new ``ais.static`` record to every area running here (see module docstring)."""
         for envelope in self.identity_bus.poll((topics.AIS_STATIC,), max_records=5000, timeout_s=timeout_s):
+            self._identity_read[envelope.partition] = envelope.offset + 1
             try:
                 record = from_json(AisStatic, envelope.value)
             except (ValueError, TypeError, KeyError) as error:
