@@ -147,6 +147,7 @@ def load_agencies(path: Path, zones: Zones) -> AgenciesConfig:
         On the first problem, naming the file, the entry and the fix.
     """
     path = Path(path)
+    _check_topic_template(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -172,6 +173,20 @@ def load_agencies(path: Path, zones: Zones) -> AgenciesConfig:
             "(it takes the alerts no other agency is responsible for)"
         )
     return AgenciesConfig(path, agencies, default, belts, areas)
+
+
+def _check_topic_template(path: Path) -> None:
+    """Each agency needs a topic of its own: a template without ``{agency}`` would send a
+    domestic agency's full alerts to the partner's topic too."""
+    try:
+        distinct = topics.agency_alerts("a") != topics.agency_alerts("b")
+    except (KeyError, IndexError, ValueError):
+        distinct = False
+    if not distinct:
+        raise AgenciesFileError(
+            f"{path}: the agency topic template SEAWATCH_TOPIC_AGENCY_ALERTS={topics.AGENCY_ALERTS!r} does "
+            "not give each agency its own topic; fix: include {agency} once and no other braces"
+        )
 
 
 def _only_keys(path: Path, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:

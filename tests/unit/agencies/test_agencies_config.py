@@ -131,3 +131,10 @@ def test_members_must_belong_to_a_known_agency(agencies) -> None:
         AgenciesFileError, match=r"users.toml: zara's agency 'navy' is not in .*fix: use one of customs"
     ):
         agencies.check_members({"zara": "navy"}, "users.toml")
+
+
+@pytest.mark.parametrize("template", ["alerts.shared", "alerts.{agency}.{area}", "alerts.{"])
+def test_a_topic_template_without_one_topic_per_agency_is_refused(monkeypatch, zones, template) -> None:
+    monkeypatch.setattr("fusion.topics.AGENCY_ALERTS", template)
+    with pytest.raises(AgenciesFileError, match=r"SEAWATCH_TOPIC_AGENCY_ALERTS=.*include \{agency\}"):
+        load_agencies(AGENCIES, zones)
