@@ -34,7 +34,7 @@ from tracking.association import associate
 from tracking.config import TrackerConfig
 from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict
 from tracking.frames import LocalFrame, course_from_velocity, range_bearing, velocity_from_course
-from tracking.imm import combine, predict_models, update_models
+from tracking.imm import combine, predict_models, stationary_probabilities, update_models
 from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_velocity_covariance, polar_covariance_enu
 from tracking.registration import RadarRegistration
 
@@ -96,6 +96,7 @@ class Tracker:
         self.config = config or TrackerConfig()
         self._q_models = np.asarray(self.config.process_noise_q_m2ps3, dtype=float)
         self._leave_rates = np.asarray(self.config.mode_leave_rate_per_s, dtype=float)
+        self._mu_at_birth = stationary_probabilities(self._leave_rates)
         models = self._q_models.size
         self._x = np.empty((0, models, 4))
         self._P = np.empty((0, models, 4, 4))
@@ -526,7 +527,7 @@ class Tracker:
         models = self._q_models.size
         self._x = np.concatenate([self._x, np.tile([position[0], ve, position[1], vn], (1, models, 1))])
         self._P = np.concatenate([self._P, np.tile(P, (1, models, 1, 1))])
-        self._mu = np.concatenate([self._mu, [self.config.initial_mode_probability]])
+        self._mu = np.concatenate([self._mu, self._mu_at_birth[None]])
         self._t = np.append(self._t, time)
         meta = _TrackMeta(
             track_id=f"T{self._next_number:06d}",

@@ -3,7 +3,13 @@
 import numpy as np
 
 from tracking.filters import cv_process_noise, cv_transition, predict, update
-from tracking.imm import combine, predict_models, transition_matrices, update_models
+from tracking.imm import (
+    combine,
+    predict_models,
+    stationary_probabilities,
+    transition_matrices,
+    update_models,
+)
 from tracking.models import H_POSITION
 
 
@@ -60,3 +66,15 @@ def _mode_weights_after(accel_north_mps2: float) -> np.ndarray:
 def test_a_turn_shifts_weight_to_the_manoeuvring_model_and_a_steady_course_does_not():
     assert _mode_weights_after(1.0)[1] > 0.5
     assert _mode_weights_after(0.0)[1] < 0.05
+
+
+def test_stationary_probabilities_are_the_long_run_mode_shares():
+    """πᵀ G = 0 for the chain's generator G (leave j at λ_j, to the others equally), and the
+    scan-to-scan matrices Π(dt) keep π to within their discretisation."""
+    leave = np.array([1 / 600, 1 / 20, 1 / 60])
+    pi = stationary_probabilities(leave)
+    generator = (leave / 2)[:, None] * (1 - np.eye(3)) - np.diag(leave)
+    np.testing.assert_allclose(pi @ generator, 0.0, atol=1e-15)
+    np.testing.assert_allclose(pi, np.array([600, 20, 60]) / 680)  # shares of the mean stays
+    Pi = transition_matrices(np.array([0.5, 2.5]), leave)
+    np.testing.assert_allclose(np.einsum("nij,i->nj", Pi, pi), np.tile(pi, (2, 1)), rtol=1e-2)
