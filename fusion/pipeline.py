@@ -20,13 +20,13 @@ from typing import Protocol
 from fusion import topics
 from fusion.agencies.routing import AlertRouter
 from fusion.bus import Bus, Envelope
+from fusion.dead_letters import dead_letter
 from fusion.event_time import EventTimeBuffer
 from fusion.schemas import (
     AisReport,
     AisStatic,
     Alert,
     RadarPlot,
-    Reject,
     RejectReason,
     TrackState,
     from_json,
@@ -174,15 +174,7 @@ class FusionService:
 
     def _dead_letter(self, envelope: Envelope, reason: RejectReason, detail: str) -> None:
         self.counts[f"reject:{reason}"] += 1
-        reject = Reject(
-            time=envelope.time,
-            source=f"{envelope.topic}[{envelope.partition}]@{envelope.offset}",
-            line_no=None,
-            reason=reason,
-            detail=detail,
-            raw=envelope.value.decode("utf-8", errors="replace"),
-        )
-        self.bus.publish(topics.REJECTS, reject.source, to_json(reject), envelope.time)
+        dead_letter(self.bus, envelope, reason, detail)
 
     # ------------------------------------------------------------- processing
 
