@@ -11,8 +11,10 @@ import pytest
 from fusion.bus_kafka import KafkaBus, TopicSpec
 from fusion.history.store import HistoryStore
 from fusion.schemas import AisStatic, Alert, AlertValidation, RuleSnooze, VesselNote, to_json
+from tests.factories import T0 as T
+from tests.factories import make_alert
 from tests.integration.kafka.helpers import read_topic, seawatch, topic_env
-from tests.unit.history.test_history_store import EVENTS, T, alert
+from tests.unit.history.test_history_store import EVENTS
 
 TOPIC_OF = {
     Alert: "ALERTS",
@@ -65,7 +67,7 @@ def test_history_is_rebuilt_from_the_topics_and_resumes(
     [dead] = read_topic(kafka_bootstrap, env["SEAWATCH_TOPIC_REJECTS"])
     assert b"not a valid AlertValidation record" in dead.value
 
-    later = alert("x1", EVENTS[0].kind, "T9", 463000009, T + 3600)
+    later = make_alert(EVENTS[0].kind, "T9", 463000009, T + 3600, alert_id="x1")
     _publish(kafka_bootstrap, env, [later])
     _run(kafka_bootstrap, env, db)  # resumes: only the new alert is read
     reference.apply([later])

@@ -7,36 +7,19 @@ import uuid
 from collections import Counter
 
 from fusion.bus_kafka import KafkaBus, TopicSpec
-from fusion.schemas import Alert, AlertKind, AlertState, RiskAssessment, Severity, from_json, to_json
+from fusion.schemas import AlertKind, RiskAssessment, from_json, to_json
+from tests.factories import T0 as T
+from tests.factories import make_alert
 from tests.integration.kafka.helpers import read_topic, seawatch, topic_env
-
-T = 1_768_464_000.0
-
-
-def _alert(kind: AlertKind, track_id: str, mmsi: int | None, time: float, **extra) -> Alert:
-    return Alert(
-        alert_id=f"{kind.value}-{track_id}",
-        time=time,
-        kind=kind,
-        state=AlertState.RAISED,
-        severity=Severity.HIGH,
-        track_id=track_id,
-        mmsi=mmsi,
-        zone_id=None,
-        lat=24.8,
-        lon=66.9,
-        message=f"{kind.value} of {track_id}",
-        **extra,
-    )
 
 
 def test_risk_service_scores_alerts_and_rebuilds_after_a_restart(kafka_bootstrap: str) -> None:
     suffix = uuid.uuid4().hex[:10]
     env = topic_env(suffix) | {"SEAWATCH_TOPIC_RISK": f"test.risk.{suffix}"}
     alerts = [
-        _alert(AlertKind.DARK_VESSEL, "T2", None, T),
-        _alert(AlertKind.RENDEZVOUS, "T1", 463000001, T + 60, related_track_ids=("T2",)),
-        _alert(AlertKind.AIS_GAP, "T3", 463000003, T + 120),
+        make_alert(AlertKind.DARK_VESSEL, "T2", None, T),
+        make_alert(AlertKind.RENDEZVOUS, "T1", 463000001, T + 60, related_track_ids=("T2",)),
+        make_alert(AlertKind.AIS_GAP, "T3", 463000003, T + 120),
     ]
     producer = KafkaBus([kafka_bootstrap], "test-producer")
     producer.ensure_topics({env["SEAWATCH_TOPIC_ALERTS"]: TopicSpec(1)})

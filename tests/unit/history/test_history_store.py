@@ -12,36 +12,16 @@ import pytest
 from fusion.history.store import HistoryStore
 from fusion.schemas import (
     AisStatic,
-    Alert,
     AlertKind,
     AlertState,
     AlertValidation,
     RejectionReason,
     RuleSnooze,
-    Severity,
     Verdict,
     VesselNote,
 )
-
-T = 1_768_464_000.0
-
-
-def alert(
-    alert_id: str, kind: AlertKind, track_id: str, mmsi: int | None, time: float, state=AlertState.RAISED
-):
-    return Alert(
-        alert_id=alert_id,
-        time=time,
-        kind=kind,
-        state=state,
-        severity=Severity.HIGH,
-        track_id=track_id,
-        mmsi=mmsi,
-        zone_id=None,
-        lat=24.8,
-        lon=66.9,
-        message=f"{kind.value} {state.value}",
-    )
+from tests.factories import T0 as T
+from tests.factories import make_alert
 
 
 def verdict(
@@ -61,10 +41,10 @@ def verdict(
 
 
 EVENTS = [
-    alert("g1", AlertKind.AIS_GAP, "T1", 463000001, T),
-    alert("g1", AlertKind.AIS_GAP, "T1", 463000001, T + 300, AlertState.CLEARED),
-    alert("d1", AlertKind.DARK_VESSEL, "T2", None, T + 10),
-    alert("d2", AlertKind.DARK_VESSEL, "T3", None, T + 20),
+    make_alert(AlertKind.AIS_GAP, "T1", 463000001, T, alert_id="g1"),
+    make_alert(AlertKind.AIS_GAP, "T1", 463000001, T + 300, alert_id="g1", state=AlertState.CLEARED),
+    make_alert(AlertKind.DARK_VESSEL, "T2", None, T + 10, alert_id="d1"),
+    make_alert(AlertKind.DARK_VESSEL, "T3", None, T + 20, alert_id="d2"),
     verdict("g1", AlertKind.AIS_GAP, "T1", 463000001, T + 400, Verdict.CONFIRMED),
     verdict("d1", AlertKind.DARK_VESSEL, "T2", None, T + 410, Verdict.REJECTED, RejectionReason.KNOWN_VESSEL),
     verdict("d2", AlertKind.DARK_VESSEL, "T3", None, T + 420, Verdict.REJECTED, RejectionReason.SENSOR_ERROR),

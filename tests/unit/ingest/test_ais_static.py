@@ -7,17 +7,15 @@ numbers ITU-R M.1371 does not define.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pyais import encode_dict
 from pyais.bit_vector import bit_vector
 from pyais.messages import MSG_CLASS
 
 from ingest.ais_static import UnknownPart, payload_bits, read_static, static_layout
-from ingest.nmea import NmeaError, is_vdm, parse_vdm, split_tag_block
+from ingest.nmea import NmeaError, parse_vdm
+from tests.unit.ingest.real_sentences import real_vdm_sentences
 
-REAL = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "real"
 STATIC_FIRST_CHARS = {ord("5"), ord("C"), ord("H")}  # types 5, 19, 24
 
 
@@ -46,26 +44,19 @@ def _same_as_pyais(payload: bytes, fill_bits: int) -> None:
 
 
 def _static_payloads_of_real_files() -> list[tuple[bytes, int]]:
-    if not REAL.is_dir():
-        pytest.skip(f"real recordings absent: {REAL} (the shared/ folder beside the repository)")
+    """Every type 5, 19 and 24 payload, fragments joined (in order, per file, channel and sequence id)."""
     out, pending = [], {}
-    for path in sorted(REAL.rglob("*")):
-        if not path.is_file() or path.stat().st_size > 5_000_000 or path.suffix in (".gz", ".json", ".chk"):
+    for path, sentence in real_vdm_sentences():
+        try:
+            vdm = parse_vdm(sentence)
+        except NmeaError:
             continue
-        for raw in path.read_bytes().splitlines():
-            try:
-                _, sentence = split_tag_block(raw.strip())
-                vdm = parse_vdm(sentence) if is_vdm(sentence) else None
-            except NmeaError:
-                continue
-            if vdm is None:
-                continue
-            key = (path, vdm.channel, vdm.sequence_id)
-            parts = [*pending.pop(key, []), vdm.payload] if vdm.fragment_number > 1 else [vdm.payload]
-            if vdm.fragment_number < vdm.fragment_count:
-                pending[key] = parts
-            elif parts[0][:1] and parts[0][0] in STATIC_FIRST_CHARS:
-                out.append((b"".join(parts), vdm.fill_bits))
+        key = (path, vdm.channel, vdm.sequence_id)
+        parts = [*pending.pop(key, []), vdm.payload] if vdm.fragment_number > 1 else [vdm.payload]
+        if vdm.fragment_number < vdm.fragment_count:
+            pending[key] = parts
+        elif parts[0][:1] and parts[0][0] in STATIC_FIRST_CHARS:
+            out.append((b"".join(parts), vdm.fill_bits))
     return out
 
 

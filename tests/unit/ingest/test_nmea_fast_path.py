@@ -9,13 +9,12 @@ refuse (or reads differently) fails here.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
-from ingest.nmea import NmeaError, VdmSentence, _parse_vdm_fields, is_vdm, parse_vdm, split_tag_block
+from ingest.nmea import NmeaError, VdmSentence, _parse_vdm_fields, is_vdm, parse_vdm
+from tests.unit.ingest.real_sentences import real_vdm_sentences
 
-REAL = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "real"
 GOOD = b"!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24"
 
 
@@ -26,25 +25,8 @@ def _outcome(read: object, sentence: bytes) -> VdmSentence | tuple[str, str]:
         return ("error", err.reason.value)
 
 
-def _sentences_of_real_files() -> list[bytes]:
-    if not REAL.is_dir():
-        pytest.skip(f"real recordings absent: {REAL} (the shared/ folder beside the repository)")
-    out = []
-    for path in sorted(REAL.rglob("*")):
-        if not path.is_file() or path.stat().st_size > 5_000_000 or path.suffix in (".gz", ".json", ".chk"):
-            continue
-        for raw in path.read_bytes().splitlines():
-            try:
-                _, sentence = split_tag_block(raw.strip())
-            except NmeaError:
-                continue
-            if is_vdm(sentence):
-                out.append(sentence)
-    return out
-
-
 def test_fast_path_agrees_on_every_real_sentence() -> None:
-    sentences = _sentences_of_real_files()
+    sentences = [sentence for _, sentence in real_vdm_sentences()]
     assert len(sentences) > 10_000
     differing = [s for s in sentences if _outcome(parse_vdm, s) != _outcome(_parse_vdm_fields, s)]
     assert differing == []
