@@ -21,6 +21,24 @@ from fusion.schemas import AisStatic, Alert, AlertValidation, RuleSnooze, Verdic
 
 METADATA = sa.MetaData()
 
+
+def _vessel(track_required: bool = True) -> list[sa.Column]:
+    """Who an event is about: the track, and the MMSI when the vessel has AIS."""
+    return [
+        sa.Column("track_id", sa.String, nullable=not track_required, index=True),
+        sa.Column("mmsi", sa.BigInteger, index=True),
+    ]
+
+
+def _officer() -> list[sa.Column]:
+    """Who acted: the name shown, the login and the agency."""
+    return [
+        sa.Column("officer", sa.String, nullable=False),
+        sa.Column("username", sa.String),
+        sa.Column("agency", sa.String),
+    ]
+
+
 META = sa.Table(
     "history_meta",
     METADATA,
@@ -36,8 +54,7 @@ ALERTS = sa.Table(
     sa.Column("state", sa.String, nullable=False),
     sa.Column("raised_time", sa.Float, nullable=False),
     sa.Column("last_time", sa.Float, nullable=False),
-    sa.Column("track_id", sa.String, nullable=False, index=True),
-    sa.Column("mmsi", sa.BigInteger, index=True),
+    *_vessel(),
     sa.Column("zone_id", sa.String),
     sa.Column("lat", sa.Float, nullable=False),
     sa.Column("lon", sa.Float, nullable=False),
@@ -52,11 +69,8 @@ VALIDATIONS = sa.Table(
     sa.Column("verdict", sa.String, nullable=False),
     sa.Column("reason", sa.String),
     sa.Column("kind", sa.String, nullable=False),
-    sa.Column("track_id", sa.String, nullable=False, index=True),
-    sa.Column("mmsi", sa.BigInteger, index=True),
-    sa.Column("officer", sa.String, nullable=False),
-    sa.Column("username", sa.String),
-    sa.Column("agency", sa.String),
+    *_vessel(),
+    *_officer(),
     sa.Column("note", sa.String),
 )
 SNOOZES = sa.Table(
@@ -66,11 +80,8 @@ SNOOZES = sa.Table(
     sa.Column("time", sa.Float, nullable=False),
     sa.Column("until_time", sa.Float, nullable=False),
     sa.Column("kind", sa.String, nullable=False),
-    sa.Column("track_id", sa.String, nullable=False, index=True),
-    sa.Column("mmsi", sa.BigInteger, index=True),
-    sa.Column("officer", sa.String, nullable=False),
-    sa.Column("username", sa.String),
-    sa.Column("agency", sa.String),
+    *_vessel(),
+    *_officer(),
     sa.Column("reason", sa.String, nullable=False),
 )
 NOTES = sa.Table(
@@ -78,11 +89,8 @@ NOTES = sa.Table(
     METADATA,
     sa.Column("note_id", sa.String, primary_key=True),
     sa.Column("time", sa.Float, nullable=False),
-    sa.Column("mmsi", sa.BigInteger, index=True),
-    sa.Column("track_id", sa.String, index=True),
-    sa.Column("officer", sa.String, nullable=False),
-    sa.Column("username", sa.String),
-    sa.Column("agency", sa.String),
+    *_vessel(track_required=False),
+    *_officer(),
     sa.Column("text", sa.String, nullable=False),
 )
 IDENTITIES = sa.Table(
