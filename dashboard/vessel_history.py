@@ -169,25 +169,42 @@ def past_view(past: VesselPast) -> list:
     ]
 
 
-def new_note(picture: Picture, selected: str | None, user: User | None, text: str | None) -> VesselNote | str:
-    """The note to publish on the selected vessel, or why it is refused."""
+def selected_vessel(
+    feed: PictureFeed, picture: Picture, selected: str | None
+) -> tuple[str, int | None] | None:
+    """The selected track and its MMSI at picture time, also once the track is lost (an alert's
+    vessel often is by the time it is judged); None if the track was not seen by then."""
+    if not selected or picture.time is None:
+        return None
+    view = picture.tracks.get(selected)
+    if view is not None:
+        return selected, view.state.mmsi
+    log = feed.history.tracks.get(selected)
+    n = log.upto(picture.time) if log is not None else 0
+    return (selected, log.state(n - 1).mmsi) if n else None
+
+
+def new_note(
+    vessel: tuple[str, int | None] | None, time: float | None, user: User | None, text: str | None
+) -> VesselNote | str:
+    """The note to publish on the selected vessel (track id, MMSI), or why it is refused."""
     if user is None or not user.may_acknowledge:
         return "Only a watch officer may add notes."
-    view = picture.tracks.get(selected) if selected else None
-    if view is None or picture.time is None:
+    if vessel is None or time is None:
         return "Select a vessel in the picture first."
     text = (text or "").strip()
     if not text:
         return "Write the note first."
     if len(text) > NOTE_MAX_CHARS:
         return f"A note holds at most {NOTE_MAX_CHARS} characters ({len(text)} given)."
+    track_id, mmsi = vessel
     return VesselNote(
         note_id=f"note-{uuid.uuid4().hex[:16]}",
-        time=picture.time,
+        time=time,
         officer=user.name,
         text=text,
-        mmsi=view.state.mmsi,
-        track_id=view.state.track_id,
+        mmsi=mmsi,
+        track_id=track_id,
         username=user.username,
         agency=user.agency,
     )
@@ -229,18 +246,17 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
     )
     def history_callback(clock, selected, shown):
         picture = feed.picture_at((clock or {}).get("time"))
-        view = picture.tracks.get(selected) if selected else None
-        if view is None or picture.time is None:
+        vessel = selected_vessel(feed, picture, selected)
+        if vessel is None or picture.time is None:
             key = digest(selected)
-            return (
-                no_update if key == shown else [html.Div("select a vessel", style={"color": "#7f8c8d"})]
-            ), key
-        mmsi = view.state.mmsi
+            hint = [html.Div("select a vessel", style={"color": "#7f8c8d"})]
+            return (no_update if key == shown else hint), key
+        track_id, mmsi = vessel
         if store is not None:
-            past = past_from_database(store, picture.time, selected, mmsi)
+            past = past_from_database(store, picture.time, track_id, mmsi)
         else:
-            past = past_from_bus(picture, feed, feed.operator, selected, mmsi)
-        key = digest((selected, past))
+            past = past_from_bus(picture, feed, feed.operator, track_id, mmsi)
+        key = digest((vessel, past))
         return (no_update if key == shown else past_view(past)), key
 
     @app.callback(
@@ -255,7 +271,8 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
     def note_callback(_clicks, text, selected, clock):
         time = (clock or {}).get("time")
         user = current_user(config.users)
-        note = new_note(feed.picture_at(time), selected, user, text)
+        picture = feed.picture_at(time)
+        note = new_note(selected_vessel(feed, picture, selected), picture.time, user, text)
         if isinstance(note, str):
             return html.Span(note, style={"color": "#c0392b"}), no_update
         details = {"mmsi": note.mmsi, "track_id": note.track_id, "text": note.text}

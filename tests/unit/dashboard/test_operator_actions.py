@@ -6,8 +6,6 @@ tests/integration/browser/test_operator_browser.py.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from dashboard.auth import Role, User
@@ -16,8 +14,8 @@ from dashboard.operator_log import OperatorLog, rule_stats
 from dashboard.picture import PictureFeed
 from dashboard.snoozes import end_snooze, hide_snoozed, new_snooze
 from dashboard.verdicts import annotated_alerts, decorate, new_validation
+from dashboard.vessel_history import new_note, past_from_bus, past_from_database, selected_vessel
 from dashboard.views import alerts_view
-from dashboard.vessel_history import new_note, past_from_bus, past_from_database
 from fusion import topics
 from fusion.bus import MemoryBroker, MemoryBus
 from fusion.history.store import HistoryStore
@@ -27,6 +25,7 @@ from fusion.schemas import (
     RejectionReason,
     RiskAssessment,
     RiskFactor,
+    TrackStatus,
     Verdict,
     to_json,
 )
@@ -185,10 +184,13 @@ def test_notes_and_the_vessel_past_from_the_bus():
     history.add_track(track("T1", T0 + 10, mmsi=463999999))
     history.add_alert(alert("A1", T0 + 1, mmsi=463373736))
     picture = history.picture_at(T0 + 20)
-    assert "watch officer" in new_note(picture, "T1", ANALYST, "x")
-    assert "Write" in new_note(picture, "T1", CG, "   ")
-    assert "Select a vessel" in new_note(picture, "T404", CG, "x")
-    note = new_note(picture, "T1", CG, "seen transferring cargo")
+    vessel = selected_vessel(feed, picture, "T1")
+    assert vessel == ("T1", 463999999)
+    assert selected_vessel(feed, picture, "T404") is None
+    assert "watch officer" in new_note(vessel, picture.time, ANALYST, "x")
+    assert "Write" in new_note(vessel, picture.time, CG, "   ")
+    assert "Select a vessel" in new_note(None, picture.time, CG, "x")
+    note = new_note(vessel, picture.time, CG, "seen transferring cargo")
     assert (note.mmsi, note.track_id, note.time, note.agency) == (463999999, "T1", T0 + 20, "coastguard")
     feed.operator.add(note, note.time)
     feed.operator.add(
@@ -206,6 +208,9 @@ def test_notes_and_the_vessel_past_from_the_bus():
     # by MMSI on another track: only the vessel that carried the note's MMSI
     assert past_from_bus(picture, feed, feed.operator, "T7", 463373736).notes == []
     assert len(past_from_bus(picture, feed, feed.operator, "T7", 463999999).notes) == 1
+    history.add_track(track("T1", T0 + 30, mmsi=463999999, status=TrackStatus.LOST))
+    later = history.picture_at(T0 + 40)
+    assert "T1" not in later.tracks and selected_vessel(feed, later, "T1") == ("T1", 463999999)
 
 
 def test_the_vessel_past_from_the_database_is_cut_at_picture_time(tmp_path):
@@ -213,7 +218,7 @@ def test_the_vessel_past_from_the_database_is_cut_at_picture_time(tmp_path):
     a1, a2 = alert("A1", T0, mmsi=463373736), alert("A2", T0 + 100, mmsi=463373736)
     picture = _picture(a1, a2, time=T0 + 200)
     verdict = new_validation(_view(picture, "A1"), CG, T0 + 50, Verdict.CONFIRMED, None, None, None)
-    note = dataclasses.replace(new_note(picture, "T1", CG, "watch this one"), time=T0 + 150)
+    note = new_note(("T1", 463373736), T0 + 150, CG, "watch this one")
     store.apply([static(463373736, T0, "KIRTHAR 22"), a1, a2, verdict, note])
     early = past_from_database(store, T0 + 60, "T1", 463373736)
     assert [a for _, _, a, _ in early.alerts] == ["A1"] and early.notes == []
