@@ -45,7 +45,7 @@ def _publish(bootstrap: str, env: dict[str, str], records: list, extra: list[tup
 
 
 def _run(bootstrap: str, env: dict[str, str], db: str) -> None:
-    seawatch("history", "--bus", f"kafka://{bootstrap}", "--db", db, "--exit-when-idle-s", "15", env=env)
+    seawatch("history", "--bus", f"kafka://{bootstrap}", "--db", db, "--exit-when-idle-s", "6", env=env)
 
 
 @pytest.mark.parametrize("leg", ["sqlite", "postgresql"])

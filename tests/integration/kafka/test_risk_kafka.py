@@ -29,7 +29,7 @@ def test_risk_service_scores_alerts_and_rebuilds_after_a_restart(kafka_bootstrap
     producer.flush()
     producer.close()
 
-    args = ("risk", "--bus", f"kafka://{kafka_bootstrap}", "--exit-when-idle-s", "15")
+    args = ("risk", "--bus", f"kafka://{kafka_bootstrap}", "--exit-when-idle-s", "6")
     seawatch(*args, env=env)
     first = [
         from_json(RiskAssessment, e.value) for e in read_topic(kafka_bootstrap, env["SEAWATCH_TOPIC_RISK"])
