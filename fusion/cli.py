@@ -425,7 +425,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     group = args.group or f"seawatch-dashboard-{uuid.uuid4().hex[:12]}"
     bus = open_bus(args.bus, group)
     config = scenario_dashboard_config(scenario, args.users or DEMO_USERS, _dashboard_audit(args, bus))
-    app = create_app(PictureFeed(bus, history), dataclasses.replace(config, **map_settings))
+    _check_history_db(args.history_db)
+    config = dataclasses.replace(config, **map_settings, history_db=args.history_db)
+    app = create_app(PictureFeed(bus, history), config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(f"seawatch dashboard: {args.bus} -> http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
@@ -543,6 +545,20 @@ def _dashboard_map_and_history(args: argparse.Namespace) -> tuple[dict, HistoryC
     except ValueError as error:
         raise UsageError(str(error)) from None
     return {"tiles": tiles}, history
+
+
+def _check_history_db(url: str | None) -> None:
+    """``--history-db`` opens (tables made if new), or a usage error naming the fix."""
+    if url is None:
+        return
+    import sqlalchemy
+
+    from fusion.history.store import HistoryStore
+
+    try:
+        HistoryStore(url).close()
+    except (ValueError, sqlalchemy.exc.SQLAlchemyError) as err:
+        raise UsageError(f"--history-db {url}: {err}") from err
 
 
 def _dashboard_audit(args: argparse.Namespace, bus: Bus) -> AuditLog:
@@ -980,6 +996,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: none, the packaged coastline only: works air-gapped)",
     )
     dash.add_argument("--tiles-attribution", default="", help="the tile provider's required credit")
+    dash.add_argument(
+        "--history-db",
+        metavar="URL",
+        help="vessel history database filled by seawatch history (sqlite:///FILE or postgresql://...): "
+        "the vessel history and false-alarm table come from it (default: what the dashboard read)",
+    )
     _audit_options(dash, Path("seawatch-audit.jsonl"))
     dash.set_defaults(handler=cmd_dashboard)
 
