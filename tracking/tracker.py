@@ -4,14 +4,14 @@ The tracker owns the track table (arrays, one row per track) and applies three k
 step, each driven only by the times in the data:
 
 - ``update_radar_scan``: predict, gate and assign a radar scan (GNN), update assigned
-  tracks at each plot's own time, count misses, start tentative tracks from plots outside
-  every gate (two-point initiation with a velocity gate), confirm after M hits spread over
-  at least two scans.
+  tracks at each plot's own time, count misses, start tentative tracks from plots no
+  track claims (two-point initiation with a velocity gate), confirm by a sequential
+  likelihood-ratio test on the track's plots against clutter (or after M hits).
 - ``update_ais``: fuse an AIS report into the track carrying its MMSI, or bind it to the
   best unidentified track in gate (a radar track gains an identity), or start a track.
-- ``expire``: mark tracks coasting when an expected update is overdue, and delete the
-  ones silent for too long; "expected" follows each vessel's own AIS reporting schedule
-  (ITU-R M.1371) or the radar scan period.
+- ``expire``: mark tracks coasting when an expected update is overdue, re-publish silent
+  ones predicted, and delete the ones silent for too long; "expected" follows each
+  vessel's own AIS reporting schedule (ITU-R M.1371) or the radar scan period.
 
 Each track is an IMM of a quiet and a manoeuvring constant-velocity model (tracking/imm.py):
 arrays hold one state per model, ``(N, M, 4)``, and what leaves the tracker is their
