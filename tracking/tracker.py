@@ -70,13 +70,15 @@ class _TrackMeta:
 
 @dataclass(frozen=True, slots=True)
 class _ScanAssociation:
-    """One scan's (track, plot) pairs with their innovation log-likelihoods, and per plot
-    whether it is claimed (may not start a track) or beside a track that took another."""
+    """One scan's (track, plot) pairs with their innovation log-likelihoods, per plot
+    whether it is claimed (may not start a track) or beside a track that took another, and
+    every track's predicted state at the scan time (before the update)."""
 
     pairs: np.ndarray
     log_likelihood: np.ndarray
     claimed: np.ndarray
     beside: np.ndarray
+    x_pred: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +171,7 @@ class Tracker:
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
-        x_pred, _ = self._predicted(np.arange(self.track_count), scan_time)
-        deleted = self._count_misses(set(tracks.tolist()), x_pred, radar, scan_time)
+        deleted = self._count_misses(set(tracks.tolist()), found.x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
         free = np.flatnonzero(~found.claimed)
         births = [
@@ -221,6 +222,7 @@ class Tracker:
             log_likelihood=np.concatenate(log_likelihood),
             claimed=claimed,
             beside=first.plot_in_any_gate & ~claimed,
+            x_pred=x_pred,
         )
 
     def _calibrate(
