@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "seawatch needs Python >= 3.11; set PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,asterix,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,asterix,bench,coastline]'
 	touch $(STAMP)
 
 ## Replay the bundled Karachi scenario live (10x real time) and serve the dashboard on :8050.
