@@ -90,7 +90,7 @@ def first_minutes(source: Path, target: Path, minutes: float) -> Path:
 
 @pytest.fixture(scope="session")
 def replayed_broker(tmp_path_factory) -> MemoryBroker:
-    """The Karachi scenario's first minutes on a broker: tracks, alerts, risk, static data, raw feeds, rejects."""
+    """The Karachi scenario's first minutes on a broker: tracks, alerts, risk, static data, feeds, rejects."""
     return replay_first_minutes(tmp_path_factory)
 
 
