@@ -602,5 +602,11 @@ _SCALAR_SCALE = 10.0 ** np.array([3, 7, 7, 2, 2, 3, 3, 2, 1])
 
 
 def _payload(raw: str) -> str:
-    """The armoured AIS payload(s) of a report's NMEA line(s): what two stations share."""
-    return "|".join(fields[5] for line in raw.splitlines() if len(fields := line.split(",")) > 6)
+    """The armoured AIS payload(s) of a report's NMEA line(s): what two stations share.
+
+    The NMEA 4.10 tag block (``\\s:station,c:time*hh\\``) is cut off first: its own commas
+    would shift the fields and make the radio channel look like the payload, so every report
+    on the same channel within the window would pass for a duplicate.
+    """
+    sentences = (line.rsplit("\\", 1)[-1] for line in raw.splitlines())
+    return "|".join(fields[5] for sentence in sentences if len(fields := sentence.split(",")) > 6)

@@ -323,3 +323,11 @@ def test_a_silent_held_track_is_republished_predicted_every_30_s():
         (60.0, TrackStatus.CONFIRMED),
     ]
     assert published[0].east_m == pytest.approx(30 * 10 * 1852 / 3600, abs=1.0)
+
+
+def test_duplicate_check_reads_the_payload_behind_a_tag_block() -> None:
+    """Two reports of one vessel on the same channel are different messages, not one heard twice."""
+    from tracking.tracker import _payload
+
+    tagged = "\\s:KHI-AIS,c:1768464000*0E\\!AIVDM,1,1,,A,16qr5b0027Tj=4:>39==wc<1P000,0*30"
+    assert _payload(tagged) == "16qr5b0027Tj=4:>39==wc<1P000" == _payload(tagged.split("\\")[-1])
