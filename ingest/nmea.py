@@ -412,14 +412,24 @@ _NEW_TUPLE = tuple.__new__  # a NamedTuple from its fields in order, without its
 _TRAILER_EPOCH_MIN_S, _TRAILER_EPOCH_MAX_S = 946_684_800, 9_999_999_999
 
 
+def _trailer_epoch_s(number: int) -> float | None:
+    """A bare number after the checksum as unix seconds: seconds (USCG) or milliseconds (as
+    Australian networks write them); None when it is neither (a signal level, a counter)."""
+    if _TRAILER_EPOCH_MIN_S <= number <= _TRAILER_EPOCH_MAX_S:
+        return float(number)
+    if _TRAILER_EPOCH_MIN_S * 1000 <= number <= _TRAILER_EPOCH_MAX_S * 1000:
+        return number / 1000.0
+    return None
+
+
 def parse_uscg_trailer(trailer: bytes) -> tuple[float | None, str | None]:
     """Receive time and station from the comma fields a USCG N-AIS logger appends after ``*hh``.
 
     The fields are ``d`` (dBm), ``S`` (slot), ``t`` (hhmmss.ss), ``T`` (seconds in the minute),
     ``x`` (counter), ``r``/``b`` + station id, then one or two unix times (receiver, then
-    logger). The first whole number in the epoch range is the receive time. Garbage (seen in
-    real logs as ``,1daasd4218``) is skipped rather than fatal: the checksum does not cover
-    these fields, and the sentence itself is intact.
+    logger). The first whole number in the epoch range, in seconds or milliseconds, is the
+    receive time. Garbage (seen in real logs as ``,1daasd4218``) is skipped rather than fatal:
+    the checksum does not cover these fields, and the sentence itself is intact.
 
     Returns
     -------
@@ -434,8 +444,8 @@ def parse_uscg_trailer(trailer: bytes) -> tuple[float | None, str | None]:
         if not field:
             continue
         if field.isdigit():
-            if time_s is None and _TRAILER_EPOCH_MIN_S <= int(field) <= _TRAILER_EPOCH_MAX_S:
-                time_s = float(field)
+            if time_s is None:
+                time_s = _trailer_epoch_s(int(field))
         elif station is None and field[:1] in (b"r", b"b") and field[1:].isalnum():
             station = field.decode("ascii")
     return time_s, station

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from fusion.schemas import RejectReason
-from ingest.nmea import MS_EPOCH_THRESHOLD, NmeaError, TagBlock, nmea_checksum, parse_vdm, split_tag_block
+from ingest.nmea import (
+    MS_EPOCH_THRESHOLD,
+    NmeaError,
+    TagBlock,
+    nmea_checksum,
+    parse_uscg_trailer,
+    parse_vdm,
+    split_tag_block,
+)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +93,15 @@ def test_extra_field_before_fill_bits_is_tolerated() -> None:
     """Navico GoFree writes ``payload,0,0*hh`` (SignalK gofree-merrimac.log)."""
     body = b"AIVDM,1,1,1,,102EFW3P000Hk`JNK`E`?Ovf0000,0,0"
     assert parse_vdm(b"!" + body + b"*%02X" % nmea_checksum(body)).fill_bits == 0
+
+
+@pytest.mark.parametrize(
+    ("trailer", "time_s"),
+    [
+        (b",b003669976,1272412827", 1272412827.0),  # USCG: seconds
+        (b",1272412827123", 1272412827.123),  # milliseconds, as Australian networks write them
+        (b",d-109,S2105,123", None),  # small numbers are levels and slots, not times
+    ],
+)
+def test_trailing_receive_time_in_seconds_or_milliseconds(trailer: bytes, time_s: float | None) -> None:
+    assert parse_uscg_trailer(trailer)[0] == time_s
