@@ -160,11 +160,11 @@ class AisNmeaReader:
     def _time_of(self, tag: TagBlock | None, sentence: bytes, vdm: VdmSentence) -> tuple[float | None, str]:
         if tag is not None and tag.time_s is not None:
             return tag.time_s, "tag_block"
-        if vdm.trailer_time_s is not None:
-            return vdm.trailer_time_s, "trailer_epoch_s"
-        millis = trailer_millis_s(sentence)
+        millis = trailer_millis_s(sentence)  # the decoder reads both units; the report names which
         if millis is not None:
             return millis, "trailer_epoch_ms"
+        if vdm.trailer_time_s is not None:
+            return vdm.trailer_time_s, "trailer_epoch_s"
         if self._stamp_s is not None:
             return self._stamp_s, "pghp_or_tag_line"
         if self._clock_s is not None:
