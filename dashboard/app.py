@@ -11,7 +11,7 @@ import gc
 
 from dash import Dash
 
-from dashboard import callbacks, risk_panel, rule_stats, verdicts, vessel_history
+from dashboard import callbacks, operator_panels, risk_panel, verdicts, vessel_history
 from dashboard.auth import current_user, install_login
 from dashboard.config import DashboardConfig
 from dashboard.layout import page
@@ -33,7 +33,7 @@ def create_app(feed: PictureFeed, config: DashboardConfig) -> Dash:
     app = Dash(__name__, title="seawatch", update_title=None)
     install_login(app.server, config.users, secret_key=config.secret_key, audit=config.audit)
     app.layout = lambda: page(config, current_user(config.users))
-    for module in (callbacks, verdicts, vessel_history, risk_panel, rule_stats):
+    for module in (callbacks, verdicts, vessel_history, risk_panel, operator_panels):
         module.register(app, feed, config)
     gc.collect()  # nothing already unreachable is frozen
     gc.freeze()

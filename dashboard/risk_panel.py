@@ -90,21 +90,16 @@ def risk_panel(style: dict) -> html.Div:
     )
 
 
-def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
-    """The ranked list's callbacks for one app."""
+def risk_update(feed: PictureFeed, picture: Picture, shown: str | None) -> tuple:
+    """The list's new contents (``no_update`` when the ranking did not change) and their digest."""
+    ranked = feed.operator.risk_at(picture.time)[:RISK_ROWS] if picture.time is not None else []
+    names = [vessel_name(a, picture) for a in ranked]
+    key = digest([(a.track_id, a.score, a.factors, name) for a, name in zip(ranked, names, strict=True)])
+    return (no_update if key == shown else risk_view(ranked, picture)), key
 
-    @app.callback(
-        Output(ids.RISK_LIST, "children"),
-        Output(ids.RISK_SIGNATURE, "data"),
-        Input(ids.CLOCK, "data"),
-        State(ids.RISK_SIGNATURE, "data"),
-    )
-    def risk_callback(clock, shown):
-        picture = feed.picture_at((clock or {}).get("time"))
-        ranked = feed.operator.risk_at(picture.time)[:RISK_ROWS] if picture.time is not None else []
-        names = [vessel_name(a, picture) for a in ranked]
-        key = digest([(a.track_id, a.score, a.factors, name) for a, name in zip(ranked, names, strict=True)])
-        return (no_update if key == shown else risk_view(ranked, picture)), key
+
+def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
+    """A click on a listed vessel selects it and centres the map on it."""
 
     @app.callback(
         Output(ids.SELECTED, "data", allow_duplicate=True),

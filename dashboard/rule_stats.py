@@ -8,10 +8,10 @@ alerts and verdicts this dashboard has read from the bus up to picture time.
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import dcc, html, no_update
 
 from dashboard import ids
-from dashboard.config import DashboardConfig
+from dashboard.history import Picture
 from dashboard.operator_log import digest, rule_stats
 from dashboard.picture import PictureFeed
 from fusion.history.store import HistoryStore, RuleStats
@@ -59,27 +59,15 @@ def stats_panel(style: dict) -> html.Div:
     )
 
 
-def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
-    """The table's callback for one app: sent again only when a figure changes."""
-    store = HistoryStore(config.history_db) if config.history_db else None
-
-    @app.callback(
-        Output(ids.RULE_STATS, "children"),
-        Output(ids.RULE_STATS_SIGNATURE, "data"),
-        Input(ids.CLOCK, "data"),
-        State(ids.RULE_STATS_SIGNATURE, "data"),
-    )
-    def stats_callback(clock, shown):
-        picture = feed.picture_at((clock or {}).get("time"))
-        if store is not None:
-            stats, source = store.rule_stats(), "the vessel history database (all time)"
-        elif picture.time is None:
-            stats, source = [], ""
-        else:
-            validations = feed.operator.validations_at(picture.time)
-            stats, source = (
-                rule_stats(picture.alerts, validations),
-                "the alerts and verdicts read up to picture time",
-            )
-        key = digest(stats)
-        return (no_update if key == shown else stats_view(stats, source)), key
+def stats_update(feed: PictureFeed, store: HistoryStore | None, picture: Picture, shown: str | None) -> tuple:
+    """The table's new contents (``no_update`` when its figures did not change) and their digest."""
+    if store is not None:
+        stats, source = store.rule_stats(), "the vessel history database (all time)"
+    elif picture.time is None:
+        stats, source = [], ""
+    else:
+        validations = feed.operator.validations_at(picture.time)
+        stats = rule_stats(picture.alerts, validations)
+        source = "the alerts and verdicts read up to picture time"
+    key = digest(stats)
+    return (no_update if key == shown else stats_view(stats, source)), key

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.audit_trail import record_action
@@ -236,10 +236,16 @@ def _alert_view(picture: Picture, alert_id: str | None) -> AlertView | None:
 
 def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
     """The actions panel's callbacks for one app."""
+    from dashboard.callbacks import clicked_index  # callbacks imports this module for the alert panel
 
-    @app.callback(Output(ids.ACTION_ALERT, "data"), Input(ids.CENTRE, "data"), prevent_initial_call=True)
-    def choose_callback(centre):
-        return (centre or {}).get("alert_id") or no_update
+    @app.callback(
+        Output(ids.ACTION_ALERT, "data"),
+        Input({"type": ids.ALERT_ITEM, "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def choose_callback(_items):
+        """The clicked alert, straight from the click (beside centring the map, not after it)."""
+        return clicked_index(ctx.triggered) or no_update
 
     @app.callback(
         Output(ids.ACTION_TARGET, "children"),
@@ -255,6 +261,8 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
 
     @app.callback(
         Output(ids.ACTION_NOTICE, "children"),
+        Output(ids.VERDICT_NOTE, "value"),
+        Output(ids.SNOOZE_REASON, "value"),
         Input(ids.CONFIRM, "n_clicks"),
         Input(ids.REJECT, "n_clicks"),
         Input(ids.SNOOZE, "n_clicks"),
@@ -283,8 +291,12 @@ def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
             active = snooze_of(view, feed.operator.snoozes_at(time)) if view and time is not None else None
             result = end_snooze(active, user, time)
         if isinstance(result, str):
-            return html.Span(result, style=_REFUSED)
-        return publish(feed, config, user, result, time, ended=button == ids.SNOOZE_END)
+            return html.Span(result, style=_REFUSED), no_update, no_update
+        done = publish(feed, config, user, result, time, ended=button == ids.SNOOZE_END)
+        if not done.startswith("Done"):  # not recorded, so not done: the officer's text stays
+            return html.Span(done, style=_REFUSED), no_update, no_update
+        verdict = isinstance(result, AlertValidation)  # the note was this verdict's, the reason this snooze's
+        return html.Span(done, style=_OK), "" if verdict else no_update, no_update if verdict else ""
 
 
 def publish(
@@ -295,8 +307,8 @@ def publish(
     time: float,
     *,
     ended: bool = False,
-) -> html.Span:
-    """Audit, then publish, a verdict or snooze; the notice to show the officer."""
+) -> str:
+    """Audit, then publish, a verdict or snooze; "Done: ..." or the refusal to show the officer."""
     if isinstance(record, AlertValidation):
         action = Action.VALIDATE if record.verdict is Verdict.CONFIRMED else Action.REJECT
         subject, topic, done = (
@@ -324,6 +336,6 @@ def publish(
         details=details,
     )
     if refused:
-        return html.Span(refused, style=_REFUSED)
+        return refused
     feed.publish(topic, subject, record, time)
-    return html.Span(f"Done: {done}.", style=_OK)
+    return f"Done: {done}."

@@ -69,7 +69,9 @@ def past_from_bus(
     mine = [
         v
         for v in picture.alerts
-        if v.alert.track_id == track_id or (mmsi is not None and v.alert.mmsi == mmsi)
+        if v.alert.track_id == track_id
+        or track_id in v.alert.related_track_ids  # the other vessel of a rendezvous
+        or (mmsi is not None and v.alert.mmsi == mmsi)
     ]
     alerts, reportings = [], []
     for view in sorted(mine, key=lambda v: (v.raised_time, v.alert.alert_id)):
@@ -233,31 +235,26 @@ def history_panel(user: User | None, style: dict) -> html.Div:
     )
 
 
-def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
-    """The vessel history panel's callbacks for one app."""
-    store = HistoryStore(config.history_db) if config.history_db else None
+def history_update(
+    feed: PictureFeed, store: HistoryStore | None, picture: Picture, selected: str | None, shown: str | None
+) -> tuple:
+    """The panel's new contents (``no_update`` when nothing changed) and their digest."""
+    vessel = selected_vessel(feed, picture, selected)
+    if vessel is None or picture.time is None:
+        key = digest(selected)
+        hint = [html.Div("select a vessel", style={"color": "#7f8c8d"})]
+        return (no_update if key == shown else hint), key
+    track_id, mmsi = vessel
+    if store is not None:
+        past = past_from_database(store, picture.time, track_id, mmsi)
+    else:
+        past = past_from_bus(picture, feed, feed.operator, track_id, mmsi)
+    key = digest((vessel, past))
+    return (no_update if key == shown else past_view(past)), key
 
-    @app.callback(
-        Output(ids.VESSEL_HISTORY, "children"),
-        Output(ids.HISTORY_SIGNATURE, "data"),
-        Input(ids.CLOCK, "data"),
-        Input(ids.SELECTED, "data"),
-        State(ids.HISTORY_SIGNATURE, "data"),
-    )
-    def history_callback(clock, selected, shown):
-        picture = feed.picture_at((clock or {}).get("time"))
-        vessel = selected_vessel(feed, picture, selected)
-        if vessel is None or picture.time is None:
-            key = digest(selected)
-            hint = [html.Div("select a vessel", style={"color": "#7f8c8d"})]
-            return (no_update if key == shown else hint), key
-        track_id, mmsi = vessel
-        if store is not None:
-            past = past_from_database(store, picture.time, track_id, mmsi)
-        else:
-            past = past_from_bus(picture, feed, feed.operator, track_id, mmsi)
-        key = digest((vessel, past))
-        return (no_update if key == shown else past_view(past)), key
+
+def register(app: Dash, feed: PictureFeed, config: DashboardConfig) -> None:
+    """A watch officer's note on the selected vessel: audited, then published."""
 
     @app.callback(
         Output(ids.NOTE_NOTICE, "children"),

@@ -139,9 +139,9 @@ def test_op001_a_rejection_and_a_confirmation_reach_the_other_agency_and_the_rul
     customs.wait_for_selector(f"#vessel-history li.reporting:has-text('{confirmed['alert_id']}')")
 
     verdicts = [json.loads(e.value) for e in server.broker.read(topics.ALERT_VALIDATIONS)]
-    assert [(v["alert_id"], v["verdict"], v["reason"], v["agency"]) for v in verdicts] == [
-        (rejected["alert_id"], "rejected", "sensor_error", "coastguard"),
-        (confirmed["alert_id"], "confirmed", None, "coastguard"),
+    assert [(v["alert_id"], v["verdict"], v["reason"], v["note"], v["agency"]) for v in verdicts] == [
+        (rejected["alert_id"], "rejected", "sensor_error", "sea clutter off Manora", "coastguard"),
+        (confirmed["alert_id"], "confirmed", None, None, "coastguard"),  # the note field was cleared
     ]
     (reject,) = _entries(server, Action.REJECT)
     (validate,) = _entries(server, Action.VALIDATE)
