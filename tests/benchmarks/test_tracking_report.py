@@ -66,10 +66,16 @@ def test_memory_verdict_compares_run_length_growth_with_the_cost_of_tracks() -> 
     text = lines(flat, busy)
     assert "= +80 MB, 102 KB per track" in text
     assert (
-        "200 vessels: minute 10 -> 30: +0.2 MB (200 -> 200 tracks), 0.00x of the 800 extra tracks' (target"
+        "200 vessels: minute 10 -> 30: +0.2 MB (200 -> 200 tracks), +0.2 MB beyond the tracks' own, 0.00x"
         in text
     )
-    assert "1000 vessels: minute 10 -> 30: +0.2 MB (1000 -> 1000 tracks), 0.00x" in text
+    assert "1000 vessels: minute 10 -> 30: +0.2 MB (1000 -> 1000 tracks), +0.2 MB" in text
+    assert "(target <= 0.1x: PASS)" in text
+    # growth that the extra tracks held explain is not run-length growth
+    more_tracks = [(float(m), 200 + 2 * m, 120.0 + 0.2 * m) for m in range(31)]
+    explained = lines(more_tracks, busy)
+    assert "+4.0 MB (220 -> 260 tracks), -0.0 MB beyond the tracks' own" in explained
+    assert "FAIL" not in explained
     assert "(target <= 0.1x: FAIL)" in lines(growing, busy)
 
 
