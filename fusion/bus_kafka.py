@@ -308,10 +308,10 @@ class KafkaBus:
     def caught_up(self, topic: str, partition: int) -> bool:
         """True when everything the broker had for the partition at the last fetch has been polled."""
         tp = TopicPartition(topic, partition)
-        highwater = self.consumer.highwater(tp)
-        if highwater is None or tp not in self.consumer.assignment():
+        if tp not in self.consumer.assignment():  # kafka-python raises on the highwater of another's
             return False
-        return self.consumer.position(tp) >= highwater
+        highwater = self.consumer.highwater(tp)
+        return highwater is not None and self.consumer.position(tp) >= highwater
 
     def pause(self, topic: str, partition: int) -> None:
         self.consumer.pause(TopicPartition(topic, partition))

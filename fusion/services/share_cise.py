@@ -387,13 +387,8 @@ def _caught_up(bus: Any, names: Iterable[str]) -> bool:
     """True when the consumer has read everything the topics held (MemoryBus or KafkaBus).
 
     A Kafka partition still owned by a crashed member (until its session times out) is not
-    ours yet, and we are not caught up. ``KafkaBus.caught_up`` means to say False then, but
-    asks kafka-python for the high-water mark first, which raises ``IllegalStateError`` (a
-    kafka-python class this layer cannot import) for a partition not assigned to us.
+    ours yet, and we are not caught up: ``KafkaBus.caught_up`` says False for it.
     """
     if hasattr(bus, "lag"):
         return bus.lag(names) == 0
-    try:
-        return all(bus.caught_up(topic, partition) for topic in names for partition in bus.end_offsets(topic))
-    except Exception:  # kafka-python IllegalStateError, see the docstring
-        return False
+    return all(bus.caught_up(topic, partition) for topic in names for partition in bus.end_offsets(topic))
