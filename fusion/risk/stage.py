@@ -94,7 +94,8 @@ class RiskStage:
         if alert.kind is AlertKind.DARK_VESSEL and alert.track_id not in self._dark_tracks:
             self._dark_tracks.add(alert.track_id)
             for other_id, meeting in self._partners.get(alert.track_id, []):  # found dark after meeting
-                out += self._met_dark(self._vessels[other_id], alert.track_id, meeting)
+                out += self._dark_meeting(self._vessels[other_id], other_id, alert.track_id, meeting)
+                out += self._dark_meeting(vessel, alert.track_id, other_id, meeting)
         name = self._indicator(alert)
         if name is not None:
             out += self._observe(vessel, name, alert.time, alert.message, alert.alert_id)
@@ -104,8 +105,8 @@ class RiskStage:
                 self._partners.setdefault(alert.track_id, []).append((other_id, alert))
                 self._partners.setdefault(other_id, []).append((alert.track_id, alert))
                 out += self._observe(other, "rendezvous", alert.time, alert.message, alert.alert_id)
-                out += self._met_dark(vessel, other_id, alert)
-                out += self._met_dark(other, alert.track_id, alert)
+                out += self._dark_meeting(vessel, alert.track_id, other_id, alert)
+                out += self._dark_meeting(other, other_id, alert.track_id, alert)
         return out
 
     def _indicator(self, alert: Alert) -> str | None:
@@ -123,11 +124,22 @@ class RiskStage:
             )
         return _KIND_INDICATOR.get(alert.kind)
 
-    def _met_dark(self, vessel: _Vessel, other_track_id: str, alert: Alert) -> list[RiskAssessment]:
-        if other_track_id not in self._dark_tracks:
-            return []
-        evidence = f"met dark track {other_track_id}: {alert.message}"
-        return self._observe(vessel, "met_dark_vessel", alert.time, evidence, alert.alert_id)
+    def _dark_meeting(
+        self, vessel: _Vessel, own_id: str, other_id: str, meeting: Alert
+    ) -> list[RiskAssessment]:
+        """A rendezvous with a dark party: what each side's part in it says.
+
+        Meeting at sea while dark is the smuggling signature itself, more telling than being dark
+        and meeting taken as independent signs (noisy-OR); meeting a dark vessel is its mirror.
+        """
+        out: list[RiskAssessment] = []
+        if other_id in self._dark_tracks:
+            evidence = f"met dark track {other_id}: {meeting.message}"
+            out += self._observe(vessel, "met_dark_vessel", meeting.time, evidence, meeting.alert_id)
+        if own_id in self._dark_tracks:
+            evidence = f"met track {other_id} while without AIS: {meeting.message}"
+            out += self._observe(vessel, "rendezvous_while_dark", meeting.time, evidence, meeting.alert_id)
+        return out
 
     def _vessel(self, track_id: str, mmsi: int | None, lat: float, lon: float) -> _Vessel:
         vessel = self._vessels.get(track_id)

@@ -42,7 +42,7 @@ def test_a_rendezvous_with_a_dark_vessel_raises_both_parties() -> None:
     out = stage.on_alert(make_alert(AlertKind.RENDEZVOUS, "T1", 463000001, T + 60, related_track_ids=("T2",)))
     latest = {a.track_id: a for a in out}
     assert {f.name for f in latest["T1"].factors} == {"rendezvous", "met_dark_vessel"}
-    assert {f.name for f in latest["T2"].factors} == {"dark_vessel", "rendezvous"}
+    assert {f.name for f in latest["T2"].factors} == {"dark_vessel", "rendezvous", "rendezvous_while_dark"}
     assert latest["T2"].score > latest["T1"].score  # hidden and meeting beats visible and meeting
 
 
