@@ -382,6 +382,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
 
 def cmd_record(args: argparse.Namespace) -> int:
     from fusion.bus_factory import open_bus
+    from fusion.manifest import fingerprint
     from fusion.services.record import record_scenario
 
     if not args.bus.startswith("kafka://"):
@@ -401,6 +402,11 @@ def cmd_record(args: argparse.Namespace) -> int:
     finally:
         bus.close()
     print(f"recorded into {args.out}: {dict(sorted(counts.items()))}", file=sys.stderr)
+    print(
+        f"recording sha256 {fingerprint(args.out)} (its manifest.json): note it in the watch log "
+        "to prove later replays (docs/audit.md)",
+        file=sys.stderr,
+    )
     print(json.dumps(dict(sorted(counts.items()))))
     return 0
 
