@@ -123,7 +123,9 @@ def test_dash005_seek_step_play_and_back_to_live(pages):
     page = pages.open("analyst")
     page.wait_for_function(_drawn("fused", 10))
     live_time, live_status = _picture_time(page), page.inner_text("#status-bar")
-    slider = page.locator("#replay-slider .dash-slider-track").bounding_box()
+    track = page.locator("#replay-slider .dash-slider-track")
+    track.scroll_into_view_if_needed()  # a raw mouse click does not scroll; the page grew below the map
+    slider = track.bounding_box()
     page.mouse.click(slider["x"] + slider["width"] * 0.15, slider["y"] + slider["height"] / 2)
     page.wait_for_selector("#replay-mode >> text=REPLAY paused")
     page.wait_for_function(f"document.querySelector('#picture-time').textContent != '{live_time}'")
