@@ -10,7 +10,9 @@ from pathlib import Path
 
 from dashboard.figures import layer_index
 from fusion import topics
-from tests.integration.browser.conftest import login
+from tests.integration.browser.conftest import login, playwright_sync
+
+PlaywrightTimeout = playwright_sync.TimeoutError
 
 GRAPH = "document.querySelector('#map .js-plotly-plot')"
 """The map's plotly div; in wait conditions use ``_drawn`` (null-safe while the page loads)."""
@@ -82,11 +84,17 @@ def test_dash003_open_a_track_from_the_map_and_from_the_table(pages):
     page = pages.open()
     page.wait_for_selector("tr.track-row")
     page.wait_for_function(_drawn("fused", 10))
-    x, y = _point_on_screen(page, "fused")
-    page.mouse.move(x, y)
-    page.wait_for_selector("#map .hoverlayer .hovertext")  # plotly clicks the point it is hovering
-    page.mouse.click(x, y)
-    page.wait_for_selector("#vessel-record >> text=Speed / course")
+    for attempt in range(4):  # the live map redraws each second: a point may move between hover and click
+        x, y = _point_on_screen(page, "fused")
+        page.mouse.move(x, y)
+        page.wait_for_selector("#map .hoverlayer .hovertext")  # plotly clicks the point it is hovering
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_selector("#vessel-record >> text=Speed / course", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
     record = page.inner_text("#vessel-record")
     assert "MMSI" in record and "Pakistan (PK) (MID 463)" in record and "position σ" in record
     page.wait_for_function(_drawn("selected", 1))  # highlighted trail
