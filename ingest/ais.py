@@ -33,8 +33,8 @@ from fusion.schemas import (
 from ingest.ais_position import FIELDS as POSITION_FIELDS
 from ingest.ais_position import REQUIRED_BITS as POSITION_REQUIRED_BITS
 from ingest.ais_position import TYPES as _FAST_POSITION_TYPES
-from ingest.ais_position import RawPosition, read_position
-from ingest.ais_static import UnknownPart, payload_bits, read_static, static_layout
+from ingest.ais_position import RawPosition, payload_bits, read_position
+from ingest.ais_static import UnknownPart, read_static, static_layout
 from ingest.mmsi import InvalidMmsi, classify, flag_alpha2
 from ingest.nmea import (
     NmeaError,

@@ -21,8 +21,9 @@ FIELDS = ("mmsi", "status", "speed", "lon", "lat", "course", "heading")
 TYPES = (1, 2, 3, 18, 27)
 
 _ARMOUR = bytes(range(48, 88)) + bytes(range(96, 120))
-_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_TO_BASE64 = bytes.maketrans(_ARMOUR, _BASE64)
+BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+"""The base64 alphabet: six-bit value v is ``BASE64[v]``, as it is ``armour[v]`` in a payload."""
+_TO_BASE64 = bytes.maketrans(_ARMOUR, BASE64)
 
 
 class RawPosition(NamedTuple):
@@ -100,6 +101,13 @@ REQUIRED_BITS = {msg_type: layout.end for msg_type, layout in _LAYOUTS.items()}
 _PADDING = {remainder: b"A" * (-remainder % 4) for remainder in range(4)}
 
 
+def payload_bits(payload: bytes) -> int:
+    """All ``6 * len(payload)`` bits of an armoured payload (alphabet already checked) as one integer:
+    the armour translated to base64 and decoded in C, pyais' own trick."""
+    padding = _PADDING[len(payload) & 3]
+    return int.from_bytes(a2b_base64(payload.translate(_TO_BASE64) + padding), "big") >> (6 * len(padding))
+
+
 def read_position(payload: bytes, msg_type: int) -> RawPosition:
     """The position fields of a type 1, 2, 3, 18 or 27 payload of at least ``REQUIRED_BITS`` bits.
 
@@ -123,11 +131,7 @@ def read_position(payload: bytes, msg_type: int) -> RawPosition:
         speed_scale,
         course_scale,
     ) = _LAYOUTS[msg_type]
-    # The payload as one integer (its six-bit armour translated to base64 and decoded in C),
-    # cut after the last field read.
-    padding = _PADDING[len(payload) & 3]
-    value = int.from_bytes(a2b_base64(payload.translate(_TO_BASE64) + padding), "big")
-    value >>= 6 * (len(payload) + len(padding)) - end
+    value = payload_bits(payload) >> (6 * len(payload) - end)  # cut after the last field read
     lon_raw = (value >> lon) & ((1 << lon_bits) - 1)
     if lon_raw >> (lon_bits - 1):  # two's complement
         lon_raw -= 1 << lon_bits

@@ -14,7 +14,7 @@ units (degrees, knots) through pyais' own converters.
 
 from __future__ import annotations
 
-from binascii import a2b_base64, b2a_base64
+from binascii import b2a_base64
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -27,6 +27,8 @@ from pyais.messages import (
     Payload,
 )
 from pyais.util import is_auxiliary_craft
+
+from ingest.ais_position import BASE64
 
 _DIMENSIONS = ("to_bow", "to_stern", "to_port", "to_starboard")
 #: Fields read per message class. The payload must hold all of them: a short (truncated)
@@ -50,12 +52,8 @@ FIELDS_READ: dict[type[Payload], tuple[str, ...]] = {
 }
 
 _KIND_TEXT = 3  # pyais' decoder-plan kind of six-bit text fields
-_ARMOUR = bytes(range(48, 88)) + bytes(range(96, 120))
-_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_TO_BASE64 = bytes.maketrans(_ARMOUR, _BASE64)
 #: Six-bit value v as AIS text: 0-31 are '@'..'_', 32-63 are ' '..'?' (ITU-R M.1371 table 47).
-_BASE64_TO_TEXT = bytes.maketrans(_BASE64, bytes(v + 64 if v < 32 else v for v in range(64)))
-_PADDING = {remainder: b"A" * (-remainder % 4) for remainder in range(4)}
+_BASE64_TO_TEXT = bytes.maketrans(BASE64, bytes(v + 64 if v < 32 else v for v in range(64)))
 
 
 class UnknownPart(ValueError):
@@ -113,13 +111,6 @@ def _layout(message_class: type[Payload]) -> StaticLayout:
 
 
 _LAYOUTS = {cls: _layout(cls) for cls in FIELDS_READ}
-
-
-def payload_bits(payload: bytes) -> int:
-    """All ``6 * len(payload)`` bits of an armoured payload (alphabet already checked) as one integer."""
-    padding = _PADDING[len(payload) & 3]
-    value = int.from_bytes(a2b_base64(payload.translate(_TO_BASE64) + padding), "big")
-    return value >> (6 * len(padding))
 
 
 def static_layout(value: int, n_bits: int, msg_type: int) -> StaticLayout:

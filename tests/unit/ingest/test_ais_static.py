@@ -12,7 +12,8 @@ from pyais import encode_dict
 from pyais.bit_vector import bit_vector
 from pyais.messages import MSG_CLASS
 
-from ingest.ais_static import UnknownPart, payload_bits, read_static, static_layout
+from ingest.ais_position import payload_bits
+from ingest.ais_static import UnknownPart, read_static, static_layout
 from ingest.nmea import NmeaError, parse_vdm
 from tests.unit.ingest.real_sentences import real_vdm_sentences
 
