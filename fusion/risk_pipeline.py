@@ -16,12 +16,12 @@ from pathlib import Path
 
 from fusion import topics
 from fusion.bus import Bus, Envelope
-from fusion.dead_letters import dead_letter
+from fusion.dead_letters import read_or_dead_letter
 from fusion.polling import serve
 from fusion.risk.model import RiskConfig
 from fusion.risk.stage import RiskStage
 from fusion.rules.zones import load_zones
-from fusion.schemas import AisStatic, Alert, AlertValidation, RejectReason, RiskAssessment, from_json, to_json
+from fusion.schemas import AisStatic, Alert, AlertValidation, RiskAssessment, to_json
 
 INPUT_TOPICS = (topics.ALERTS, topics.AIS_STATIC, topics.ALERT_VALIDATIONS)
 _RECORD_TYPES = {
@@ -56,15 +56,9 @@ class RiskService:
         serve(self.drain, exit_when_idle_s)
 
     def _handle(self, envelope: Envelope) -> list[RiskAssessment]:
-        record_type = _RECORD_TYPES[envelope.topic]
-        try:
-            record = from_json(record_type, envelope.value)
-        except (ValueError, TypeError) as err:
-            self.counts[f"reject:{envelope.topic}"] += 1
-            detail = f"not a valid {record_type.__name__} record: {err}"
-            dead_letter(self.bus, envelope, RejectReason.MALFORMED_RECORD, detail)
+        record = read_or_dead_letter(self.bus, envelope, _RECORD_TYPES[envelope.topic], self.counts)
+        if record is None:
             return []
-        self.counts[f"in:{envelope.topic}"] += 1
         if isinstance(record, AisStatic):
             return self.stage.on_static(record)
         if isinstance(record, AlertValidation):

@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 from fusion import topics
 from fusion.bus import Bus
-from fusion.dead_letters import dead_letter
+from fusion.dead_letters import read_or_dead_letter
 from fusion.history.store import HistoryStore
 from fusion.polling import serve
-from fusion.schemas import AisStatic, Alert, AlertValidation, RejectReason, RuleSnooze, VesselNote, from_json
+from fusion.schemas import AisStatic, Alert, AlertValidation, RuleSnooze, VesselNote
 
 RECORD_TYPES: dict[str, type] = {
     topics.ALERTS: Alert,
@@ -50,18 +50,8 @@ class HistoryService:
     def drain(self) -> int:
         consumed = 0
         while envelopes := self.bus.poll(RECORD_TYPES, max_records=5_000):
-            records = []
-            for envelope in envelopes:
-                record_type = RECORD_TYPES[envelope.topic]
-                try:
-                    records.append(from_json(record_type, envelope.value))
-                except (ValueError, TypeError) as err:
-                    self.counts[f"reject:{envelope.topic}"] += 1
-                    detail = f"not a valid {record_type.__name__} record: {err}"
-                    dead_letter(self.bus, envelope, RejectReason.MALFORMED_RECORD, detail)
-                    continue
-                self.counts[f"in:{envelope.topic}"] += 1
-            self.store.apply(records)
+            read = (read_or_dead_letter(self.bus, e, RECORD_TYPES[e.topic], self.counts) for e in envelopes)
+            self.store.apply([record for record in read if record is not None])
             self.bus.flush()  # the dead letters, before the offsets that skip their records
             self.bus.commit()
             consumed += len(envelopes)
