@@ -51,19 +51,16 @@ def evaluate(
     coverage = Coverage.from_sensors(sensors, frame)
     truth_table = load_truth(scenario_dir / "truth.jsonl")
     truth = TruthScene.build(truth_table, frame, coverage)
-    result = score_tracks(
-        truth,
-        load_tracks(tracks_path),
-        frame,
-        coverage,
-        first_detection_s(scenario_dir, sensors, frame, truth),
-    )
+    tracks = load_tracks(tracks_path)
+    first_measured_s = first_detection_s(scenario_dir, sensors, frame, truth)
+    result = score_tracks(truth, tracks, frame, coverage, first_measured_s)
+    if alerts_path is None and risk_path is None:
+        return _json_ready(result)
+    events = load_events(scenario_dir / "events.jsonl", frozenset(truth.vessel_ids))
     if alerts_path is not None:
-        events = load_events(scenario_dir / "events.jsonl", frozenset(truth.vessel_ids))
         result |= score_alerts(events, load_raised_alerts(alerts_path), truth, frame)
     if risk_path is not None:
-        events = load_events(scenario_dir / "events.jsonl", frozenset(truth.vessel_ids))
-        result |= score_risk(events, load_risk(risk_path), load_tracks(tracks_path), truth, frame)
+        result |= score_risk(events, load_risk(risk_path), tracks, truth, frame)
     return _json_ready(result)
 
 
