@@ -412,13 +412,14 @@ _NEW_TUPLE = tuple.__new__  # a NamedTuple from its fields in order, without its
 _TRAILER_EPOCH_MIN_S, _TRAILER_EPOCH_MAX_S = 946_684_800, 9_999_999_999
 
 
-def _trailer_epoch_s(number: int) -> float | None:
-    """A bare number after the checksum as unix seconds: seconds (USCG) or milliseconds (as
-    Australian networks write them); None when it is neither (a signal level, a counter)."""
+def trailer_epoch(number: int) -> tuple[float, str] | None:
+    """A bare number after the checksum as (unix seconds, unit): seconds (``"s"``, USCG) or
+    milliseconds (``"ms"``, as Australian networks write them); None when it is neither (a
+    signal level, a counter)."""
     if _TRAILER_EPOCH_MIN_S <= number <= _TRAILER_EPOCH_MAX_S:
-        return float(number)
+        return float(number), "s"
     if _TRAILER_EPOCH_MIN_S * 1000 <= number <= _TRAILER_EPOCH_MAX_S * 1000:
-        return number / 1000.0
+        return number / 1000.0, "ms"
     return None
 
 
@@ -444,8 +445,8 @@ def parse_uscg_trailer(trailer: bytes) -> tuple[float | None, str | None]:
         if not field:
             continue
         if field.isdigit():
-            if time_s is None:
-                time_s = _trailer_epoch_s(int(field))
+            if time_s is None and (epoch := trailer_epoch(int(field))) is not None:
+                time_s = epoch[0]
         elif station is None and field[:1] in (b"r", b"b") and field[1:].isalnum():
             station = field.decode("ascii")
     return time_s, station

@@ -12,10 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fusion.schemas import RejectReason
-from ingest.nmea import NmeaError, nmea_checksum
+from ingest.nmea import NmeaError, nmea_checksum, trailer_epoch
 
-#: A 13-digit receive time after the checksum is milliseconds: 2001-09-09 to 2286 in ms.
-_MS_EPOCH_MIN, _MS_EPOCH_MAX = 1_000_000_000_000, 9_999_999_999_999
 #: RMC carries a two-digit year; 80-99 are the 1900s (GPS began in 1980), the rest 2000s.
 _CENTURY_PIVOT = 80
 _GPS_EPOCH_YEAR = 1980
@@ -27,8 +25,8 @@ def trailer_millis_s(sentence: bytes) -> float | None:
     if star < 0:
         return None
     for part in sentence[star + 3 :].split(b","):
-        if part.isdigit() and _MS_EPOCH_MIN <= int(part) <= _MS_EPOCH_MAX:
-            return int(part) / 1000.0
+        if part.isdigit() and (epoch := trailer_epoch(int(part))) is not None:
+            return epoch[0] if epoch[1] == "ms" else None  # the first epoch decides, as in the decoder
     return None
 
 
