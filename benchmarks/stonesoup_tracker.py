@@ -50,7 +50,7 @@ from stonesoup.updater.kalman import ExtendedKalmanUpdater
 from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
 from tracking.config import TrackerConfig
 from tracking.frames import LocalFrame, course_from_velocity, velocity_from_course
-from tracking.models import ais_velocity_covariance
+from tracking.models import ais_report_covariance
 
 MMSI = "mmsi"
 """Detection and track metadata key carrying the AIS identity (the Solent demo's 'MMSI')."""
@@ -226,10 +226,6 @@ class StoneSoupTracker:
                 noise_covar=np.diag([math.radians(radar.bearing_sigma_deg) ** 2, radar.range_sigma_m**2]),
                 translation_offset=StateVector([float(east), float(north)]),
             )
-        ais_var = shared.ais_position_sigma_m**2
-        self._ais_position_model = LinearGaussian(
-            ndim_state=4, mapping=(0, 2), noise_covar=np.diag([ais_var] * 2)
-        )
 
         radar_gate = math.sqrt(shared.gate_chi2)
         self._radar_associator = self._radar_data_associator(radar_gate)
@@ -358,31 +354,23 @@ class StoneSoupTracker:
         return self._states(updated)
 
     def _ais_detection(self, report: AisReport) -> Detection:
-        """Position (and velocity from SOG/COG when sent) with our tracker's noises."""
+        """Position (and velocity from SOG/COG when sent) with our tracker's noises.
+
+        The noise is ours (``tracking.models.ais_report_covariance``), over [east, north,
+        ve, vn]: the measurement model maps those from the state [east, ve, north, vn].
+        """
         east, north = self.frame.to_enu(report.lat, report.lon)
-        metadata = {MMSI: report.mmsi}
-        shared = self.config.tracker
-        if report.sog_kn is None or report.cog_deg is None:
-            return Detection(
-                StateVector([float(east), float(north)]),
-                timestamp=_utc(report.time),
-                measurement_model=self._ais_position_model,
-                metadata=metadata,
-            )
-        ve, vn = velocity_from_course(report.sog_kn, report.cog_deg)
-        R = np.zeros((4, 4))
-        R[0, 0] = R[2, 2] = shared.ais_position_sigma_m**2
-        R[np.ix_([1, 3], [1, 3])] = (
-            ais_velocity_covariance(
-                report.sog_kn, report.cog_deg, shared.ais_speed_sigma_mps, shared.ais_course_sigma_deg
-            )
-            + np.eye(2) * shared.ais_velocity_floor_sigma_mps**2
-        )
+        R = ais_report_covariance(report.sog_kn, report.cog_deg, self.config.tracker)
+        if R.shape[0] == 2:
+            z, mapping = [float(east), float(north)], (0, 2)
+        else:
+            ve, vn = velocity_from_course(report.sog_kn, report.cog_deg)
+            z, mapping = [float(east), float(north), float(ve), float(vn)], (0, 2, 1, 3)
         return Detection(
-            StateVector([float(east), float(ve), float(north), float(vn)]),
+            StateVector(z),
             timestamp=_utc(report.time),
-            measurement_model=LinearGaussian(ndim_state=4, mapping=(0, 1, 2, 3), noise_covar=R),
-            metadata=metadata,
+            measurement_model=LinearGaussian(ndim_state=4, mapping=mapping, noise_covar=R),
+            metadata={MMSI: report.mmsi},
         )
 
     # ----------------------------------------------------------------- common

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tracking.config import TrackerConfig
 from tracking.frames import KNOT_MPS
 
 H_POSITION = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0]])
@@ -52,3 +53,28 @@ def ais_velocity_covariance(
     return polar_covariance_enu(
         np.array([sog_kn * KNOT_MPS]), np.array([cog_deg]), speed_sigma_mps, course_sigma_deg
     )[0]
+
+
+def ais_report_covariance(sog_kn: float | None, cog_deg: float | None, config: TrackerConfig) -> np.ndarray:
+    """Noise of one AIS report: (4, 4) over [east, north, ve, vn], or (2, 2) over [east,
+    north] when it sends no SOG/COG.
+
+    A position errs in two ways that one isotropic sigma cannot describe (measured on the
+    Solent recording, docs/import.md): GNSS jitter, the same in every direction
+    (``TrackerConfig.ais_position_sigma_m``), and timing: the receive time stands for the
+    fix's time only to ``ais_time_sigma_s``, which misplaces the fix by v·δt along the
+    course and not across it. Velocity: SOG/COG noise carried to (ve, vn), plus an
+    isotropic floor (``ais_velocity_floor_sigma_mps``).
+    """
+    jitter = np.eye(2) * config.ais_position_sigma_m**2
+    if sog_kn is None or cog_deg is None:
+        return jitter
+    along_sigma_m = sog_kn * KNOT_MPS * config.ais_time_sigma_s
+    timing = polar_covariance_enu(np.array([1.0]), np.array([cog_deg]), along_sigma_m, 0.0)[0]
+    R = np.zeros((4, 4))
+    R[:2, :2] = jitter + timing
+    R[2:, 2:] = (
+        ais_velocity_covariance(sog_kn, cog_deg, config.ais_speed_sigma_mps, config.ais_course_sigma_deg)
+        + np.eye(2) * config.ais_velocity_floor_sigma_mps**2
+    )
+    return R

@@ -35,7 +35,7 @@ from tracking.config import TrackerConfig
 from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict
 from tracking.frames import LocalFrame, course_from_velocity, range_bearing, velocity_from_course
 from tracking.imm import combine, predict_models, stationary_probabilities, update_models
-from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_velocity_covariance, polar_covariance_enu
+from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_report_covariance, polar_covariance_enu
 from tracking.registration import RadarRegistration
 
 MANOEUVRE_MODEL = 1
@@ -326,22 +326,14 @@ class Tracker:
             return []
         east, north = self.frame.to_enu(report.lat, report.lon)
         has_velocity = report.sog_kn is not None and report.cog_deg is not None
+        R = ais_report_covariance(report.sog_kn, report.cog_deg, cfg)
         if has_velocity:
             ve, vn = velocity_from_course(report.sog_kn, report.cog_deg)
             z = np.array([float(east), float(north), float(ve), float(vn)])
-            R = np.zeros((4, 4))
-            R[2:, 2:] = (
-                ais_velocity_covariance(
-                    report.sog_kn, report.cog_deg, cfg.ais_speed_sigma_mps, cfg.ais_course_sigma_deg
-                )
-                + np.eye(2) * cfg.ais_velocity_floor_sigma_mps**2
-            )
             H = H_POSITION_VELOCITY
         else:
             z = np.array([float(east), float(north)])
-            R = np.zeros((2, 2))
             H = H_POSITION
-        R[0, 0] = R[1, 1] = cfg.ais_position_sigma_m**2
 
         index = self._by_mmsi.get(report.mmsi)
         prior = None
