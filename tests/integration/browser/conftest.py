@@ -61,9 +61,11 @@ class Server:
     """The dashboard's audit log file (docs/audit.md)."""
 
 
-SCENARIO_MINUTES = 12
-"""The first 12 of the scenario's 25 minutes: vessels, dark contacts, alerts of several kinds and
-rejected lines are all there, at half the replay time of the whole."""
+SCENARIO_MINUTES = 13
+"""The first 13 of the scenario's 25 minutes: vessels, dark contacts, alerts of several kinds and
+rejected lines are all there, at half the replay time of the whole. (At 12 the cut fell within
+one radar scan of the second rendezvous alert, 718.5-721 s in: whether the risk list's top
+vessel met its dark partner in time turned on a few metres of AIS noise.)"""
 _TAG_TIME = re.compile(r"[,\\]c:(\d+)")
 
 
