@@ -92,8 +92,18 @@ class _RadarGeometry:
 class Tracker:
     """Tracks in one local tangent plane. Pure: no I/O, no clock, deterministic."""
 
-    def __init__(self, frame: LocalFrame, sensors: Sensors, config: TrackerConfig | None = None) -> None:
+    def __init__(
+        self,
+        frame: LocalFrame,
+        sensors: Sensors,
+        config: TrackerConfig | None = None,
+        *,
+        track_id_prefix: str = "",
+    ) -> None:
+        """``track_id_prefix`` keeps track ids unique where several trackers publish on one
+        topic (one per tracking area: ``"north:"`` gives ``north:T000001``)."""
         self.frame = frame
+        self.track_id_prefix = track_id_prefix
         self.sensors = sensors
         self.config = config or TrackerConfig()
         self._q_models = np.asarray(self.config.process_noise_q_m2ps3, dtype=float)
@@ -532,7 +542,7 @@ class Tracker:
         self._mu = np.concatenate([self._mu, self._mu_at_birth[None]])
         self._t = np.append(self._t, time)
         meta = _TrackMeta(
-            track_id=f"T{self._next_number:06d}",
+            track_id=f"{self.track_id_prefix}T{self._next_number:06d}",
             status=TrackStatus.TENTATIVE,
             born_time=time,
             hits=1,

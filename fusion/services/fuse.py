@@ -298,7 +298,8 @@ class FuseService:
         frame = LocalFrame(area.origin_lat, area.origin_lon)
         return FusionService(
             self.bus,
-            Tracker(frame, area.sensors),
+            # one deployment, one tracks topic: with several areas each names its own tracks
+            Tracker(frame, area.sensors, track_id_prefix=f"{area.name}:" if len(self.areas) > 1 else ""),
             RuleEngine(self._zones[area.name], area.sensors, frame, self.rules_config),
             allowed_lateness_s=self.allowed_lateness_s,
             router=self._routers.get(area.name),
