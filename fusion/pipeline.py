@@ -179,7 +179,13 @@ class FusionService:
     # ------------------------------------------------------------- processing
 
     def _process(self, released: list[tuple[float, AisReport | RadarPlot | AisStatic]]) -> None:
+        # AIS reports between two other steps (a scan closing, a tick, an identity record) go to
+        # the tracker as one run (Tracker.update_ais_batch), which gives the tracks of one call each
+        ais_run: list[AisReport] = []
         for time, record in released:
+            if ais_run and (isinstance(record, AisStatic) or self._step_due(time)):
+                self._fuse_ais(ais_run)
+                ais_run = []
             if isinstance(record, AisStatic):
                 # Ordered with the measurements, but it does not advance the stage's clock: scan
                 # closing and ticks stay where the measurements put them, so tracks are the same
@@ -191,7 +197,16 @@ class FusionService:
                 self._process_scans(self._scans.add(record), time)
             else:
                 self._publish_alerts(self.rules.on_report(record))  # its MMSI, before the fix
-                self._emit(self.tracker.update_ais(record), time)
+                ais_run.append(record)
+        self._fuse_ais(ais_run)
+
+    def _step_due(self, time: float) -> bool:
+        """Would event time ``time`` close a scan or tick (``_advance_to``)?"""
+        return time >= self._next_tick or self._scans.next_close_time() <= time
+
+    def _fuse_ais(self, run: list[AisReport]) -> None:
+        if run:
+            self._emit(self.tracker.update_ais_batch(run), run[-1].time)
 
     def _advance_to(self, time: float) -> None:
         self._process_scans(self._scans.advance(time), time)

@@ -23,19 +23,21 @@ two vessels passing close cannot swap names. Output leaves as ``TrackState`` rec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
+from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
 from tracking.config import TrackerConfig
 from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict
-from tracking.frames import LocalFrame, course_from_velocity, range_bearing, velocity_from_course
+from tracking.frames import LocalFrame, course_from_velocity, range_bearing
 from tracking.imm import combine, predict_models, stationary_probabilities, update_models
-from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_velocity_covariance, polar_covariance_enu
+from tracking.models import H_POSITION, polar_covariance_enu
 from tracking.registration import RadarRegistration
 
 MANOEUVRE_MODEL = 1
@@ -66,6 +68,15 @@ class _TrackMeta:
     ais_fix: tuple[float, float, float, float, float] | None = None
     """Last AIS report with velocity, in the area plane: (time, east_m, north_m, ve_mps, vn_mps)."""
     radar_ids: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _AisInRun:
+    """A report waiting in a run of ``update_ais_batch``: its track row and NMEA payload."""
+
+    report: AisReport
+    index: int
+    payload: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,77 +338,129 @@ class Tracker:
     # -------------------------------------------------------------------- AIS
 
     def update_ais(self, report: AisReport) -> list[TrackState]:
-        """Fuse one AIS position report (see module docstring for the three cases)."""
-        cfg = self.config
-        payload = _payload(report.raw)
-        known = self._by_mmsi.get(report.mmsi)
-        if known is not None and payload and self._is_duplicate(self._meta[known], payload, report.time):
-            self.duplicate_ais += 1
-            return []
-        east, north = self.frame.to_enu(report.lat, report.lon)
-        has_velocity = report.sog_kn is not None and report.cog_deg is not None
-        if has_velocity:
-            ve, vn = velocity_from_course(report.sog_kn, report.cog_deg)
-            z = np.array([float(east), float(north), float(ve), float(vn)])
-            R = np.zeros((4, 4))
-            R[2:, 2:] = (
-                ais_velocity_covariance(
-                    report.sog_kn, report.cog_deg, cfg.ais_speed_sigma_mps, cfg.ais_course_sigma_deg
-                )
-                + np.eye(2) * cfg.ais_velocity_floor_sigma_mps**2
-            )
-            H = H_POSITION_VELOCITY
-        else:
-            z = np.array([float(east), float(north)])
-            R = np.zeros((2, 2))
-            H = H_POSITION
-        R[0, 0] = R[1, 1] = cfg.ais_position_sigma_m**2
+        """Fuse one AIS position report (see the module docstring for the three cases)."""
+        return self.update_ais_batch([report])
 
-        index = self._by_mmsi.get(report.mmsi)
-        prior = None
-        if index is not None:
-            prior = self._prior(np.array([index]), report.time)
-            if not self._identity_consistent(prior, z):
+    def update_ais_batch(self, reports: Sequence[AisReport]) -> list[TrackState]:
+        """Fuse AIS position reports in order: the same tracks as one ``update_ais`` call each.
+
+        On a busy feed nearly every report updates a track already carrying its MMSI, and
+        such updates of different tracks do not touch each other, so a run of them is one
+        stacked IMM step: its fixed cost (some hundred numpy calls) is paid once per run, not
+        once per report. A report whose MMSI is new (it may bind to a radar track or start
+        one) or already in the run ends the run and is taken alone, so every decision that
+        depends on order sees what it would one report at a time.
+        """
+        states: list[TrackState] = []
+        run: dict[int, _AisInRun] = {}  # by MMSI
+        for report in reports:
+            payload = _payload(report.raw)
+            earlier = run.get(report.mmsi)
+            if earlier is not None:  # after the run, the track's last message would be this one
+                if self._same_message(earlier.report.time, earlier.payload, report.time, payload):
+                    self.duplicate_ais += 1
+                    continue
+                states += self._update_identified(list(run.values()))
+                run = {}
+            index = self._by_mmsi.get(report.mmsi)
+            if index is None:
+                states += self._update_identified(list(run.values()))
+                run = {}
+                states += self._update_unidentified(report, payload)
+                continue
+            meta = self._meta[index]
+            if self._same_message(meta.last_ais_time, meta.last_ais_payload, report.time, payload):
+                self.duplicate_ais += 1
+                continue
+            run[report.mmsi] = _AisInRun(report, index, payload)
+        return states + self._update_identified(list(run.values()))
+
+    def _update_identified(self, run: list[_AisInRun]) -> list[TrackState]:
+        """Reports of MMSIs each carried by a different track: one stacked step.
+
+        A position the track cannot have reached (``_identity_consistent``) is not fused into
+        it: it starts a track of its own, which takes over the MMSI (the identity rule flags
+        the MMSI at two places), so a false position never drags the true vessel's track.
+        """
+        if not run:
+            return []
+        fixes = AisFixes.of([one.report for one in run], self.frame, self.config)
+        rows = np.array([one.index for one in run])
+        prior = self._prior(rows, fixes.time)
+        consistent = self._identity_consistent(prior, fixes.position_m)
+        for with_velocity in (True, False):
+            chosen = np.flatnonzero(consistent & (fixes.has_velocity == with_velocity))
+            if chosen.size:
+                z, R, H = fixes.measurements(chosen, with_velocity)
+                chosen_prior = (prior[0][chosen], prior[1][chosen], prior[2][chosen])
+                self._fuse(rows[chosen], z, R, fixes.time[chosen], H, chosen_prior)
+        updated = rows.tolist()
+        for k, one in enumerate(run):
+            if consistent[k]:
+                self._meta[one.index].hits += 1
+            else:
                 self.identity_conflicts += 1
-                index = prior = None
-        else:
-            index = self._best_unidentified(z, R, H, report.time)
+                updated[k] = self._start_ais_track(fixes, k)
+            self._note_ais(updated[k], one.report, one.payload, fixes, k)
+        return self._states(updated)
+
+    def _update_unidentified(self, report: AisReport, payload: str) -> list[TrackState]:
+        """A report of an MMSI no track carries: bind it to the best unidentified track in
+        gate (a radar track gains its identity) or start a track."""
+        fixes = AisFixes.of([report], self.frame, self.config)
+        z, R, H = fixes.measurements(np.array([0]), bool(fixes.has_velocity[0]))
+        index = self._best_unidentified(z[0], R[0], H, report.time)
         if index is None:
-            P0 = np.diag([R[0, 0], cfg.init_speed_sigma_mps**2, R[1, 1], cfg.init_speed_sigma_mps**2])
-            if has_velocity:
-                P0[np.ix_([1, 3], [1, 3])] = R[2:, 2:]
-            index = self._start_track(z[:2], P0, None, report.time, velocity=z[2:] if has_velocity else None)
+            index = self._start_ais_track(fixes, 0)
         else:
-            self._fuse(np.array([index]), z[None], R[None], np.array([report.time]), H, prior)
+            self._fuse(np.array([index]), z, R, fixes.time, H)
             self._meta[index].hits += 1
+        self._note_ais(index, report, payload, fixes, 0)
+        return self._states([index])
+
+    def _start_ais_track(self, fixes: AisFixes, k: int) -> int:
+        """A new confirmed-to-be track at AIS fix ``k``, velocity prior from its SOG/COG if any."""
+        var_m2, init_var = fixes.position_var_m2, self.config.init_speed_sigma_mps**2
+        P0 = np.diag([var_m2, init_var, var_m2, init_var])
+        velocity = None
+        if fixes.has_velocity[k]:
+            P0[np.ix_([1, 3], [1, 3])] = fixes.velocity_cov[k]
+            velocity = fixes.velocity_mps[k]
+        return self._start_track(fixes.position_m[k], P0, None, float(fixes.time[k]), velocity=velocity)
+
+    def _note_ais(self, index: int, report: AisReport, payload: str, fixes: AisFixes, k: int) -> None:
+        """The track at ``index`` now carries ``report``'s MMSI and knows its reporting schedule."""
         meta = self._meta[index]
         meta.mmsi = report.mmsi
         meta.status = TrackStatus.CONFIRMED
         meta.last_ais_time = report.time
         meta.last_ais_payload = payload
         meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
-        meta.ais_fix = (
-            (report.time, float(z[0]), float(z[1]), float(z[2]), float(z[3])) if has_velocity else None
-        )
+        east, north = fixes.position_m[k].tolist()
+        ve, vn = fixes.velocity_mps[k].tolist()
+        meta.ais_fix = (report.time, east, north, ve, vn) if fixes.has_velocity[k] else None
         self._by_mmsi[report.mmsi] = index
-        return self._states([index])
 
-    def _is_duplicate(self, meta: _TrackMeta, payload: str, time: float) -> bool:
-        """The same message already fused from another station (identical payload, close in time)."""
+    def _same_message(self, last_time: float | None, last_payload: str, time: float, payload: str) -> bool:
+        """Is a report the track's last message heard again by another station (identical
+        payload, close in time)?"""
         return (
-            payload == meta.last_ais_payload
-            and meta.last_ais_time is not None
-            and abs(time - meta.last_ais_time) <= self.config.duplicate_ais_window_s
+            last_time is not None
+            and bool(payload)
+            and payload == last_payload
+            and abs(time - last_time) <= self.config.duplicate_ais_window_s
         )
 
-    def _identity_consistent(self, prior: tuple[np.ndarray, np.ndarray, np.ndarray], z: np.ndarray) -> bool:
-        """Is an AIS position plausible for the track already carrying that MMSI (its ``prior``)?"""
+    def _identity_consistent(
+        self, prior: tuple[np.ndarray, np.ndarray, np.ndarray], position_m: np.ndarray
+    ) -> np.ndarray:
+        """Per track, is an AIS position plausible for the track already carrying that MMSI
+        (its ``prior``)?"""
         x_pred, P_pred = combine(*prior)
         R = np.diag([self.config.ais_position_sigma_m**2] * 2)[None]
-        y, S = innovation(x_pred, P_pred, z[None, :2], R, H_POSITION)
-        return bool(
-            mahalanobis_sq(y, S)[0] < self.config.gate_chi2 * 4
-            or np.hypot(*y[0]) < self.config.ais_identity_gate_m
+        y, S = innovation(x_pred, P_pred, position_m, R, H_POSITION)
+        return (mahalanobis_sq(y, S) < self.config.gate_chi2 * 4) | (
+            np.hypot(y[:, 0], y[:, 1]) < self.config.ais_identity_gate_m
         )
 
     def _best_unidentified(self, z: np.ndarray, R: np.ndarray, H: np.ndarray, time: float) -> int | None:
