@@ -59,11 +59,9 @@ class _TrackMeta:
     """Born of a plot in the gate of a track that took another plot (see ``_ready_to_confirm``)."""
     """Log-likelihood ratio, vessel against clutter, of a tentative track's plots (see
     ``TrackerConfig.confirm_score``); 0 at birth, where one plot says nothing either way."""
-    last_update_time: float = 0.0
     last_ais_time: float | None = None
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
-    last_report_time: float = 0.0
     last_ais_payload: str = ""
     ais_fix: tuple[float, float, float, float, float] | None = None
     """Last AIS report with velocity, in the area plane: (time, east_m, north_m, ve_mps, vn_mps)."""
@@ -125,6 +123,9 @@ class Tracker:
         self._P = np.empty((0, models, 4, 4))
         self._mu = np.empty((0, models))
         self._t = np.empty(0)
+        """Each track's time: its newest measurement's (unix s)."""
+        self._reported = np.empty(0)
+        """When each track's state was last published (unix s; 0 before the first)."""
         self._meta: list[_TrackMeta] = []
         self._by_mmsi: dict[int, int] = {}
         self._next_number = 1
@@ -135,6 +136,11 @@ class Tracker:
                 float(east), float(north), radar.max_range_m, radar.scan_period_s
             )
         self._slowest_scan_s = max((r.scan_period_s for r in sensors.radars), default=10.0)
+        cfg = self.config
+        self._shortest_expectation_s = min(
+            3 * self._slowest_scan_s, cfg.radar_scan_hold_s, cfg.ais_min_idle_s, cfg.ais_max_idle_s
+        )
+        """No track coasts or is dropped after less silence than this (``_update_expectation``)."""
         self.identity_conflicts = 0
         self.duplicate_ais = 0
         self.registration = RadarRegistration(min_samples=self.config.registration_min_samples)
@@ -492,18 +498,19 @@ class Tracker:
         """
         coasting: list[int] = []
         doomed: list[int] = []
-        for i, meta in enumerate(self._meta):
-            idle_s = now - meta.last_update_time
+        idle = now - self._t
+        unreported = now - self._reported
+        # a track heard from within the shortest silence that can matter is skipped unread
+        due = (idle > self._shortest_expectation_s) | (unreported >= self.config.coast_report_s)
+        for i in np.flatnonzero(due).tolist():
+            meta, idle_s = self._meta[i], float(idle[i])
             expected_s, max_idle_s = self._update_expectation(meta, now)
             if idle_s > max_idle_s:
                 doomed.append(i)
             elif meta.status is TrackStatus.CONFIRMED and idle_s > expected_s:
                 meta.status = TrackStatus.COASTING
                 coasting.append(i)
-            elif (
-                meta.status is not TrackStatus.TENTATIVE
-                and now - meta.last_report_time >= self.config.coast_report_s
-            ):
+            elif meta.status is not TrackStatus.TENTATIVE and unreported[i] >= self.config.coast_report_s:
                 coasting.append(i)
         states = self._states(coasting, at_time=now)
         return states + self._remove(doomed, now)
@@ -579,8 +586,6 @@ class Tracker:
             x_new[late], P_new[late] = x_fwd.reshape(n_late, models, 4), P_fwd.reshape(n_late, models, 4, 4)
         self._x[indices], self._P[indices], self._mu[indices] = x_new, P_new, mu
         self._t[indices] = np.maximum(times, self._t[indices])
-        for i, t in zip(indices.tolist(), self._t[indices].tolist(), strict=True):
-            self._meta[i].last_update_time = t
 
     def _start_track(
         self,
@@ -604,12 +609,12 @@ class Tracker:
         self._P = np.concatenate([self._P, np.tile(P, (1, models, 1, 1))])
         self._mu = np.concatenate([self._mu, self._mu_at_birth[None]])
         self._t = np.append(self._t, time)
+        self._reported = np.append(self._reported, 0.0)
         meta = _TrackMeta(
             track_id=f"{self.track_id_prefix}T{self._next_number:06d}",
             status=TrackStatus.TENTATIVE,
             born_time=time,
             hits=1,
-            last_update_time=time,
             born_beside=beside,
         )
         if radar_id is not None:
@@ -629,6 +634,7 @@ class Tracker:
         keep = np.ones(len(self._meta), dtype=bool)
         keep[indices] = False
         self._x, self._P, self._mu, self._t = self._x[keep], self._P[keep], self._mu[keep], self._t[keep]
+        self._reported = self._reported[keep]
         self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
@@ -650,15 +656,16 @@ class Tracker:
         # sensor's accuracy, and fixed precision keeps the output files small and stable.
         # One scaled rint for all columns is np.round's own algorithm, in two calls, not ten.
         scalars = np.column_stack([times, lat, lon, x[:, 0], x[:, 2], x[:, 1], x[:, 3], sog_kn, cog_deg])
+        rounded = np.rint(scalars * _SCALAR_SCALE) / _SCALAR_SCALE
+        self._reported[idx] = rounded[:, 0]
         columns = zip(
-            *(np.rint(scalars * _SCALAR_SCALE) / _SCALAR_SCALE).T.tolist(),
+            *rounded.T.tolist(),
             (np.rint(P.reshape(-1, 16) * 1e3) / 1e3).tolist(),
             strict=True,
         )
         out = []
         for i, (t, la, lo, e, n, ve, vn, sog, cog, cov) in zip(indices, columns, strict=True):
             meta = self._meta[i]
-            meta.last_report_time = t
             out.append(
                 TrackState(
                     time=t, track_id=meta.track_id, status=meta.status, lat=la, lon=lo,
