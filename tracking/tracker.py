@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial import cKDTree
 
-from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
+from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus, positional_constructor
 from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
@@ -667,15 +667,19 @@ class Tracker:
         for i, (t, la, lo, e, n, ve, vn, sog, cog, cov) in zip(indices, columns, strict=True):
             meta = self._meta[i]
             out.append(
-                TrackState(
-                    time=t, track_id=meta.track_id, status=meta.status, lat=la, lon=lo,
-                    east_m=e, north_m=n, ve_mps=ve, vn_mps=vn, sog_kn=sog, cog_deg=cog, cov=tuple(cov),
-                    mmsi=meta.mmsi, last_ais_time=meta.last_ais_time, last_radar_time=meta.last_radar_time,
-                    radar_ids=tuple(sorted(meta.radar_ids)),
+                _track_state(
+                    t, meta.track_id, meta.status, la, lo, e, n, ve, vn, sog, cog, tuple(cov),
+                    meta.mmsi, meta.last_ais_time, meta.last_radar_time, tuple(sorted(meta.radar_ids)),
                 )
             )  # fmt: skip
         return out
 
+
+_track_state = positional_constructor(
+    TrackState, "time", "track_id", "status", "lat", "lon", "east_m", "north_m", "ve_mps", "vn_mps",
+    "sog_kn", "cog_deg", "cov", "mmsi", "last_ais_time", "last_radar_time", "radar_ids",
+)  # fmt: skip
+"""Every output state is built here, thousands a second: positionally, as ingest builds reports."""
 
 _SCALAR_SCALE = 10.0 ** np.array([3, 7, 7, 2, 2, 3, 3, 2, 1])
 """Decimal places kept of a state's time, lat, lon, east, north, ve, vn, sog, cog."""
