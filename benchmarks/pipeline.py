@@ -45,6 +45,8 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KAFKA = REPO_ROOT / "scripts" / "kafka"
 ZONES = REPO_ROOT / "zones.geojson"
@@ -163,9 +165,10 @@ def bench_fuse_backlog(areas: dict[str, Path], bootstrap: str, total_inputs: int
 
 
 def bench_latency(
-    areas: dict[str, Path], bootstrap: str, speed: float, env: dict[str, str]
+    areas: dict[str, Path], bootstrap: str, speed: float, env: dict[str, str], chart: Path | None = None
 ) -> dict[str, float]:
-    """Paced replay with ``seawatch fuse`` in its own process; latency percentiles in seconds."""
+    """Paced replay with ``seawatch fuse`` in its own process; latency percentiles in seconds
+    (and, with ``chart``, a PNG of every track update's latency against its arrival time)."""
     import importlib
 
     import fusion.services.publish
@@ -215,12 +218,15 @@ def bench_latency(
         i = bisect.bisect_left(times, t + LATENESS_S)
         release_wall.append(min(walls[i:]) if i < len(times) else float("nan"))
     release = dict(zip(times, release_wall, strict=True))
-    end_to_end, processing = [], []
+    end_to_end, processing, samples = [], [], []
     for event_time, arrived in arrivals:
         if event_time in by_time:
             end_to_end.append(arrived - by_time[event_time])
             if release[event_time] == release[event_time]:  # not NaN: released before the end of stream
                 processing.append(arrived - max(release[event_time], by_time[event_time]))
+                samples.append((arrived - walls[0], end_to_end[-1], processing[-1]))
+    if chart is not None:
+        _latency_chart(samples, LATENESS_S / speed, chart)
     q = statistics.quantiles
     if len(end_to_end) < 100 or len(processing) < 100:
         raise RuntimeError(
@@ -245,6 +251,7 @@ def main() -> int:
         "--ais-vessels", type=int, default=600, help="vessels of the offshore (AIS only) area"
     )
     parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--chart", type=Path, help="PNG of the live run's latencies over time")
     args = parser.parse_args()
 
     own_broker = args.bootstrap is None
@@ -287,7 +294,7 @@ def main() -> int:
 
             live_rate = 0.5 * (ais + plots) / fuse_s
             speed = live_rate / ((ais + plots) / (args.minutes * 60))
-            lat = bench_latency(areas, bootstrap, speed, _topic_env(suffix + "live"))
+            lat = bench_latency(areas, bootstrap, speed, _topic_env(suffix + "live"), chart=args.chart)
             print(
                 f"latency at {live_rate:,.0f} records/s (speed {speed:.0f}x, {lat['tracks_matched']} track "
                 f"updates): end to end p50 {lat['end_to_end_p50_s']:.3f} s, "
@@ -310,6 +317,29 @@ def main() -> int:
         if own_broker:
             subprocess.run([KAFKA, "stop"], env=broker_env, check=False)
     return 0
+
+
+def _latency_chart(samples: list[tuple[float, float, float]], hold_s: float, path: Path) -> None:
+    """Latency of each track update over the live run: where the tail comes from, at a glance."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    arrival, end_to_end, processing = (np.array(column) for column in zip(*samples, strict=True))
+    figure, axis = plt.subplots(figsize=(10, 4))
+    axis.plot(arrival, end_to_end, ",", color="tab:blue", label="end to end")
+    axis.plot(arrival, processing, ",", color="tab:orange", label="processing (end to end less the hold)")
+    axis.axhline(hold_s, color="grey", linestyle=":", label=f"designed event-time hold {hold_s:.2f} s")
+    axis.axhline(1.0, color="red", linestyle="--", label="target p99 1 s")
+    axis.set_ylim(0.0, max(1.5, 1.2 * float(np.percentile(end_to_end, 99.9))))  # one straggler hides the rest
+    axis.set_xlabel("wall time since the first publish (s)")
+    axis.set_ylabel("latency (s)")
+    axis.set_title("benchmarks/pipeline.py: publish of a raw record to its track update on Kafka")
+    axis.legend(loc="upper right", markerscale=20)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
 
 
 def _fed_inputs(areas: dict[str, Path]) -> int:

@@ -126,6 +126,9 @@ class Tracker:
         """Each track's time: its newest measurement's (unix s)."""
         self._reported = np.empty(0)
         """When each track's state was last published (unix s; 0 before the first)."""
+        self._recheck_at = np.empty(0)
+        """Event time from which ``expire`` must look at each track again (-inf: at once). With
+        hundreds of tracks, looking at every one every second was most of an AIS-only feed's cost."""
         self._meta: list[_TrackMeta] = []
         self._by_mmsi: dict[int, int] = {}
         self._next_number = 1
@@ -136,11 +139,6 @@ class Tracker:
                 float(east), float(north), radar.max_range_m, radar.scan_period_s
             )
         self._slowest_scan_s = max((r.scan_period_s for r in sensors.radars), default=10.0)
-        cfg = self.config
-        self._shortest_expectation_s = min(
-            3 * self._slowest_scan_s, cfg.radar_scan_hold_s, cfg.ais_min_idle_s, cfg.ais_max_idle_s
-        )
-        """No track coasts or is dropped after less silence than this (``_update_expectation``)."""
         self.identity_conflicts = 0
         self.duplicate_ais = 0
         self.registration = RadarRegistration(min_samples=self.config.registration_min_samples)
@@ -498,20 +496,28 @@ class Tracker:
         """
         coasting: list[int] = []
         doomed: list[int] = []
-        idle = now - self._t
-        unreported = now - self._reported
-        # a track heard from within the shortest silence that can matter is skipped unread
-        due = (idle > self._shortest_expectation_s) | (unreported >= self.config.coast_report_s)
-        for i in np.flatnonzero(due).tolist():
-            meta, idle_s = self._meta[i], float(idle[i])
+        coast_report_s = self.config.coast_report_s
+        for i in np.flatnonzero(self._recheck_at <= now).tolist():
+            meta, time_s, reported_s = self._meta[i], float(self._t[i]), float(self._reported[i])
             expected_s, max_idle_s = self._update_expectation(meta, now)
-            if idle_s > max_idle_s:
+            if now - time_s > max_idle_s:
                 doomed.append(i)
-            elif meta.status is TrackStatus.CONFIRMED and idle_s > expected_s:
+            elif meta.status is TrackStatus.CONFIRMED and now - time_s > expected_s:
                 meta.status = TrackStatus.COASTING
                 coasting.append(i)
-            elif meta.status is not TrackStatus.TENTATIVE and unreported[i] >= self.config.coast_report_s:
+            elif meta.status is not TrackStatus.TENTATIVE and now - reported_s >= coast_report_s:
                 coasting.append(i)
+            else:  # nothing can change before the first of these, unless the track is updated
+                due = [time_s + max_idle_s]
+                if meta.status is TrackStatus.CONFIRMED:
+                    due.append(time_s + expected_s)
+                if meta.status is not TrackStatus.TENTATIVE:
+                    due.append(reported_s + coast_report_s)
+                radar_time = -np.inf if meta.last_radar_time is None else meta.last_radar_time
+                radar_lets_go = radar_time + self.config.radar_scan_hold_s
+                if radar_lets_go > now:
+                    due.append(radar_lets_go)
+                self._recheck_at[i] = min(due)
         states = self._states(coasting, at_time=now)
         return states + self._remove(doomed, now)
 
@@ -586,6 +592,7 @@ class Tracker:
             x_new[late], P_new[late] = x_fwd.reshape(n_late, models, 4), P_fwd.reshape(n_late, models, 4, 4)
         self._x[indices], self._P[indices], self._mu[indices] = x_new, P_new, mu
         self._t[indices] = np.maximum(times, self._t[indices])
+        self._recheck_at[indices] = -np.inf
 
     def _start_track(
         self,
@@ -610,6 +617,7 @@ class Tracker:
         self._mu = np.concatenate([self._mu, self._mu_at_birth[None]])
         self._t = np.append(self._t, time)
         self._reported = np.append(self._reported, 0.0)
+        self._recheck_at = np.append(self._recheck_at, -np.inf)
         meta = _TrackMeta(
             track_id=f"{self.track_id_prefix}T{self._next_number:06d}",
             status=TrackStatus.TENTATIVE,
@@ -634,7 +642,7 @@ class Tracker:
         keep = np.ones(len(self._meta), dtype=bool)
         keep[indices] = False
         self._x, self._P, self._mu, self._t = self._x[keep], self._P[keep], self._mu[keep], self._t[keep]
-        self._reported = self._reported[keep]
+        self._reported, self._recheck_at = self._reported[keep], self._recheck_at[keep]
         self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
@@ -658,6 +666,7 @@ class Tracker:
         scalars = np.column_stack([times, lat, lon, x[:, 0], x[:, 2], x[:, 1], x[:, 3], sog_kn, cog_deg])
         rounded = np.rint(scalars * _SCALAR_SCALE) / _SCALAR_SCALE
         self._reported[idx] = rounded[:, 0]
+        self._recheck_at[idx] = -np.inf
         columns = zip(
             *rounded.T.tolist(),
             (np.rint(P.reshape(-1, 16) * 1e3) / 1e3).tolist(),
