@@ -1,19 +1,24 @@
 """End-to-end throughput and latency of the pipeline through a real Kafka broker.
 
 Run: ``.venv/bin/python -m benchmarks.pipeline [--bootstrap HOST:PORT] [--runs R] [--vessels N]
-[--minutes M]``
+[--ais-vessels M] [--minutes T]``
 (without ``--bootstrap`` it starts its own broker with ``scripts/kafka`` in .cache/kafka/bench).
 
-The scenario is generated (``seawatch simulate --seed 7``, 60 vessels, 10 min by default:
-~4,000 AIS messages and ~17,000 radar plots), so every run sees the same input. Printed:
+The workload is a deployment of two tracking areas, generated so every run sees the same
+input: a **coastal** area (``seawatch simulate --seed 7``, N vessels, two radars and an AIS
+station) and an **offshore** area of the national AIS network beyond radar range (``--seed 8``,
+M vessels, its AIS only: the folder is derived in a temporary directory, sensors.json without
+radars). With the defaults (60 + 600 vessels, 10 min) that is about 5 AIS messages for every
+2 radar plots, the mix of the target below; one radar area alone would be plot-heavy (~1:4.5).
+Printed:
 
-1. **Embedded (reference):** ``run_replay`` on the in-memory bus at full speed: AIS msg/s
-   and plots/s through ingest, tracker and rules, median of ``R`` runs.
-2. **Kafka publish:** ``seawatch replay --bus kafka://`` at full speed (parse + produce).
-3. **Kafka fuse, sustained:** a ``FuseService`` (in this process) draining the published
-   backlog from its consumer group: AIS msg/s and plots/s through the broker, tracker and
-   rules, outputs produced to Kafka; median of ``R`` runs, and the ratio to (1).
-4. **Latency, live:** the recording replayed paced at about half the sustained rate while
+1. **Embedded (reference):** ``run_replay`` of each area on the in-memory bus at full speed
+   (NMEA decoding included): AIS msg/s and plots/s, median of ``R`` runs.
+2. **Kafka publish:** ``seawatch replay --bus kafka://`` of both areas at full speed.
+3. **Kafka fuse, sustained:** a ``FuseService`` (in this process) with both areas draining the
+   published backlog from its consumer group: AIS msg/s and plots/s through the broker, tracker
+   and rules, outputs produced to Kafka; median of ``R`` runs, and the ratio to (1).
+4. **Latency, live:** both areas replayed paced at about half the sustained rate while
    ``seawatch fuse`` runs as its own process; for each track update, the wall time from
    the publish of the raw record it came from (same event time and source kind) to its
    arrival on ``tracks``. Two figures: *end to end*, which includes the event-time hold
@@ -30,6 +35,7 @@ import argparse
 import bisect
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +44,8 @@ import threading
 import time
 import uuid
 from pathlib import Path
+
+import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KAFKA = REPO_ROOT / "scripts" / "kafka"
@@ -50,14 +58,32 @@ def _topic_env(suffix: str) -> dict[str, str]:
     return {f"SEAWATCH_TOPIC_{n}": f"bench.{n.lower()}.{suffix}" for n in names}
 
 
-def _counts(scenario: Path) -> tuple[int, int]:
-    ais = sum(1 for _ in (scenario / "ais.nmea").open("rb"))
-    plots = sum(1 for _ in (scenario / "radar.jsonl").open("rb"))
+def make_workload(folder: Path, vessels: int, ais_vessels: int, minutes: float) -> dict[str, Path]:
+    """The two areas' scenario folders (see the module docstring), by area name."""
+    from fusion.simulator.generate import simulate
+
+    coastal, offshore = folder / "coastal", folder / "offshore"
+    simulate(seed=7, vessels=vessels, minutes=minutes, out_dir=coastal, zones_path=ZONES, progress=False)
+    simulated = folder / "offshore-simulated"
+    simulate(
+        seed=8, vessels=ais_vessels, minutes=minutes, out_dir=simulated, zones_path=ZONES, progress=False
+    )
+    offshore.mkdir()
+    shutil.copy(simulated / "ais.nmea", offshore / "ais.nmea")
+    (offshore / "radar.jsonl").write_bytes(b"")
+    sensors = json.loads((simulated / "sensors.json").read_text())
+    (offshore / "sensors.json").write_text(json.dumps({**sensors, "radars": []}, indent=2))
+    return {"coastal": coastal, "offshore": offshore}
+
+
+def _counts(areas: dict[str, Path]) -> tuple[int, int]:
+    ais = sum(1 for folder in areas.values() for _ in (folder / "ais.nmea").open("rb"))
+    plots = sum(1 for folder in areas.values() for _ in (folder / "radar.jsonl").open("rb"))
     return ais, plots
 
 
-def bench_memory(scenario: Path, runs: int) -> float:
-    """Median seconds of an embedded full-speed replay."""
+def bench_memory(areas: dict[str, Path], runs: int) -> float:
+    """Median seconds of embedded full-speed replays of every area, one after the other."""
     from fusion.replay import run_replay
     from ingest.scenario import open_scenario
 
@@ -65,13 +91,19 @@ def bench_memory(scenario: Path, runs: int) -> float:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
-            run_replay(open_scenario(scenario, ZONES), tracks_out=Path(out) / "t", alerts_out=Path(out) / "a")
+            for name, folder in areas.items():
+                run_replay(
+                    open_scenario(folder, ZONES),
+                    tracks_out=Path(out) / f"{name}.t",
+                    alerts_out=Path(out) / f"{name}.a",
+                )
             times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def bench_publish(scenario: Path, bootstrap: str, speed: float | None = None) -> tuple[float, dict]:
-    """Seconds to publish the scenario (full speed unless ``speed``); returns (seconds, publish log)."""
+def bench_publish(areas: dict[str, Path], bootstrap: str, speed: float | None = None) -> tuple[float, dict]:
+    """Seconds to publish every area (side by side, full speed unless ``speed``); returns
+    (seconds, publish log)."""
     from fusion.bus_kafka import KafkaBus
     from fusion.services.provision import ensure_pipeline_topics
     from fusion.services.publish import publish_scenario
@@ -89,24 +121,37 @@ def bench_publish(scenario: Path, bootstrap: str, speed: float | None = None) ->
 
     bus.publish = publish  # type: ignore[method-assign]
     start = time.perf_counter()
-    publish_scenario(open_scenario(scenario, ZONES), bus, area="bench", speed=speed)
+    publishers = [
+        threading.Thread(
+            target=publish_scenario,
+            args=(open_scenario(folder, ZONES), bus),
+            kwargs={"area": name, "speed": speed},
+        )
+        for name, folder in areas.items()
+    ]
+    for publisher in publishers:
+        publisher.start()
+    for publisher in publishers:
+        publisher.join()
     elapsed = time.perf_counter() - start
     bus.close()
     return elapsed, published
 
 
-def bench_fuse_backlog(scenario: Path, bootstrap: str, total_inputs: int) -> float:
+def bench_fuse_backlog(areas: dict[str, Path], bootstrap: str, total_inputs: int) -> float:
     """Seconds for a fresh fuse group to consume the whole published backlog."""
     from fusion.bus_kafka import KafkaBus
     from fusion.services.areas import load_area
     from fusion.services.fuse import FuseService
 
     bus = KafkaBus([bootstrap], f"bench-fuse-{uuid.uuid4().hex[:8]}")
-    service = FuseService(bus, [load_area(f"bench={scenario}", ZONES)], store=None)
+    service = FuseService(
+        bus, [load_area(f"{name}={folder}", ZONES) for name, folder in areas.items()], store=None
+    )
     started: list[float] = []
 
     def done() -> bool:
-        fed = service.counts["fed:bench"]
+        fed = sum(service.counts[f"fed:{name}"] for name in areas)
         if fed and not started:
             started.append(time.perf_counter())
         return fed >= total_inputs
@@ -119,8 +164,11 @@ def bench_fuse_backlog(scenario: Path, bootstrap: str, total_inputs: int) -> flo
     return elapsed
 
 
-def bench_latency(scenario: Path, bootstrap: str, speed: float, env: dict[str, str]) -> dict[str, float]:
-    """Paced replay with ``seawatch fuse`` in its own process; latency percentiles in seconds."""
+def bench_latency(
+    areas: dict[str, Path], bootstrap: str, speed: float, env: dict[str, str], chart: Path | None = None
+) -> dict[str, float]:
+    """Paced replay with ``seawatch fuse`` in its own process; latency percentiles in seconds
+    (and, with ``chart``, a PNG of every track update's latency against its arrival time)."""
     import importlib
 
     import fusion.services.publish
@@ -134,9 +182,9 @@ def bench_latency(scenario: Path, bootstrap: str, speed: float, env: dict[str, s
     importlib.reload(fusion.services.publish)
     with tempfile.TemporaryDirectory() as state:
         fuse = subprocess.Popen(
-            [sys.executable, "-m", "fusion.cli", "fuse", "--bus", f"kafka://{bootstrap}", "--area",
-             f"bench={scenario}", "--partitions", "1", "--no-snapshots", "--group", "bench-live",
-             "--state-dir", state],
+            [sys.executable, "-m", "fusion.cli", "fuse", "--bus", f"kafka://{bootstrap}",
+             *(arg for name, folder in areas.items() for arg in ("--area", f"{name}={folder}")),
+             "--partitions", "1", "--no-snapshots", "--group", "bench-live", "--state-dir", state],
             cwd=REPO_ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         reader = KafkaBus([bootstrap], f"bench-reader-{uuid.uuid4().hex[:8]}")
@@ -151,7 +199,7 @@ def bench_latency(scenario: Path, bootstrap: str, speed: float, env: dict[str, s
         thread = threading.Thread(target=read)
         thread.start()
         time.sleep(5.0)  # both consumers in their groups before the first record
-        _, published = bench_publish(scenario, bootstrap, speed=speed)
+        _, published = bench_publish(areas, bootstrap, speed=speed)
         time.sleep(LATENESS_S / speed + 5.0)
         stop.set()
         thread.join()
@@ -170,12 +218,15 @@ def bench_latency(scenario: Path, bootstrap: str, speed: float, env: dict[str, s
         i = bisect.bisect_left(times, t + LATENESS_S)
         release_wall.append(min(walls[i:]) if i < len(times) else float("nan"))
     release = dict(zip(times, release_wall, strict=True))
-    end_to_end, processing = [], []
+    end_to_end, processing, samples = [], [], []
     for event_time, arrived in arrivals:
         if event_time in by_time:
             end_to_end.append(arrived - by_time[event_time])
             if release[event_time] == release[event_time]:  # not NaN: released before the end of stream
                 processing.append(arrived - max(release[event_time], by_time[event_time]))
+                samples.append((arrived - walls[0], end_to_end[-1], processing[-1]))
+    if chart is not None:
+        _latency_chart(samples, LATENESS_S / speed, chart)
     q = statistics.quantiles
     if len(end_to_end) < 100 or len(processing) < 100:
         raise RuntimeError(
@@ -195,8 +246,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", help="HOST:PORT of a broker (default: start one with scripts/kafka)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--vessels", type=int, default=60)
+    parser.add_argument("--vessels", type=int, default=60, help="vessels of the coastal (radar) area")
+    parser.add_argument(
+        "--ais-vessels", type=int, default=600, help="vessels of the offshore (AIS only) area"
+    )
     parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--chart", type=Path, help="PNG of the live run's latencies over time")
     args = parser.parse_args()
 
     own_broker = args.bootstrap is None
@@ -212,28 +267,26 @@ def main() -> int:
     os.environ.update(env)  # before fusion.topics is imported: this process uses the bench topics
     try:
         from fusion.bus_kafka import KafkaBus
-        from fusion.simulator.generate import simulate
 
         with tempfile.TemporaryDirectory() as tmp:
-            scenario = Path(tmp) / "bench"
-            simulate(seed=7, vessels=args.vessels, minutes=args.minutes, out_dir=scenario, zones_path=ZONES,
-                     progress=False)  # fmt: skip
-            ais, plots = _counts(scenario)
-            print(f"scenario: {args.vessels} vessels, {args.minutes:g} min: {ais} AIS lines, {plots} plots")
+            areas = make_workload(Path(tmp), args.vessels, args.ais_vessels, args.minutes)
+            ais, plots = _counts(areas)
+            print(
+                f"workload: coastal area {args.vessels} vessels (radar + AIS), offshore area "
+                f"{args.ais_vessels} vessels (AIS only), {args.minutes:g} min: {ais} AIS lines, {plots} plots"
+            )
 
-            memory_s = bench_memory(scenario, args.runs)
+            memory_s = bench_memory(areas, args.runs)
             print(
                 f"embedded replay (reference): {ais / memory_s:,.0f} AIS msg/s + {plots / memory_s:,.0f} "
                 f"plots/s ({memory_s:.2f} s, median of {args.runs})"
             )
-            publish_s, _ = bench_publish(scenario, bootstrap)
+            publish_s, _ = bench_publish(areas, bootstrap)
             print(f"kafka publish (replay --bus): {(ais + plots) / publish_s:,.0f} rec/s ({publish_s:.2f} s)")
 
             # every fresh group reads the one published backlog; the fuse outputs go to the bench topics
-            inputs = _fed_inputs(scenario)
-            fuse_s = statistics.median(
-                bench_fuse_backlog(scenario, bootstrap, inputs) for _ in range(args.runs)
-            )
+            inputs = _fed_inputs(areas)
+            fuse_s = statistics.median(bench_fuse_backlog(areas, bootstrap, inputs) for _ in range(args.runs))
             print(
                 f"kafka fuse, sustained: {ais / fuse_s:,.0f} AIS msg/s + {plots / fuse_s:,.0f} plots/s "
                 f"({fuse_s:.2f} s, median of {args.runs}); {memory_s / fuse_s:.2f}x the embedded rate"
@@ -241,7 +294,7 @@ def main() -> int:
 
             live_rate = 0.5 * (ais + plots) / fuse_s
             speed = live_rate / ((ais + plots) / (args.minutes * 60))
-            lat = bench_latency(scenario, bootstrap, speed, _topic_env(suffix + "live"))
+            lat = bench_latency(areas, bootstrap, speed, _topic_env(suffix + "live"), chart=args.chart)
             print(
                 f"latency at {live_rate:,.0f} records/s (speed {speed:.0f}x, {lat['tracks_matched']} track "
                 f"updates): end to end p50 {lat['end_to_end_p50_s']:.3f} s, "
@@ -266,7 +319,30 @@ def main() -> int:
     return 0
 
 
-def _fed_inputs(scenario: Path) -> int:
+def _latency_chart(samples: list[tuple[float, float, float]], hold_s: float, path: Path) -> None:
+    """Latency of each track update over the live run: where the tail comes from, at a glance."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    arrival, end_to_end, processing = (np.array(column) for column in zip(*samples, strict=True))
+    figure, axis = plt.subplots(figsize=(10, 4))
+    axis.plot(arrival, end_to_end, ",", color="tab:blue", label="end to end")
+    axis.plot(arrival, processing, ",", color="tab:orange", label="processing (end to end less the hold)")
+    axis.axhline(hold_s, color="grey", linestyle=":", label=f"designed event-time hold {hold_s:.2f} s")
+    axis.axhline(1.0, color="red", linestyle="--", label="target p99 1 s")
+    axis.set_ylim(0.0, max(1.5, 1.2 * float(np.percentile(end_to_end, 99.9))))  # one straggler hides the rest
+    axis.set_xlabel("wall time since the first publish (s)")
+    axis.set_ylabel("latency (s)")
+    axis.set_title("benchmarks/pipeline.py: publish of a raw record to its track update on Kafka")
+    axis.legend(loc="upper right", markerscale=20)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _fed_inputs(areas: dict[str, Path]) -> int:
     """Accepted AIS reports + plots the fuse stage will be fed (what ingest accepts)."""
     from collections import Counter
 
@@ -275,7 +351,7 @@ def _fed_inputs(scenario: Path) -> int:
 
     counts: Counter[str] = Counter()
     return sum(
-        1 for r in read_records(open_scenario(scenario, ZONES), counts)
+        1 for folder in areas.values() for r in read_records(open_scenario(folder, ZONES), counts)
         if topics.topic_and_key(r)[0] in (topics.AIS_REPORTS, topics.RADAR_PLOTS)
     )  # fmt: skip
 

@@ -50,13 +50,14 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.stonesoup_tracker import StoneSoupConfig, StoneSoupTracker
-from benchmarks.track_driver import TrackEngine, drive
+from benchmarks.track_driver import drive
 from fusion.replay import run_replay
 from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
 from ingest.importers.build import import_sources
 from ingest.importers.model import ImportOptions
 from ingest.scenario import Scenario, open_scenario
 from tracking.frames import LocalFrame
+from tracking.steps import TrackEngine
 from tracking.tracker import Tracker
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -112,12 +113,19 @@ class HoldOutEngine:
     def update_radar_scan(self, plots: list[RadarPlot]) -> list[TrackState]:
         return self._note(self.engine.update_radar_scan(plots))
 
-    def update_ais(self, report: AisReport) -> list[TrackState]:
-        self.seen[report.mmsi] += 1
-        if self.seen[report.mmsi] % self.k == 0:
+    def update_ais_batch(self, reports: list[AisReport]) -> list[TrackState]:
+        states: list[TrackState] = []
+        passed: list[AisReport] = []
+        for report in reports:
+            self.seen[report.mmsi] += 1
+            if self.seen[report.mmsi] % self.k:
+                passed.append(report)
+                continue
+            if any(r.mmsi == report.mmsi for r in passed):  # score after its vessel's last fix
+                states += self._note(self.engine.update_ais_batch(passed))
+                passed = []
             self._score(report)
-            return []
-        return self._note(self.engine.update_ais(report))
+        return states + self._note(self.engine.update_ais_batch(passed))
 
     def expire(self, now: float) -> list[TrackState]:
         return self._note(self.engine.expire(now))
@@ -225,8 +233,8 @@ class ArpaComparison:
                     target.course_diff_deg.append(abs((state.cog_deg - arpa_cog + 180.0) % 360.0 - 180.0))
         return states
 
-    def update_ais(self, report: AisReport) -> list[TrackState]:
-        return self._note(self.engine.update_ais(report))
+    def update_ais_batch(self, reports: list[AisReport]) -> list[TrackState]:
+        return self._note(self.engine.update_ais_batch(reports))
 
     def expire(self, now: float) -> list[TrackState]:
         return self._note(self.engine.expire(now))

@@ -338,6 +338,10 @@ class StoneSoupTracker:
         self._ais_batch.append(report)
         return states
 
+    def update_ais_batch(self, reports: list[AisReport]) -> list[TrackState]:
+        """``update_ais`` of each report: Stone Soup's own batching is by scan and tick."""
+        return [state for report in reports for state in self.update_ais(report)]
+
     def _flush_ais(self) -> list[TrackState]:
         """Associate the queued AIS reports (GNN, MMSI-gated); the rest start tracks at once."""
         if not self._ais_batch:

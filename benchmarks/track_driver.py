@@ -4,10 +4,11 @@ Both trackers of ``benchmarks/tracking.py`` are fed by this one loop so that the
 same decoded measurements, in the same order, grouped into the same radar scans:
 ``ingest.scenario.read_records`` decodes the files, an ``EventTimeBuffer`` with the fusion
 stage's allowed lateness puts late AIS lines in place (released every ``PUBLISH_SLICE``
-records, as ``fusion.replay`` lets the stage poll), ``tracking.scans.ScanBatcher`` groups
-radar plots into scans, and ``expire`` runs once per second of event time. This mirrors
-``fusion.pipeline.FusionService`` step for step; what it leaves out (the bus, JSON
-round-trips, the rules engine) is not tracking, so timing it measures the trackers.
+records, as ``fusion.replay`` lets the stage poll), and ``tracking.steps.StepPlanner`` makes
+of them the steps the fusion stage makes (radar scans, AIS runs, an ``expire`` every second
+of event time). This mirrors ``fusion.pipeline.FusionService`` step for step; what it leaves
+out (the bus, JSON round-trips, the rules engine) is not tracking, so timing it measures the
+trackers.
 """
 
 from __future__ import annotations
@@ -18,31 +19,20 @@ import time as wall_clock
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from tqdm import tqdm
 
 from fusion.event_time import EventTimeBuffer
 from fusion.replay import PUBLISH_SLICE
-from fusion.schemas import AisReport, RadarPlot, TrackState, to_json
+from fusion.schemas import AisReport, RadarPlot, to_json
 from ingest.scenario import Scenario, read_records
-from tracking.scans import ScanBatcher
+from tracking.steps import Step, StepPlanner, TrackEngine, take_step
 
 ALLOWED_LATENESS_S = 10.0
 """The fusion stage's default reorder window (``FusionService.allowed_lateness_s``)."""
 
 TICK_S = 1.0
 """Event-time interval of ``expire`` calls, as ``FusionService.tick_s``."""
-
-
-class TrackEngine(Protocol):
-    """What the driver needs of a tracker: ``tracking.tracker.Tracker`` already is one."""
-
-    def update_radar_scan(self, plots: list[RadarPlot]) -> list[TrackState]: ...
-
-    def update_ais(self, report: AisReport) -> list[TrackState]: ...
-
-    def expire(self, now: float) -> list[TrackState]: ...
 
 
 @dataclass
@@ -88,8 +78,7 @@ def drive(
     """
     summary = DriveSummary()
     buffer: EventTimeBuffer[AisReport | RadarPlot] = EventTimeBuffer(ALLOWED_LATENESS_S)
-    scans = ScanBatcher(scenario.sensors)
-    next_tick = -math.inf
+    planner = StepPlanner(scenario.sensors, TICK_S)
     show = sys.stderr.isatty() if progress is None else progress
     tracks_out.parent.mkdir(parents=True, exist_ok=True)
     started, started_cpu = wall_clock.perf_counter(), wall_clock.process_time()
@@ -98,27 +87,17 @@ def drive(
         tqdm(desc="track", unit=" rec", disable=not show, file=sys.stderr) as bar,
     ):
 
-        def emit(states: list[TrackState]) -> None:
-            for state in states:
-                out.write(to_json(state) + b"\n")
-            summary.track_lines += len(states)
-
-        def advance_to(now: float) -> None:
-            nonlocal next_tick
-            for scan in scans.advance(now):
-                emit(engine.update_radar_scan(scan))
-            if now >= next_tick:
-                emit(engine.expire(now))
-                next_tick = (math.floor(now / TICK_S) + 1) * TICK_S
+        def take(steps: list[Step]) -> None:
+            for step in steps:
+                states = take_step(engine, step)
+                for state in states:
+                    out.write(to_json(state) + b"\n")
+                summary.track_lines += len(states)
 
         def process(released: list[tuple[float, AisReport | RadarPlot]]) -> None:
-            for now, record in released:
-                advance_to(now)
-                if isinstance(record, RadarPlot):
-                    for scan in scans.add(record):
-                        emit(engine.update_radar_scan(scan))
-                else:
-                    emit(engine.update_ais(record))
+            for _, record in released:
+                take(planner.add(record))
+            take(planner.cut())
 
         for count, record in enumerate(read_records(scenario, summary.ingest), start=1):
             if isinstance(record, AisReport | RadarPlot):
@@ -129,8 +108,7 @@ def drive(
                 process(buffer.release())
                 bar.update(PUBLISH_SLICE)
         process(buffer.drain())
-        for scan in scans.flush():
-            emit(engine.update_radar_scan(scan))
+        take(planner.finish(buffer.released_until))
     summary.wall_s = wall_clock.perf_counter() - started
     summary.cpu_s = wall_clock.process_time() - started_cpu
     return summary

@@ -160,8 +160,8 @@ class _TrackCounter:
     def update_radar_scan(self, plots: list[Any]) -> list[Any]:
         return self.tracker.update_radar_scan(plots)
 
-    def update_ais(self, report: Any) -> list[Any]:
-        return self.tracker.update_ais(report)
+    def update_ais_batch(self, reports: list[Any]) -> list[Any]:
+        return self.tracker.update_ais_batch(reports)
 
     def expire(self, now: float) -> list[Any]:
         tracks = self.tracker.track_count

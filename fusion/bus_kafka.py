@@ -26,6 +26,7 @@ Choices, and why:
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -85,8 +86,14 @@ class AreaPartitioner(Partitioner):
 
 def area_partition(serialized_key: bytes, partitions: int) -> int:
     """Partition index of a key: murmur2 of its area prefix (the text before the first ``/``)."""
-    area = serialized_key.split(b"/", 1)[0]
-    return (murmur2(area) & 0x7FFFFFFF) % partitions
+    return (_murmur2(serialized_key.split(b"/", 1)[0]) & 0x7FFFFFFF) % partitions
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _murmur2(key: bytes) -> int:
+    """kafka-python's murmur2 is pure Python (~5 us); a fuse service sends the same few
+    thousand keys (areas, track ids, alert ids) over and over."""
+    return murmur2(key)
 
 
 class CoPartitionAssignor(AbstractPartitionAssignor):

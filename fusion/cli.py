@@ -279,6 +279,7 @@ def cmd_fuse(args: argparse.Namespace) -> int:
         store=store,
         snapshot_every_s=args.snapshot_every_s,
         idle_partition_s=args.idle_partition_s,
+        allowed_lateness_s=args.allowed_lateness_s,
         rules_config=_rules_config(args.rules),
         agencies_path=args.agencies,
     )
@@ -916,6 +917,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=5.0,
         help="wall seconds a caught-up, silent input partition may hold the event-time merge back",
+    )
+    fuse.add_argument(
+        "--allowed-lateness-s",
+        type=float,
+        default=10.0,
+        help="event seconds records wait for later-arriving earlier ones (docs/kafka.md: latency); "
+        "a record later than this is dead-lettered as too_late",
     )
     fuse.add_argument(
         "--exit-when-idle-s",

@@ -12,7 +12,6 @@ and counted; the loop never stops for them.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
@@ -32,7 +31,7 @@ from fusion.schemas import (
     from_json,
     to_json,
 )
-from tracking.scans import ScanBatcher
+from tracking.steps import Step, StepPlanner, take_step
 from tracking.tracker import Tracker
 
 INPUT_TOPICS = (topics.AIS_REPORTS, topics.RADAR_PLOTS)
@@ -85,11 +84,9 @@ class FusionService:
         self.router = router
         self.tracker = tracker
         self.rules = rules
-        self.tick_s = tick_s
         self.counts: Counter[str] = Counter()
         self._buffer: EventTimeBuffer[AisReport | RadarPlot | AisStatic] = EventTimeBuffer(allowed_lateness_s)
-        self._scans = ScanBatcher(tracker.sensors)
-        self._next_tick = -math.inf
+        self._steps = StepPlanner(tracker.sensors, tick_s)
 
     def poll_once(self, max_records: int = 5000) -> int:
         """Process what the bus has now; returns the number of records polled."""
@@ -128,8 +125,7 @@ class FusionService:
             "tracker": self.tracker,
             "rules": self.rules,
             "buffer": self._buffer,
-            "scans": self._scans,
-            "next_tick": self._next_tick,
+            "steps": self._steps,
             "counts": self.counts,
             "routing": self.router.incidents if self.router is not None else {},
         }
@@ -139,8 +135,7 @@ class FusionService:
         self.tracker = state["tracker"]  # type: ignore[assignment]
         self.rules = state["rules"]  # type: ignore[assignment]
         self._buffer = state["buffer"]  # type: ignore[assignment]
-        self._scans = state["scans"]  # type: ignore[assignment]
-        self._next_tick = state["next_tick"]  # type: ignore[assignment]
+        self._steps = state["steps"]  # type: ignore[assignment]
         self.counts = state["counts"]  # type: ignore[assignment]
         if self.router is not None:  # the agencies file is today's; the open incidents are the snapshot's
             self.router.incidents = state.get("routing", {})  # type: ignore[assignment]
@@ -148,7 +143,7 @@ class FusionService:
     def finish(self) -> None:
         """End of stream: release everything held and close open scans."""
         self._process(self._buffer.drain())
-        self._process_scans(self._scans.flush(), self._buffer.released_until)
+        self._take(self._steps.finish(self._buffer.released_until))
         self.bus.flush()
         self.bus.commit()
 
@@ -179,29 +174,22 @@ class FusionService:
     # ------------------------------------------------------------- processing
 
     def _process(self, released: list[tuple[float, AisReport | RadarPlot | AisStatic]]) -> None:
-        for time, record in released:
+        for _, record in released:
             if isinstance(record, AisStatic):
                 # Ordered with the measurements, but it does not advance the stage's clock: scan
                 # closing and ticks stay where the measurements put them, so tracks are the same
                 # whether or not identity records are consumed (the Kafka fuse service does not).
+                self._take(self._steps.cut())
                 self._publish_alerts(self.rules.on_static(record))
                 continue
-            self._advance_to(time)
-            if isinstance(record, RadarPlot):
-                self._process_scans(self._scans.add(record), time)
-            else:
+            self._take(self._steps.add(record))
+            if isinstance(record, AisReport):
                 self._publish_alerts(self.rules.on_report(record))  # its MMSI, before the fix
-                self._emit(self.tracker.update_ais(record), time)
+        self._take(self._steps.cut())
 
-    def _advance_to(self, time: float) -> None:
-        self._process_scans(self._scans.advance(time), time)
-        if time >= self._next_tick:
-            self._emit(self.tracker.expire(time), time)
-            self._next_tick = (math.floor(time / self.tick_s) + 1) * self.tick_s
-
-    def _process_scans(self, scans: list[list[RadarPlot]], now: float) -> None:
-        for scan in scans:
-            self._emit(self.tracker.update_radar_scan(scan), now)
+    def _take(self, steps: list[Step]) -> None:
+        for step in steps:
+            self._emit(take_step(self.tracker, step), step.now)
 
     def _emit(self, states: list[TrackState], now: float) -> None:
         for state in states:

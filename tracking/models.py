@@ -46,35 +46,42 @@ def polar_covariance_enu(
     return R
 
 
-def ais_velocity_covariance(
-    sog_kn: float, cog_deg: float, speed_sigma_mps: float, course_sigma_deg: float
-) -> np.ndarray:
-    """Covariance (2, 2) of [ve, vn] from SOG/COG noise, same Jacobian form as a polar point."""
-    return polar_covariance_enu(
-        np.array([sog_kn * KNOT_MPS]), np.array([cog_deg]), speed_sigma_mps, course_sigma_deg
-    )[0]
+def ais_velocity_covariance(sog_kn: np.ndarray, cog_deg: np.ndarray, config: TrackerConfig) -> np.ndarray:
+    """Covariance (N, 2, 2) of [ve, vn] from SOG/COG: their noise carried like a polar point's,
+    plus an isotropic floor (``TrackerConfig.ais_velocity_floor_sigma_mps``): a ship reporting
+    0.0 kn is not known to be still to better than its speed log's resolution."""
+    return (
+        polar_covariance_enu(
+            np.asarray(sog_kn, dtype=float) * KNOT_MPS,
+            cog_deg,
+            config.ais_speed_sigma_mps,
+            config.ais_course_sigma_deg,
+        )
+        + np.eye(2) * config.ais_velocity_floor_sigma_mps**2
+    )
 
 
-def ais_report_covariance(sog_kn: float | None, cog_deg: float | None, config: TrackerConfig) -> np.ndarray:
-    """Noise of one AIS report: (4, 4) over [east, north, ve, vn], or (2, 2) over [east,
-    north] when it sends no SOG/COG.
+def ais_position_covariance(sog_kn: np.ndarray, cog_deg: np.ndarray, config: TrackerConfig) -> np.ndarray:
+    """Covariance (N, 2, 2) of AIS positions in [east, north]; SOG 0 for a report without SOG/COG.
 
     A position errs in two ways that one isotropic sigma cannot describe (measured on the
     Solent recording, docs/import.md): GNSS jitter, the same in every direction
     (``TrackerConfig.ais_position_sigma_m``), and timing: the receive time stands for the
     fix's time only to ``ais_time_sigma_s``, which misplaces the fix by v·δt along the
-    course and not across it. Velocity: SOG/COG noise carried to (ve, vn), plus an
-    isotropic floor (``ais_velocity_floor_sigma_mps``).
+    course and not across it.
     """
-    jitter = np.eye(2) * config.ais_position_sigma_m**2
+    along_sigma_m = np.asarray(sog_kn, dtype=float) * KNOT_MPS * config.ais_time_sigma_s
+    timing = polar_covariance_enu(np.ones_like(along_sigma_m), cog_deg, along_sigma_m, 0.0)
+    return timing + np.eye(2) * config.ais_position_sigma_m**2
+
+
+def ais_report_covariance(sog_kn: float | None, cog_deg: float | None, config: TrackerConfig) -> np.ndarray:
+    """Noise of one AIS report: (4, 4) over [east, north, ve, vn], or (2, 2) over [east,
+    north] when it sends no SOG/COG (``ais_position_covariance``, ``ais_velocity_covariance``)."""
     if sog_kn is None or cog_deg is None:
-        return jitter
-    along_sigma_m = sog_kn * KNOT_MPS * config.ais_time_sigma_s
-    timing = polar_covariance_enu(np.array([1.0]), np.array([cog_deg]), along_sigma_m, 0.0)[0]
+        return ais_position_covariance(np.zeros(1), np.zeros(1), config)[0]
+    sog, cog = np.array([sog_kn]), np.array([cog_deg])
     R = np.zeros((4, 4))
-    R[:2, :2] = jitter + timing
-    R[2:, 2:] = (
-        ais_velocity_covariance(sog_kn, cog_deg, config.ais_speed_sigma_mps, config.ais_course_sigma_deg)
-        + np.eye(2) * config.ais_velocity_floor_sigma_mps**2
-    )
+    R[:2, :2] = ais_position_covariance(sog, cog, config)[0]
+    R[2:, 2:] = ais_velocity_covariance(sog, cog, config)[0]
     return R

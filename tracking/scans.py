@@ -10,6 +10,8 @@ batch is handed over without waiting for the next plot of that radar.
 
 from __future__ import annotations
 
+import math
+
 from fusion.schemas import RadarPlot, Sensors
 
 
@@ -32,6 +34,12 @@ class ScanBatcher:
             sensor for sensor, plots in self._open.items() if plots[0].time + self._period_s[sensor] <= time
         ]
         return self._close(due)
+
+    def next_close_time(self) -> float:
+        """Event time at which ``advance`` will next close a scan (inf: none open)."""
+        return min(
+            (plots[0].time + self._period_s[sensor] for sensor, plots in self._open.items()), default=math.inf
+        )
 
     def flush(self) -> list[list[RadarPlot]]:
         """Close every open scan: end of stream."""

@@ -23,19 +23,21 @@ two vessels passing close cannot swap names. Output leaves as ``TrackState`` rec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus
+from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus, positional_constructor
+from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
 from tracking.config import TrackerConfig
 from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict
-from tracking.frames import LocalFrame, course_from_velocity, range_bearing, velocity_from_course
+from tracking.frames import LocalFrame, course_from_velocity, range_bearing
 from tracking.imm import combine, predict_models, stationary_probabilities, update_models
-from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_report_covariance, polar_covariance_enu
+from tracking.models import H_POSITION, polar_covariance_enu
 from tracking.registration import RadarRegistration
 
 MANOEUVRE_MODEL = 1
@@ -57,15 +59,22 @@ class _TrackMeta:
     """Born of a plot in the gate of a track that took another plot (see ``_ready_to_confirm``)."""
     """Log-likelihood ratio, vessel against clutter, of a tentative track's plots (see
     ``TrackerConfig.confirm_score``); 0 at birth, where one plot says nothing either way."""
-    last_update_time: float = 0.0
     last_ais_time: float | None = None
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
-    last_report_time: float = 0.0
     last_ais_payload: str = ""
     ais_fix: tuple[float, float, float, float, float] | None = None
     """Last AIS report with velocity, in the area plane: (time, east_m, north_m, ve_mps, vn_mps)."""
     radar_ids: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _AisInRun:
+    """A report waiting in a run of ``update_ais_batch``: its track row and NMEA payload."""
+
+    report: AisReport
+    index: int
+    payload: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +101,18 @@ class _RadarGeometry:
 class Tracker:
     """Tracks in one local tangent plane. Pure: no I/O, no clock, deterministic."""
 
-    def __init__(self, frame: LocalFrame, sensors: Sensors, config: TrackerConfig | None = None) -> None:
+    def __init__(
+        self,
+        frame: LocalFrame,
+        sensors: Sensors,
+        config: TrackerConfig | None = None,
+        *,
+        track_id_prefix: str = "",
+    ) -> None:
+        """``track_id_prefix`` keeps track ids unique where several trackers publish on one
+        topic (one per tracking area: ``"north:"`` gives ``north:T000001``)."""
         self.frame = frame
+        self.track_id_prefix = track_id_prefix
         self.sensors = sensors
         self.config = config or TrackerConfig()
         self._q_models = np.asarray(self.config.process_noise_q_m2ps3, dtype=float)
@@ -104,6 +123,12 @@ class Tracker:
         self._P = np.empty((0, models, 4, 4))
         self._mu = np.empty((0, models))
         self._t = np.empty(0)
+        """Each track's time: its newest measurement's (unix s)."""
+        self._reported = np.empty(0)
+        """When each track's state was last published (unix s; 0 before the first)."""
+        self._recheck_at = np.empty(0)
+        """Event time from which ``expire`` must look at each track again (-inf: at once). With
+        hundreds of tracks, looking at every one every second was most of an AIS-only feed's cost."""
         self._meta: list[_TrackMeta] = []
         self._by_mmsi: dict[int, int] = {}
         self._next_number = 1
@@ -317,69 +342,130 @@ class Tracker:
     # -------------------------------------------------------------------- AIS
 
     def update_ais(self, report: AisReport) -> list[TrackState]:
-        """Fuse one AIS position report (see module docstring for the three cases)."""
-        cfg = self.config
-        payload = _payload(report.raw)
-        known = self._by_mmsi.get(report.mmsi)
-        if known is not None and payload and self._is_duplicate(self._meta[known], payload, report.time):
-            self.duplicate_ais += 1
-            return []
-        east, north = self.frame.to_enu(report.lat, report.lon)
-        has_velocity = report.sog_kn is not None and report.cog_deg is not None
-        R = ais_report_covariance(report.sog_kn, report.cog_deg, cfg)
-        if has_velocity:
-            ve, vn = velocity_from_course(report.sog_kn, report.cog_deg)
-            z = np.array([float(east), float(north), float(ve), float(vn)])
-            H = H_POSITION_VELOCITY
-        else:
-            z = np.array([float(east), float(north)])
-            H = H_POSITION
+        """Fuse one AIS position report (see the module docstring for the three cases)."""
+        return self.update_ais_batch([report])
 
-        index = self._by_mmsi.get(report.mmsi)
-        prior = None
-        if index is not None:
-            prior = self._prior(np.array([index]), report.time)
-            if not self._identity_consistent(prior, z):
+    def update_ais_batch(self, reports: Sequence[AisReport]) -> list[TrackState]:
+        """Fuse AIS position reports in order: the same tracks as one ``update_ais`` call each.
+
+        On a busy feed nearly every report updates a track already carrying its MMSI, and
+        such updates of different tracks do not touch each other, so a run of them is one
+        stacked IMM step: its fixed cost (some hundred numpy calls) is paid once per run, not
+        once per report. A report whose MMSI is new (it may bind to a radar track or start
+        one) or already in the run ends the run and is taken alone, so every decision that
+        depends on order sees what it would one report at a time.
+        """
+        states: list[TrackState] = []
+        run: dict[int, _AisInRun] = {}  # by MMSI
+        for report in reports:
+            payload = _payload(report.raw)
+            earlier = run.get(report.mmsi)
+            if earlier is not None:  # after the run, the track's last message would be this one
+                if self._same_message(earlier.report.time, earlier.payload, report.time, payload):
+                    self.duplicate_ais += 1
+                    continue
+                states += self._update_identified(list(run.values()))
+                run = {}
+            index = self._by_mmsi.get(report.mmsi)
+            if index is None:
+                states += self._update_identified(list(run.values()))
+                run = {}
+                states += self._update_unidentified(report, payload)
+                continue
+            meta = self._meta[index]
+            if self._same_message(meta.last_ais_time, meta.last_ais_payload, report.time, payload):
+                self.duplicate_ais += 1
+                continue
+            run[report.mmsi] = _AisInRun(report, index, payload)
+        return states + self._update_identified(list(run.values()))
+
+    def _update_identified(self, run: list[_AisInRun]) -> list[TrackState]:
+        """Reports of MMSIs each carried by a different track: one stacked step.
+
+        A position the track cannot have reached (``_identity_consistent``) is not fused into
+        it: it starts a track of its own, which takes over the MMSI (the identity rule flags
+        the MMSI at two places), so a false position never drags the true vessel's track.
+        """
+        if not run:
+            return []
+        fixes = AisFixes.of([one.report for one in run], self.frame, self.config)
+        rows = np.array([one.index for one in run])
+        prior = self._prior(rows, fixes.time)
+        consistent = self._identity_consistent(prior, fixes.position_m)
+        for with_velocity in (True, False):
+            chosen = np.flatnonzero(consistent & (fixes.has_velocity == with_velocity))
+            if chosen.size:
+                z, R, H = fixes.measurements(chosen, with_velocity)
+                chosen_prior = (prior[0][chosen], prior[1][chosen], prior[2][chosen])
+                self._fuse(rows[chosen], z, R, fixes.time[chosen], H, chosen_prior)
+        updated = rows.tolist()
+        for k, one in enumerate(run):
+            if consistent[k]:
+                self._meta[one.index].hits += 1
+            else:
                 self.identity_conflicts += 1
-                index = prior = None
-        else:
-            index = self._best_unidentified(z, R, H, report.time)
+                updated[k] = self._start_ais_track(fixes, k)
+            self._note_ais(updated[k], one.report, one.payload, fixes, k)
+        return self._states(updated)
+
+    def _update_unidentified(self, report: AisReport, payload: str) -> list[TrackState]:
+        """A report of an MMSI no track carries: bind it to the best unidentified track in
+        gate (a radar track gains its identity) or start a track."""
+        fixes = AisFixes.of([report], self.frame, self.config)
+        z, R, H = fixes.measurements(np.array([0]), bool(fixes.has_velocity[0]))
+        index = self._best_unidentified(z[0], R[0], H, report.time)
         if index is None:
-            P0 = np.diag([R[0, 0], cfg.init_speed_sigma_mps**2, R[1, 1], cfg.init_speed_sigma_mps**2])
-            if has_velocity:
-                P0[np.ix_([1, 3], [1, 3])] = R[2:, 2:]
-            index = self._start_track(z[:2], P0, None, report.time, velocity=z[2:] if has_velocity else None)
+            index = self._start_ais_track(fixes, 0)
         else:
-            self._fuse(np.array([index]), z[None], R[None], np.array([report.time]), H, prior)
+            self._fuse(np.array([index]), z, R, fixes.time, H)
             self._meta[index].hits += 1
+        self._note_ais(index, report, payload, fixes, 0)
+        return self._states([index])
+
+    def _start_ais_track(self, fixes: AisFixes, k: int) -> int:
+        """A new confirmed-to-be track at AIS fix ``k``, velocity prior from its SOG/COG if any."""
+        init_var = self.config.init_speed_sigma_mps**2
+        P0 = np.diag([0.0, init_var, 0.0, init_var])
+        P0[np.ix_([0, 2], [0, 2])] = fixes.position_cov[k]
+        velocity = None
+        if fixes.has_velocity[k]:
+            P0[np.ix_([1, 3], [1, 3])] = fixes.velocity_cov[k]
+            velocity = fixes.velocity_mps[k]
+        return self._start_track(fixes.position_m[k], P0, None, float(fixes.time[k]), velocity=velocity)
+
+    def _note_ais(self, index: int, report: AisReport, payload: str, fixes: AisFixes, k: int) -> None:
+        """The track at ``index`` now carries ``report``'s MMSI and knows its reporting schedule."""
         meta = self._meta[index]
         meta.mmsi = report.mmsi
         meta.status = TrackStatus.CONFIRMED
         meta.last_ais_time = report.time
         meta.last_ais_payload = payload
         meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
-        meta.ais_fix = (
-            (report.time, float(z[0]), float(z[1]), float(z[2]), float(z[3])) if has_velocity else None
-        )
+        east, north = fixes.position_m[k].tolist()
+        ve, vn = fixes.velocity_mps[k].tolist()
+        meta.ais_fix = (report.time, east, north, ve, vn) if fixes.has_velocity[k] else None
         self._by_mmsi[report.mmsi] = index
-        return self._states([index])
 
-    def _is_duplicate(self, meta: _TrackMeta, payload: str, time: float) -> bool:
-        """The same message already fused from another station (identical payload, close in time)."""
+    def _same_message(self, last_time: float | None, last_payload: str, time: float, payload: str) -> bool:
+        """Is a report the track's last message heard again by another station (identical
+        payload, close in time)?"""
         return (
-            payload == meta.last_ais_payload
-            and meta.last_ais_time is not None
-            and abs(time - meta.last_ais_time) <= self.config.duplicate_ais_window_s
+            last_time is not None
+            and bool(payload)
+            and payload == last_payload
+            and abs(time - last_time) <= self.config.duplicate_ais_window_s
         )
 
-    def _identity_consistent(self, prior: tuple[np.ndarray, np.ndarray, np.ndarray], z: np.ndarray) -> bool:
-        """Is an AIS position plausible for the track already carrying that MMSI (its ``prior``)?"""
+    def _identity_consistent(
+        self, prior: tuple[np.ndarray, np.ndarray, np.ndarray], position_m: np.ndarray
+    ) -> np.ndarray:
+        """Per track, is an AIS position plausible for the track already carrying that MMSI
+        (its ``prior``)?"""
         x_pred, P_pred = combine(*prior)
         R = np.diag([self.config.ais_position_sigma_m**2] * 2)[None]
-        y, S = innovation(x_pred, P_pred, z[None, :2], R, H_POSITION)
-        return bool(
-            mahalanobis_sq(y, S)[0] < self.config.gate_chi2 * 4
-            or np.hypot(*y[0]) < self.config.ais_identity_gate_m
+        y, S = innovation(x_pred, P_pred, position_m, R, H_POSITION)
+        return (mahalanobis_sq(y, S) < self.config.gate_chi2 * 4) | (
+            np.hypot(y[:, 0], y[:, 1]) < self.config.ais_identity_gate_m
         )
 
     def _best_unidentified(self, z: np.ndarray, R: np.ndarray, H: np.ndarray, time: float) -> int | None:
@@ -411,19 +497,28 @@ class Tracker:
         """
         coasting: list[int] = []
         doomed: list[int] = []
-        for i, meta in enumerate(self._meta):
-            idle_s = now - meta.last_update_time
+        coast_report_s = self.config.coast_report_s
+        for i in np.flatnonzero(self._recheck_at <= now).tolist():
+            meta, time_s, reported_s = self._meta[i], float(self._t[i]), float(self._reported[i])
             expected_s, max_idle_s = self._update_expectation(meta, now)
-            if idle_s > max_idle_s:
+            if now - time_s > max_idle_s:
                 doomed.append(i)
-            elif meta.status is TrackStatus.CONFIRMED and idle_s > expected_s:
+            elif meta.status is TrackStatus.CONFIRMED and now - time_s > expected_s:
                 meta.status = TrackStatus.COASTING
                 coasting.append(i)
-            elif (
-                meta.status is not TrackStatus.TENTATIVE
-                and now - meta.last_report_time >= self.config.coast_report_s
-            ):
+            elif meta.status is not TrackStatus.TENTATIVE and now - reported_s >= coast_report_s:
                 coasting.append(i)
+            else:  # nothing can change before the first of these, unless the track is updated
+                due = [time_s + max_idle_s]
+                if meta.status is TrackStatus.CONFIRMED:
+                    due.append(time_s + expected_s)
+                if meta.status is not TrackStatus.TENTATIVE:
+                    due.append(reported_s + coast_report_s)
+                radar_time = -np.inf if meta.last_radar_time is None else meta.last_radar_time
+                radar_lets_go = radar_time + self.config.radar_scan_hold_s
+                if radar_lets_go > now:
+                    due.append(radar_lets_go)
+                self._recheck_at[i] = min(due)
         states = self._states(coasting, at_time=now)
         return states + self._remove(doomed, now)
 
@@ -498,8 +593,7 @@ class Tracker:
             x_new[late], P_new[late] = x_fwd.reshape(n_late, models, 4), P_fwd.reshape(n_late, models, 4, 4)
         self._x[indices], self._P[indices], self._mu[indices] = x_new, P_new, mu
         self._t[indices] = np.maximum(times, self._t[indices])
-        for i, t in zip(indices.tolist(), self._t[indices].tolist(), strict=True):
-            self._meta[i].last_update_time = t
+        self._recheck_at[indices] = -np.inf
 
     def _start_track(
         self,
@@ -523,12 +617,13 @@ class Tracker:
         self._P = np.concatenate([self._P, np.tile(P, (1, models, 1, 1))])
         self._mu = np.concatenate([self._mu, self._mu_at_birth[None]])
         self._t = np.append(self._t, time)
+        self._reported = np.append(self._reported, 0.0)
+        self._recheck_at = np.append(self._recheck_at, -np.inf)
         meta = _TrackMeta(
-            track_id=f"T{self._next_number:06d}",
+            track_id=f"{self.track_id_prefix}T{self._next_number:06d}",
             status=TrackStatus.TENTATIVE,
             born_time=time,
             hits=1,
-            last_update_time=time,
             born_beside=beside,
         )
         if radar_id is not None:
@@ -548,6 +643,7 @@ class Tracker:
         keep = np.ones(len(self._meta), dtype=bool)
         keep[indices] = False
         self._x, self._P, self._mu, self._t = self._x[keep], self._P[keep], self._mu[keep], self._t[keep]
+        self._reported, self._recheck_at = self._reported[keep], self._recheck_at[keep]
         self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
@@ -569,25 +665,31 @@ class Tracker:
         # sensor's accuracy, and fixed precision keeps the output files small and stable.
         # One scaled rint for all columns is np.round's own algorithm, in two calls, not ten.
         scalars = np.column_stack([times, lat, lon, x[:, 0], x[:, 2], x[:, 1], x[:, 3], sog_kn, cog_deg])
+        rounded = np.rint(scalars * _SCALAR_SCALE) / _SCALAR_SCALE
+        self._reported[idx] = rounded[:, 0]
+        self._recheck_at[idx] = -np.inf
         columns = zip(
-            *(np.rint(scalars * _SCALAR_SCALE) / _SCALAR_SCALE).T.tolist(),
+            *rounded.T.tolist(),
             (np.rint(P.reshape(-1, 16) * 1e3) / 1e3).tolist(),
             strict=True,
         )
         out = []
         for i, (t, la, lo, e, n, ve, vn, sog, cog, cov) in zip(indices, columns, strict=True):
             meta = self._meta[i]
-            meta.last_report_time = t
             out.append(
-                TrackState(
-                    time=t, track_id=meta.track_id, status=meta.status, lat=la, lon=lo,
-                    east_m=e, north_m=n, ve_mps=ve, vn_mps=vn, sog_kn=sog, cog_deg=cog, cov=tuple(cov),
-                    mmsi=meta.mmsi, last_ais_time=meta.last_ais_time, last_radar_time=meta.last_radar_time,
-                    radar_ids=tuple(sorted(meta.radar_ids)),
+                _track_state(
+                    t, meta.track_id, meta.status, la, lo, e, n, ve, vn, sog, cog, tuple(cov),
+                    meta.mmsi, meta.last_ais_time, meta.last_radar_time, tuple(sorted(meta.radar_ids)),
                 )
             )  # fmt: skip
         return out
 
+
+_track_state = positional_constructor(
+    TrackState, "time", "track_id", "status", "lat", "lon", "east_m", "north_m", "ve_mps", "vn_mps",
+    "sog_kn", "cog_deg", "cov", "mmsi", "last_ais_time", "last_radar_time", "radar_ids",
+)  # fmt: skip
+"""Every output state is built here, thousands a second: positionally, as ingest builds reports."""
 
 _SCALAR_SCALE = 10.0 ** np.array([3, 7, 7, 2, 2, 3, 3, 2, 1])
 """Decimal places kept of a state's time, lat, lon, east, north, ve, vn, sog, cog."""

@@ -108,8 +108,11 @@ class RendezvousRule:
             return {}
         xy_m = np.array([(s.east_m, s.north_m) for s in slow], dtype=float)
         pairs = cKDTree(xy_m).query_pairs(r=self._config.rendezvous_distance_m, output_type="ndarray")
-        in_port = self._zones.inside_kind(xy_m[:, 0], xy_m[:, 1], ZoneKind.PORT)
-        pairs = pairs[~(in_port[pairs[:, 0]] & in_port[pairs[:, 1]])]
+        if pairs.size:  # the port test only for the few tracks in a pair: it is the costly part
+            paired = np.unique(pairs)
+            in_port = np.zeros(len(slow), dtype=bool)
+            in_port[paired] = self._zones.inside_kind(xy_m[paired, 0], xy_m[paired, 1], ZoneKind.PORT)
+            pairs = pairs[~(in_port[pairs[:, 0]] & in_port[pairs[:, 1]])]
         distance_m = np.hypot(*(xy_m[pairs[:, 0]] - xy_m[pairs[:, 1]]).T)
         # query_pairs gives i < j and ``slow`` is sorted by id, so each pair is (smaller, larger).
         return {

@@ -204,8 +204,7 @@ class FuseService:
         """End of stream: feed everything queued, drain every area, checkpoint."""
         self._poll_identities()
         for partition, state in self._parts.items():
-            for envelope in state.aligner.drain():
-                self._feed(state, envelope)
+            self._feed(state, state.aligner.drain())
             for service in state.services.values():
                 service.finish()
             self._checkpoint(partition, state)
@@ -270,35 +269,46 @@ class FuseService:
             and self.bus.caught_up(topic, partition)
         ]
         ready = state.aligner.pop_ready(idle)
+        segment: list[Envelope] = []
         for envelope in ready:
-            self._feed(state, envelope)
+            segment.append(envelope)
             if self.store is not None and envelope.time >= state.next_snapshot_time:
+                self._feed(state, segment)
+                segment = []
                 if state.next_snapshot_time > -math.inf:
                     self._checkpoint(partition, state)
                 state.next_snapshot_time = (math.floor(envelope.time / self.snapshot_every_s) + 1) * (
                     self.snapshot_every_s
                 )
+        self._feed(state, segment)
         return len(ready)
 
-    def _feed(self, state: _PartitionState, envelope: Envelope) -> None:
-        name = topics.area_of_key(envelope.key)
-        if name is None and len(self.areas) == 1:
-            name = next(iter(self.areas))
-        if name not in self.areas:
-            self._dead_letter_unknown_area(envelope)
-        else:
+    def _feed(self, state: _PartitionState, envelopes: list[Envelope]) -> None:
+        """Hand envelopes (in event-time order) to their areas' services, each area's at once:
+        a service fuses the AIS reports released together as one run (``tracking.steps``)."""
+        by_area: dict[str, list[Envelope]] = {}
+        for envelope in envelopes:
+            name = topics.area_of_key(envelope.key)
+            if name is None and len(self.areas) == 1:
+                name = next(iter(self.areas))
+            if name not in self.areas:
+                self._dead_letter_unknown_area(envelope)
+            else:
+                by_area.setdefault(name, []).append(envelope)
+                self.counts[f"fed:{name}"] += 1
+            state.offsets[envelope.topic] = envelope.offset + 1
+        for name, own in by_area.items():
             service = state.services.get(name)
             if service is None:
                 service = state.services[name] = self._told_identities(self._new_service(self.areas[name]))
-            service.ingest([envelope])
-            self.counts[f"fed:{name}"] += 1
-        state.offsets[envelope.topic] = envelope.offset + 1
+            service.ingest(own)
 
     def _new_service(self, area: Area) -> FusionService:
         frame = LocalFrame(area.origin_lat, area.origin_lon)
         return FusionService(
             self.bus,
-            Tracker(frame, area.sensors),
+            # one deployment, one tracks topic: with several areas each names its own tracks
+            Tracker(frame, area.sensors, track_id_prefix=f"{area.name}:" if len(self.areas) > 1 else ""),
             RuleEngine(self._zones[area.name], area.sensors, frame, self.rules_config),
             allowed_lateness_s=self.allowed_lateness_s,
             router=self._routers.get(area.name),

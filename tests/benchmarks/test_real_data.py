@@ -33,10 +33,9 @@ class _Scripted:
     def __init__(self) -> None:
         self.seen: list[float] = []
 
-    def update_ais(self, report: AisReport) -> list[TrackState]:
-        self.seen.append(report.time)
-        east, north = FRAME.to_enu(report.lat, report.lon)
-        return [_state(report.time, float(east), float(north))]
+    def update_ais_batch(self, reports: list[AisReport]) -> list[TrackState]:
+        self.seen += [r.time for r in reports]
+        return [_state(r.time, *(float(v) for v in FRAME.to_enu(r.lat, r.lon))) for r in reports]
 
     def update_radar_scan(self, plots: list[RadarPlot]) -> list[TrackState]:
         return []
@@ -57,10 +56,10 @@ def test_withheld_report_scored_against_the_earlier_state_moved_forward() -> Non
     inner = _Scripted()
     engine = HoldOutEngine(inner, FRAME, k=2)
     lat, lon = FRAME.to_geodetic(0.0, 0.0)
-    engine.update_ais(_report(100.0, float(lat), float(lon)))
+    engine.update_ais_batch([_report(100.0, float(lat), float(lon))])
     # withheld: the vessel is 30 m east at t=110; the track predicts 2 m/s x 10 s = 20 m east
     lat2, lon2 = FRAME.to_geodetic(30.0, 0.0)
-    assert engine.update_ais(_report(110.0, float(lat2), float(lon2))) == []
+    assert engine.update_ais_batch([_report(110.0, float(lat2), float(lon2))]) == []
     assert inner.seen == [100.0]  # the tracker never saw the withheld report
     (error,) = engine.result.errors_m["1-10 kn"]
     assert error == pytest.approx(10.0, abs=0.01)
@@ -69,15 +68,15 @@ def test_withheld_report_scored_against_the_earlier_state_moved_forward() -> Non
 
 def test_withheld_report_without_a_track_is_counted_not_scored() -> None:
     engine = HoldOutEngine(_Scripted(), FRAME, k=1)
-    engine.update_ais(_report(100.0, 50.77, -1.1))
+    engine.update_ais_batch([_report(100.0, 50.77, -1.1)])
     assert engine.result.no_track == 1 and not engine.result.errors_m
 
 
 def test_a_lost_track_no_longer_predicts() -> None:
     engine = HoldOutEngine(_Scripted(), FRAME, k=2)
-    engine.update_ais(_report(100.0, 50.77, -1.1))
+    engine.update_ais_batch([_report(100.0, 50.77, -1.1)])
     engine._note([_state(105.0, 0.0, 0.0, TrackStatus.LOST)])
-    engine.update_ais(_report(110.0, 50.77, -1.1))
+    engine.update_ais_batch([_report(110.0, 50.77, -1.1)])
     assert engine.result.no_track == 1
 
 
