@@ -235,7 +235,7 @@ class KafkaBus:
                 fetch_max_wait_ms=50,
                 partition_assignment_strategy=[CoPartitionAssignor],
                 reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
-                max_partition_fetch_bytes=1 << 20,
+                max_partition_fetch_bytes=8 << 20,
                 **self.client_settings,
             )
         return self._consumer
