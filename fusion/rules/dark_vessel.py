@@ -24,7 +24,9 @@ the hand-over window, and its incident must not be closed and raised again meanw
 A radar track that :mod:`fusion.rules.radar_shadow` has shown to be the real position of an
 AIS identity reporting false positions is not dark (its identity is known, misreported): its
 timer waits while it is in ``RadarShadowRule.explained``, and the finding is the ``spoofing``
-alert instead.
+alert instead. It also waits while the track is ``RadarShadowRule.suspected`` (paired with
+such an AIS track for less than ``radar_mismatch_s``): a dark timer that falls due a few
+seconds before the shadow is shown would otherwise call the spoofer's own hull dark.
 """
 
 from __future__ import annotations
@@ -150,7 +152,9 @@ class DarkVesselRule:
 
     def _check(self, track_id: str, now: float) -> list[Alert]:
         timer = self._pending.get(track_id)
-        if timer is None or now < timer.due_time or track_id in self._shadow.explained:
+        if timer is None or now < timer.due_time:
+            return []
+        if track_id in self._shadow.explained or track_id in self._shadow.suspected:
             return []
         del self._pending[track_id]
         since, due_time, state = timer.since, timer.due_time, timer.latest
