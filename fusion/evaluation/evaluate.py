@@ -103,12 +103,15 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
                 f"{_percent(score['precision']):>10}{_percent(score['recall']):>8}"
                 f"{_fmt(score['delay_median_s']):>12}{_fmt(score['delay_p95_s']):>12}"
             )
-        late = {kind: score["ended_before_due"] for kind, score in result["alerts"].items()}
-        if any(late.values()):
-            counts = ", ".join(f"{kind} {count}" for kind, count in late.items() if count)
+        late = [
+            f"{kind} {event['truth_id']} at {event['run_s']:,.0f} s"
+            for kind, score in result["alerts"].items()
+            for event in score["ended_before_due_events"]
+        ]
+        if late:
             lines.append(
-                f"ended before due (the data ended before the rule could have alerted; left out of "
-                f"expected for recall): {counts}"
+                "ended before due (the data ended before the rule could have alerted; left out of "
+                f"expected for recall): {', '.join(late)}"
             )
         if result["alerts_unscored"]:
             counts = ", ".join(f"{kind} {count}" for kind, count in result["alerts_unscored"].items())

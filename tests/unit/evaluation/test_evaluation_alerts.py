@@ -116,3 +116,16 @@ def test_an_exit_alerted_before_the_data_ended_counts_as_usual(two_vessels: Scen
     two_vessels.add_alert(1799.0, "zone_exit", position((0.0, 0.0), 1799.0), zone_id="Z1")
     score = two_vessels.evaluate(with_alerts=True)["alerts"]["zone_exit"]
     assert (score["expected"], score["matched"], score["ended_before_due"], score["recall"]) == (1, 1, 0, 1.0)
+
+
+def test_a_drift_out_of_a_zone_may_be_alerted_minutes_later(scenario: Scenario) -> None:
+    """At 0.1 kn (0.05 m/s) a ship is 12 m past the edge 4 min after crossing it: an alert then
+    still matches (window: 50 m at 0.2 kn, 500 s); at 10 min it does not."""
+    drift = scenario.line((0.0, 0.0), (0.05, 0.0), TIMES_S)
+    scenario.add_vessel("V9", TIMES_S, drift)
+    scenario.add_event(100.0, "zone_exit", "V9", zone_id="Z1")
+    scenario.add_event(800.0, "zone_exit", "V9", zone_id="Z2")
+    scenario.add_alert(350.0, "zone_exit", tuple(drift[350]), zone_id="Z1")
+    scenario.add_alert(1400.0, "zone_exit", tuple(drift[1400]), zone_id="Z2")
+    score = scenario.evaluate(with_alerts=True)["alerts"]["zone_exit"]
+    assert (score["matched"], score["delay_median_s"]) == (1, 250.0)
