@@ -295,8 +295,8 @@ class Tracker:
     ) -> tuple[set[int], list[int]]:
         """Count scans that should have seen a track and did not.
 
-        Returns the tracks to delete and the identified ones radar has lost but AIS still
-        vouches for. A tentative track dies after a few misses; a confirmed one after many,
+        Returns the tracks to delete and the identified ones radar once held and has lost,
+        but AIS still vouches for. A tentative track dies after a few misses; a confirmed one after many,
         and only when AIS does not vouch for it either.
         """
         cfg = self.config
@@ -315,8 +315,8 @@ class Tracker:
             elif meta.misses > cfg.confirmed_max_misses:
                 if not self._ais_current(meta, scan_time):
                     doomed.add(i)
-                elif meta.mmsi is not None:
-                    radar_lost.append(i)
+                elif meta.mmsi is not None and meta.last_radar_time is not None:
+                    radar_lost.append(i)  # radar held it once: a boat radar never saw is not "lost"
         return doomed, radar_lost
 
     def _identified_near(

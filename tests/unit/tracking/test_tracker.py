@@ -226,6 +226,23 @@ def test_a_dark_boat_that_leaves_a_ship_keeps_a_track_of_its_own():
     assert tracker.hand_overs == 0
 
 
+def test_a_dark_boat_near_an_ais_boat_radar_never_sees_keeps_its_own_track():
+    """A wooden class B boat radar cannot see (its AIS every 3 min keeps its track) and a dark
+    boat 600 m down the range from it (beyond its gate, within twice it): radar never held the
+    AIS track, so it has not lost it, and the dark boat is not taken for it."""
+    rng = np.random.default_rng(5)
+    tracker = Tracker(FRAME, SENSORS)
+    report = _ais(0.5, 463000003, 0.0, 22_000.0 - 30_000.0, sog_kn=0.0, cog_deg=0.0)
+    tracker.update_ais(dataclasses.replace(report, msg_type=18, nav_status=None))
+    held: dict[str, int | None] = {}
+    for k in range(4, 60):
+        t = 2.5 * k
+        for state in tracker.update_radar_scan([_plot(t, 0.0, 22_000.0 - 30_600.0, rng)]):
+            held[state.track_id] = state.mmsi
+    assert tracker.hand_overs == 0
+    assert sorted(mmsi or 0 for mmsi in held.values()) == [0]
+
+
 def test_ais_binds_to_the_radar_track_of_its_vessel():
     rng = np.random.default_rng(4)
     tracker = Tracker(FRAME, SENSORS)
