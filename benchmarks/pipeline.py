@@ -44,6 +44,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -149,12 +150,20 @@ def bench_fuse_backlog(areas: dict[str, Path], bootstrap: str, total_inputs: int
         bus, [load_area(f"{name}={folder}", ZONES) for name, folder in areas.items()], store=None
     )
     started: list[float] = []
+    poll = bus.poll
+
+    def timed_poll(*args: Any, **kwargs: Any) -> list:
+        """The clock starts when the first records arrive: after the group join (the broker's
+        3 s initial rebalance delay), before any of them is processed."""
+        envelopes = poll(*args, **kwargs)
+        if envelopes and not started:
+            started.append(time.perf_counter())
+        return envelopes
+
+    bus.poll = timed_poll  # type: ignore[method-assign]
 
     def done() -> bool:
-        fed = sum(service.counts[f"fed:{name}"] for name in areas)
-        if fed and not started:
-            started.append(time.perf_counter())
-        return fed >= total_inputs
+        return sum(service.counts[f"fed:{name}"] for name in areas) >= total_inputs
 
     service.run(should_stop=done)
     service.finish()
@@ -332,7 +341,8 @@ def _latency_chart(samples: list[tuple[float, float, float]], hold_s: float, pat
     axis.plot(arrival, processing, ",", color="tab:orange", label="processing (end to end less the hold)")
     axis.axhline(hold_s, color="grey", linestyle=":", label=f"designed event-time hold {hold_s:.2f} s")
     axis.axhline(1.0, color="red", linestyle="--", label="target p99 1 s")
-    axis.set_ylim(0.0, max(1.5, 1.2 * float(np.percentile(end_to_end, 99.9))))  # one straggler hides the rest
+    # the stream's last 10 s of event time wait for the end of stream: off the scale, as they should be
+    axis.set_ylim(0.0, max(1.5, 2.0 * float(np.percentile(end_to_end, 99))))
     axis.set_xlabel("wall time since the first publish (s)")
     axis.set_ylabel("latency (s)")
     axis.set_title("benchmarks/pipeline.py: publish of a raw record to its track update on Kafka")

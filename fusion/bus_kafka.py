@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,12 @@ from typing import Any
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.coordinator.assignors.abstract import AbstractPartitionAssignor
-from kafka.errors import KafkaError, TopicAlreadyExistsError, UnknownTopicOrPartitionError
+from kafka.errors import (
+    KafkaConnectionError,
+    KafkaError,
+    TopicAlreadyExistsError,
+    UnknownTopicOrPartitionError,
+)
 from kafka.partitioner import Partitioner, murmur2
 from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment, ConsumerProtocolSubscription
 from kafka.structs import OffsetAndMetadata, TopicPartition
@@ -235,7 +241,7 @@ class KafkaBus:
                 fetch_max_wait_ms=50,
                 partition_assignment_strategy=[CoPartitionAssignor],
                 reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
-                max_partition_fetch_bytes=1 << 20,
+                max_partition_fetch_bytes=8 << 20,
                 **self.client_settings,
             )
         return self._consumer
@@ -273,7 +279,15 @@ class KafkaBus:
             # joining the group takes several round trips, and kafka-python 3.0 abandons a join
             # that a zero-timeout poll cuts short: give it time until partitions are assigned
             timeout_ms = max(timeout_ms, JOIN_POLL_MS)
-        batches = self.consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
+        try:
+            batches = self.consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
+        except KafkaConnectionError as error:
+            # The broker is away (restart, network): kafka-python raises from its coordinator
+            # lookup instead of waiting. Nothing was consumed, so the caller's next poll simply
+            # tries again once the client has reconnected; pause so that is not a busy loop.
+            log.warning("poll for group %s: broker unreachable, retrying: %s", self.group_id, error)
+            time.sleep(max(timeout_s, RECONNECT_BACKOFF_MAX_MS / 4000))
+            return []
         return [_envelope(record) for records in batches.values() for record in records]
 
     def commit(self) -> None:

@@ -81,6 +81,13 @@ class TrackerConfig:
     AIS is still current. Even a small boat seen with probability 0.85 is missed 16 times
     running once in 10¹³ scans; a ship that has berthed out of view or sunk is gone."""
 
+    successor_gate_chi2: float = 55.2
+    """A radar-born track whose first plot lies within this Mahalanobis distance² of an
+    identified track (4 × ``gate_chi2``: twice the gate's radius) may later take over that
+    vessel, should radar lose the identified track while its AIS is silent
+    (``Tracker._successors``). A plot starts a track only outside every gate, so a vessel
+    that outran its track is born just beyond it; twice as far is another vessel."""
+
     radar_scan_hold_s: float = 30.0
     """A track updated by radar within this time is held by radar: it coasts after three
     missed scans and a radar-only track is deleted after this much silence."""

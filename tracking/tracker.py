@@ -6,7 +6,10 @@ step, each driven only by the times in the data:
 - ``update_radar_scan``: predict, gate and assign a radar scan (GNN), update assigned
   tracks at each plot's own time, count misses, start tentative tracks from plots no
   track claims (two-point initiation with a velocity gate), confirm by a sequential
-  likelihood-ratio test on the track's plots against clutter (or after M hits).
+  likelihood-ratio test on the track's plots against clutter (or after M hits). An
+  identified track radar has lost while its AIS is silent takes over the state of the
+  radar-only track that was born beside it since it was last heard, if only one was
+  (its vessel outran it); the radar-only duplicate is deleted.
 - ``update_ais``: fuse an AIS report into the track carrying its MMSI, or bind it to the
   best unidentified track in gate (a radar track gains an identity), or start a track.
 - ``expire``: mark tracks coasting when an expected update is overdue, re-publish silent
@@ -18,7 +21,8 @@ arrays hold one state per model, ``(N, M, 4)``, and what leaves the tracker is t
 moment-matched combination.
 
 A track keeps its MMSI for life: an identity is never moved from one track to another, so
-two vessels passing close cannot swap names. Output leaves as ``TrackState`` records.
+two vessels passing close cannot swap names (a take-over moves a radar track's state into
+the identified track, never the MMSI out of it). Output leaves as ``TrackState`` records.
 """
 
 from __future__ import annotations
@@ -55,10 +59,13 @@ class _TrackMeta:
     hits: int = 0
     misses: int = 0
     score: float = 0.0
-    born_beside: bool = False
-    """Born of a plot in the gate of a track that took another plot (see ``_ready_to_confirm``)."""
     """Log-likelihood ratio, vessel against clutter, of a tentative track's plots (see
     ``TrackerConfig.confirm_score``); 0 at birth, where one plot says nothing either way."""
+    born_beside: bool = False
+    """Born of a plot in the gate of a track that took another plot (see ``_ready_to_confirm``)."""
+    born_near: frozenset[str] = frozenset()
+    """Identified tracks within ``TrackerConfig.successor_gate_chi2`` of a radar-born track's
+    first plot: the vessels it may be, should radar lose one of them (``_successors``)."""
     last_ais_time: float | None = None
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
@@ -81,13 +88,14 @@ class _AisInRun:
 class _ScanAssociation:
     """One scan's (track, plot) pairs with their innovation log-likelihoods, per plot
     whether it is claimed (may not start a track) or beside a track that took another, and
-    every track's predicted state at the scan time (before the update)."""
+    every track's predicted state and covariance at the scan time (before the update)."""
 
     pairs: np.ndarray
     log_likelihood: np.ndarray
     claimed: np.ndarray
     beside: np.ndarray
     x_pred: np.ndarray
+    P_pred: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +149,8 @@ class Tracker:
         self._slowest_scan_s = max((r.scan_period_s for r in sensors.radars), default=10.0)
         self.identity_conflicts = 0
         self.duplicate_ais = 0
+        self.hand_overs = 0
+        """Identified tracks radar lost whose vessel a radar-born track had taken (``_successors``)."""
         self.registration = RadarRegistration(min_samples=self.config.registration_min_samples)
         p_detect = self.config.detection_probability
         self._hit_score_offset = np.log(p_detect) - np.log(self.config.clutter_density_per_km2 * 1e-6)
@@ -196,17 +206,22 @@ class Tracker:
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
-        deleted = self._count_misses(set(tracks.tolist()), found.x_pred, radar, scan_time)
+        deleted, radar_lost = self._count_misses(set(tracks.tolist()), found.x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
+        for lost, successor in self._successors(radar_lost, deleted).items():
+            self._hand_over(successor, lost)
+            deleted.add(successor)
+            updated.append(lost)
         free = np.flatnonzero(~found.claimed)
+        near = self._identified_near(z[free], R[free], found.x_pred, found.P_pred)
         births = [
             self._start_track(
                 z[j], np.diag([R[j, 0, 0], 0, R[j, 1, 1], 0]), R[j], float(plot_time[j]), radar_id=sensor_id,
-                beside=beside,
+                beside=beside, near=identities,
             )
-            for j, beside in zip(free.tolist(), found.beside[free].tolist(), strict=True)
+            for j, beside, identities in zip(free.tolist(), found.beside[free].tolist(), near, strict=True)
         ]  # fmt: skip
-        states = self._states([i for i in updated if i not in deleted] + births)
+        states = self._states([i for i in dict.fromkeys(updated) if i not in deleted] + births)
         states += self._remove(sorted(deleted), scan_time)
         return states
 
@@ -248,6 +263,7 @@ class Tracker:
             claimed=claimed,
             beside=first.plot_in_any_gate & ~claimed,
             x_pred=x_pred,
+            P_pred=P_pred,
         )
 
     def _calibrate(
@@ -301,15 +317,17 @@ class Tracker:
 
     def _count_misses(
         self, assigned: set[int], x_pred: np.ndarray, radar: _RadarGeometry, scan_time: float
-    ) -> set[int]:
-        """Count scans that should have seen a track and did not; returns the tracks to delete.
+    ) -> tuple[set[int], list[int]]:
+        """Count scans that should have seen a track and did not.
 
-        A tentative track dies after a few misses; a confirmed one after many, and only
-        when AIS does not vouch for it either.
+        Returns the tracks to delete and the identified ones radar once held and has lost,
+        but AIS still vouches for. A tentative track dies after a few misses; a confirmed one after many,
+        and only when AIS does not vouch for it either.
         """
         cfg = self.config
         in_coverage = np.hypot(x_pred[:, 0] - radar.east_m, x_pred[:, 2] - radar.north_m) <= radar.max_range_m
         doomed: set[int] = set()
+        radar_lost: list[int] = []
         for i in np.flatnonzero(in_coverage).tolist():
             meta = self._meta[i]
             if i in assigned:
@@ -319,9 +337,88 @@ class Tracker:
                 meta.score += self._miss_score
                 if meta.score <= cfg.delete_score:
                     doomed.add(i)
-            elif meta.misses > cfg.confirmed_max_misses and not self._ais_current(meta, scan_time):
-                doomed.add(i)
-        return doomed
+            elif meta.misses > cfg.confirmed_max_misses:
+                if not self._ais_current(meta, scan_time):
+                    doomed.add(i)
+                elif meta.mmsi is not None and meta.last_radar_time is not None:
+                    radar_lost.append(i)  # radar held it once: a boat radar never saw is not "lost"
+        return doomed, radar_lost
+
+    def _identified_near(
+        self, z: np.ndarray, R: np.ndarray, x_pred: np.ndarray, P_pred: np.ndarray
+    ) -> list[frozenset[str]]:
+        """Per plot of ``z`` (covariance ``R``), the identified tracks (predicted ``x_pred``,
+        ``P_pred``) it lies within ``successor_gate_chi2`` of."""
+        near: list[frozenset[str]] = [frozenset()] * z.shape[0]
+        rows = np.array([i for i, m in enumerate(self._meta) if m.mmsi is not None], dtype=int)
+        if rows.size == 0 or z.shape[0] == 0:
+            return near
+        found = cKDTree(x_pred[rows][:, [0, 2]]).query_ball_point(z, r=self.config.pregate_radius_m)
+        for j, candidates in enumerate(found):
+            if candidates:
+                tracks = rows[candidates]
+                y, S = innovation(
+                    x_pred[tracks],
+                    P_pred[tracks],
+                    np.broadcast_to(z[j], (tracks.size, 2)),
+                    R[j][None],
+                    H_POSITION,
+                )
+                close = tracks[mahalanobis_sq(y, S) <= self.config.successor_gate_chi2]
+                near[j] = frozenset(self._meta[i].track_id for i in close.tolist())
+        return near
+
+    def _successors(self, radar_lost: list[int], deleted: set[int]) -> dict[int, int]:
+        """For identified tracks radar has lost, the radar track that took over each one's
+        vessel, where one can tell: ``{lost: successor}``.
+
+        Radar no longer sees anything where a ``lost`` track is predicted; only its AIS
+        schedule keeps it (a class B boat at rest reports every 3 min). If exactly one
+        confirmed radar-only track was born near it after its last AIS report, that track is
+        its vessel: a boat that sped off faster than its track could follow (its plots left
+        the gate and started a new track, and the old one was left behind, fed by its
+        neighbours' stray plots). A vessel whose AIS has spoken since the radar track
+        appeared is not taken over (it said where it is; a false position stays a spoofing
+        case), nor is one radar still sees (a dark boat leaving a ship's side takes nothing
+        from the ship).
+        """
+        if not radar_lost:
+            return {}
+        born_near: dict[str, list[int]] = {}
+        for i, m in enumerate(self._meta):
+            if m.mmsi is None and m.status is not TrackStatus.TENTATIVE and i not in deleted:
+                for track_id in m.born_near:
+                    born_near.setdefault(track_id, []).append(i)
+        chosen: dict[int, int] = {}
+        for lost in radar_lost:
+            meta = self._meta[lost]
+            heard = meta.last_ais_time if meta.last_ais_time is not None else -np.inf
+            candidates = [
+                i
+                for i in born_near.get(meta.track_id, [])
+                if self._meta[i].born_time > heard and i not in chosen.values()
+            ]
+            if len(candidates) == 1:
+                chosen[lost] = candidates[0]
+        return chosen
+
+    def _hand_over(self, successor: int, lost: int) -> None:
+        """Move the radar track ``successor``'s state into the identified track ``lost``.
+
+        The identified track keeps its id and MMSI (an identity never moves between tracks);
+        the successor, now a duplicate, is deleted by the caller.
+        """
+        new, old = self._meta[successor], self._meta[lost]
+        time = max(self._t[lost], self._t[successor])  # a track's time never runs backwards
+        x, P, mu = self._prior(np.array([successor]), time)
+        self._x[lost], self._P[lost], self._mu[lost], self._t[lost] = x[0], P[0], mu[0], time
+        self._recheck_at[lost] = -np.inf
+        old.status = TrackStatus.CONFIRMED
+        old.misses = new.misses
+        old.hits += new.hits
+        old.last_radar_time = new.last_radar_time
+        old.radar_ids |= new.radar_ids
+        self.hand_overs += 1
 
     def _ais_current(self, meta: _TrackMeta, now: float) -> bool:
         """Has the track's AIS reported within the time its schedule makes normal?"""
@@ -605,6 +702,7 @@ class Tracker:
         radar_id: str | None = None,
         velocity: np.ndarray | None = None,
         beside: bool = False,
+        near: frozenset[str] = frozenset(),
     ) -> int:
         """Append a track; a radar-born track starts tentative with a wide velocity prior."""
         P = P0.copy()
@@ -625,6 +723,7 @@ class Tracker:
             born_time=time,
             hits=1,
             born_beside=beside,
+            born_near=near,
         )
         if radar_id is not None:
             meta.last_radar_time = time

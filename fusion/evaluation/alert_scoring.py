@@ -26,7 +26,8 @@ expected event of its kind when
 
 - ``event time - 60 s <= alert time <= event time + max delay`` (zone kinds 60 s,
   ``ais_gap`` 600 s, ``dark_vessel`` 600 s, ``rendezvous`` 1200 s, ``spoofing`` 600 s: how
-  long each rule legitimately needs to be sure),
+  long each rule legitimately needs to be sure; for a zone exit at least the rule's wait
+  below: a vessel drifting out at 0.1 kn is 50 m past the edge only after 1,000 s),
 - the alert's lat/lon is within 1000 m of the event vessel's true position at the alert
   time (either vessel for ``rendezvous``), in the area plane, and
 - for zone kinds, the zone ids are equal.
@@ -38,6 +39,20 @@ time could hand an event's only candidate alert to a neighbour and miss a match.
 event time`` in seconds (median and p95; negative when the alert came early). Raised
 alerts of kinds with no ground truth (``loitering``, ``speeding``, ...) are only counted,
 under ``alerts_unscored``.
+
+Ended before due: a rule cannot alert before it has waited what it must by its own
+configuration (``RulesConfig`` defaults): a zone entry commits on the second update inside
+or after ``geofence_confirm_s``; a zone exit needs the vessel up to ``geofence_margin_m``
+past the edge (3σ of a radar track's position), at its true speed at the event (at least
+0.2 kn); an AIS gap
+``ais_gap_min_s``, a dark vessel ``dark_moving_s``, a rendezvous
+``rendezvous_min_duration_s``, a false position ``radar_mismatch_s`` (an invalid MMSI:
+nothing). An expected alert left unmatched whose event plus that wait falls after the last
+truth line (the data ended first) is counted under ``ended_before_due`` and taken out of
+``expected`` for recall; it is never dropped silently, and one that was matched counts as
+usual. The zone-exit wait is the widest band's: a track fed by AIS (band 15 m) may alert
+sooner, so an exit it missed in the last seconds is given the benefit of that doubt; each
+such event is named in ``ended_before_due_events``.
 """
 
 from __future__ import annotations
@@ -52,6 +67,7 @@ from scipy.optimize import linear_sum_assignment
 from fusion.evaluation.loaders import GroundEvent, RaisedAlert
 from fusion.evaluation.scene import TruthScene
 from fusion.evaluation.stats import median_and_p95, ratio
+from fusion.rules.config import RulesConfig
 from tracking.frames import LocalFrame
 
 EXPECTED_ALERT_KIND = {
@@ -84,6 +100,8 @@ class ExpectedAlert:
     time_s: float
     vessels: tuple[int, ...]
     zone_id: str | None
+    due_s: float = 0.0
+    """The least the rule must wait after the event before it can alert (module docstring)."""
 
 
 def expected_alerts(events: list[GroundEvent], truth: TruthScene) -> list[ExpectedAlert]:
@@ -105,8 +123,34 @@ def expected_alerts(events: list[GroundEvent], truth: TruthScene) -> list[Expect
         else:
             alert_due = all(truth.observable_at(vessel, event.time_s) for vessel in vessels)
         if alert_due:
-            expected.append(ExpectedAlert(kind, event.time_s, vessels, event.zone_id))
+            due_s = _rule_wait_s(event.kind, truth, vessels[0], event.time_s)
+            expected.append(ExpectedAlert(kind, event.time_s, vessels, event.zone_id, due_s))
     return expected
+
+
+_RULES = RulesConfig()
+_RULE_WAIT_S = {
+    "zone_entry": _RULES.geofence_confirm_s,
+    "ais_off": _RULES.ais_gap_min_s,
+    "dark_vessel": _RULES.dark_moving_s,
+    "rendezvous_start": _RULES.rendezvous_min_duration_s,
+    "invalid_mmsi": 0.0,
+    "ais_spoofed": _RULES.radar_mismatch_s,
+}
+_SLOWEST_EXIT_MPS = 0.1
+"""An exit slower than 0.2 kn (an anchored ship swinging across an anchorage's edge) is
+given the wait of one at 0.2 kn: 500 s."""
+
+
+def _rule_wait_s(event_kind: str, truth: TruthScene, vessel: int, time_s: float) -> float:
+    """What the rule must wait after ``event_kind`` before it can alert (module docstring)."""
+    if event_kind != "zone_exit":
+        return _RULE_WAIT_S[event_kind]
+    xy_m = truth.position_at(vessel, np.array([time_s - 1.0, time_s + 1.0]))
+    speed_mps = float(np.hypot(*(xy_m[1] - xy_m[0]))) / 2.0
+    if not np.isfinite(speed_mps):  # the event at either end of the vessel's truth lines
+        speed_mps = _SLOWEST_EXIT_MPS
+    return _RULES.geofence_margin_m / max(speed_mps, _SLOWEST_EXIT_MPS)
 
 
 def candidate_delays_s(
@@ -123,7 +167,8 @@ def candidate_delays_s(
     delays_s = np.full((len(alerts), len(expected)), np.nan)
     for column, event in enumerate(expected):
         delay_s = times_s - event.time_s
-        feasible = (delay_s >= -EARLY_TOLERANCE_S) & (delay_s <= MAX_DELAY_S[event.kind])
+        max_delay_s = max(MAX_DELAY_S[event.kind], event.due_s)  # a drift out of a zone takes longer
+        feasible = (delay_s >= -EARLY_TOLERANCE_S) & (delay_s <= max_delay_s)
         if event.kind in _ZONE_KINDS:
             feasible &= zones == event.zone_id
         near = np.zeros(len(alerts), dtype=bool)
@@ -146,17 +191,27 @@ def match_one_to_one(delays_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows[r[keep]], cols[c[keep]]
 
 
-def _kind_score(expected: int, raised: int, delays_s: np.ndarray) -> dict[str, Any]:
+def _kind_score(expected: int, raised: int, delays_s: np.ndarray, ended_before_due: int) -> dict[str, Any]:
     delay_median_s, delay_p95_s = median_and_p95(delays_s)
     return {
         "expected": expected,
         "raised": raised,
         "matched": len(delays_s),
+        "ended_before_due": ended_before_due,
         "precision": ratio(len(delays_s), raised),
-        "recall": ratio(len(delays_s), expected),
+        "recall": ratio(len(delays_s), expected - ended_before_due),
         "delay_median_s": delay_median_s,
         "delay_p95_s": delay_p95_s,
     }
+
+
+def ended_before_due(
+    expected: list[ExpectedAlert], matched: np.ndarray, data_end_s: float
+) -> list[ExpectedAlert]:
+    """The ones of ``expected`` (by index, not in ``matched``) the data ended too early to
+    judge: their event plus the rule's wait falls after ``data_end_s``."""
+    unmatched = np.setdiff1d(np.arange(len(expected)), matched)
+    return [expected[i] for i in unmatched.tolist() if expected[i].time_s + expected[i].due_s > data_end_s]
 
 
 def score_alerts(
@@ -164,6 +219,9 @@ def score_alerts(
 ) -> dict[str, Any]:
     """Per-kind and overall precision, recall and delay; counts of unscored alert kinds."""
     expected = expected_alerts(events, truth)
+    data_start_s, data_end_s = (
+        (float(truth.time_s.min()), float(truth.time_s.max())) if truth.time_s.size else (0.0, 0.0)
+    )
     per_kind: dict[str, Any] = {}
     all_delays_s = []
     for kind in sorted(MAX_DELAY_S):
@@ -173,7 +231,17 @@ def score_alerts(
         alert_index, event_index = match_one_to_one(delays_s)
         matched_delays_s = delays_s[alert_index, event_index]
         all_delays_s.append(matched_delays_s)
-        per_kind[kind] = _kind_score(len(kind_expected), len(kind_alerts), matched_delays_s)
+        late = ended_before_due(kind_expected, event_index, data_end_s)
+        per_kind[kind] = _kind_score(len(kind_expected), len(kind_alerts), matched_delays_s, len(late))
+        per_kind[kind]["ended_before_due_events"] = [
+            {
+                "truth_id": truth.vessel_ids[e.vessels[0]],
+                "time": e.time_s,
+                "run_s": e.time_s - data_start_s,
+                "zone_id": e.zone_id,
+            }
+            for e in late
+        ]
     unscored = Counter(a.kind for a in alerts if a.kind not in MAX_DELAY_S)
     return {
         "alerts": per_kind,
@@ -181,6 +249,7 @@ def score_alerts(
             sum(s["expected"] for s in per_kind.values()),
             sum(s["raised"] for s in per_kind.values()),
             np.concatenate(all_delays_s),
+            sum(s["ended_before_due"] for s in per_kind.values()),
         ),
         "alerts_unscored": dict(sorted(unscored.items())),
     }

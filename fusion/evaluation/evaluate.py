@@ -103,6 +103,16 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
                 f"{_percent(score['precision']):>10}{_percent(score['recall']):>8}"
                 f"{_fmt(score['delay_median_s']):>12}{_fmt(score['delay_p95_s']):>12}"
             )
+        late = [
+            f"{kind} {event['truth_id']} at {event['run_s']:,.0f} s"
+            for kind, score in result["alerts"].items()
+            for event in score["ended_before_due_events"]
+        ]
+        if late:
+            lines.append(
+                "ended before due (the data ended before the rule could have alerted; left out of "
+                f"expected for recall): {', '.join(late)}"
+            )
         if result["alerts_unscored"]:
             counts = ", ".join(f"{kind} {count}" for kind, count in result["alerts_unscored"].items())
             lines.append(f"unscored alerts (no ground truth): {counts}")

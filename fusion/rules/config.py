@@ -71,11 +71,16 @@ class RulesConfig:
         moving on ~2 % of updates (one-sided normal); a track fed by AIS (sigma ~0.5 kn)
         is slow only below ~4 kn.
     geofence_margin_m
-        Hysteresis band outside a zone's edge. Entry needs the track inside the zone
-        itself; exit needs it farther than this outside. 50 m is several times the error
-        of a track fed by AIS (GPS, ~10 m) and, with ``geofence_confirm_updates``, keeps
-        a radar track sitting on the edge from flapping; it costs 10 s of exit latency
-        at 10 kn and 50 s at 2 kn (ground truth counts the crossing of the edge itself).
+        Widest hysteresis band outside a zone's edge. Entry needs the track inside the zone
+        itself; exit needs it outside by ``geofence_exit_sigmas`` standard deviations of
+        its position, between ``geofence_exit_min_m`` and this. A fixed 50 m band cost
+        every exit 10 s at 10 kn and 50 s at 2 kn (ground truth counts the crossing of the
+        edge itself), also for AIS tracks known to ~5 m; as a cap it keeps a poorly known
+        radar track from waiting longer than that.
+    geofence_exit_sigmas, geofence_exit_min_m
+        3σ: a track sitting on the edge is that far out on one update in ~700 (one-sided
+        normal), and ``geofence_confirm_updates`` wants it twice in a row, so it does not
+        flap. 15 m: GPS error plus the few metres a position report lags its time.
     geofence_confirm_updates
         A crossing counts once this many consecutive track updates agree (radar scans
         every 2-3 s, so 2 costs a few seconds and removes single-scan outliers).
@@ -198,6 +203,8 @@ class RulesConfig:
     slow_speed_kn: float = 3.0
     slow_speed_sigmas: float = 2.0
     geofence_margin_m: float = 50.0
+    geofence_exit_sigmas: float = 3.0
+    geofence_exit_min_m: float = 15.0
     geofence_confirm_updates: int = 2
     geofence_confirm_s: float = 10.0
     geofence_first_fix_alert_kinds: frozenset[ZoneKind] = frozenset({ZoneKind.RESTRICTED, ZoneKind.MPA})

@@ -16,12 +16,17 @@ or after), and that first position lies within the gate around where the old tra
 have been then (``dark_handover_gate_m`` + ``dark_handover_gate_fraction`` of the
 distance it would have run), the incident moves to the new track as an ``updated`` alert,
 same ``alert_id``. A lost track's incident is therefore cleared only once
-``dark_handover_s`` has passed without a successor.
+``dark_handover_s`` has passed without a successor, or, when a new dark track that may
+continue it appeared in that time, once that track's timer is dropped (it was identified,
+lost or left coverage) without falling due: a slow boat's timer runs 360 s, longer than
+the hand-over window, and its incident must not be closed and raised again meanwhile.
 
 A radar track that :mod:`fusion.rules.radar_shadow` has shown to be the real position of an
 AIS identity reporting false positions is not dark (its identity is known, misreported): its
 timer waits while it is in ``RadarShadowRule.explained``, and the finding is the ``spoofing``
-alert instead.
+alert instead. It also waits while the track is ``RadarShadowRule.suspected`` (paired with
+such an AIS track for less than ``radar_mismatch_s``): a dark timer that falls due a few
+seconds before the shadow is shown would otherwise call the spoofer's own hull dark.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ class DarkVesselRule:
         self._pending: dict[str, _Timer] = {}
         self._open: dict[str, TrackState] = {}  # tracks with an open incident: latest state
         self._orphans: dict[str, TrackState] = {}  # lost with an open incident: lost state
+        self._held: set[str] = set()  # orphans kept past the hand-over window for a running successor timer
 
     def on_update(self, observation: Observation) -> list[Alert]:
         """Advance the track's timer."""
@@ -108,40 +114,47 @@ class DarkVesselRule:
             alerts += self._check(track_id, now)
         handover_s = self._config.dark_handover_s
         for track_id in sorted(t for t, lost in self._orphans.items() if lost.time + handover_s <= now):
-            lost = self._orphans.pop(track_id)
-            message = (
-                f"{track_id} no longer dark: track lost, no successor within {duration_text(handover_s)}"
-            )
-            alerts.append(self._book.clear(_key(track_id), lost.time + handover_s, lost, message, {}))
+            lost = self._orphans[track_id]
+            if any(self._continues(lost, timer.first) for timer in self._pending.values()):
+                self._held.add(track_id)  # a successor's timer is still running
+                continue
+            del self._orphans[track_id]
+            if track_id in self._held:
+                self._held.discard(track_id)
+                time, why = now, "and the track that may have continued it is not dark"
+            else:
+                time, why = lost.time + handover_s, f"no successor within {duration_text(handover_s)}"
+            message = f"{track_id} no longer dark: track lost, {why}"
+            alerts.append(self._book.clear(_key(track_id), time, lost, message, {}))
         return alerts
+
+    def _continues(self, old: TrackState, first: TrackState) -> bool:
+        """Could the new dark track whose first update is ``first`` be the vessel of ``old``?"""
+        config = self._config
+        dt_s = first.time - old.time  # < 0: the new track began while the old one lived on
+        if abs(dt_s) > config.dark_handover_s or old.track_id == first.track_id:
+            return False
+        run_m = math.hypot(old.ve_mps, old.vn_mps) * abs(dt_s)
+        return _miss_m(old, first) <= config.dark_handover_gate_m + config.dark_handover_gate_fraction * run_m
 
     def _predecessor(self, first: TrackState) -> TrackState | None:
         """The coasting or recently lost dark track the new track ``first`` continues, if any."""
-        config = self._config
         candidates = [
             *self._orphans.values(),
             *(s for s in self._open.values() if s.status is TrackStatus.COASTING),
         ]
-        best: tuple[float, str] | None = None
-        for old in candidates:
-            dt_s = first.time - old.time  # < 0: the new track began while the old one lived on
-            if abs(dt_s) > config.dark_handover_s or old.track_id == first.track_id:
-                continue
-            run_m = math.hypot(old.ve_mps, old.vn_mps) * abs(dt_s)
-            miss_m = math.hypot(
-                first.east_m - (old.east_m + old.ve_mps * dt_s),
-                first.north_m - (old.north_m + old.vn_mps * dt_s),
-            )
-            if miss_m <= config.dark_handover_gate_m + config.dark_handover_gate_fraction * run_m:
-                best = min(best or (miss_m, old.track_id), (miss_m, old.track_id))
-        if best is None:
+        fits = [old for old in candidates if self._continues(old, first)]
+        if not fits:
             return None
-        track_id = best[1]
+        track_id = min(fits, key=lambda old: (_miss_m(old, first), old.track_id)).track_id
+        self._held.discard(track_id)
         return self._orphans.pop(track_id, None) or self._open.pop(track_id)
 
     def _check(self, track_id: str, now: float) -> list[Alert]:
         timer = self._pending.get(track_id)
-        if timer is None or now < timer.due_time or track_id in self._shadow.explained:
+        if timer is None or now < timer.due_time:
+            return []
+        if track_id in self._shadow.explained or track_id in self._shadow.suspected:
             return []
         del self._pending[track_id]
         since, due_time, state = timer.since, timer.due_time, timer.latest
@@ -166,3 +179,11 @@ class DarkVesselRule:
         )
         evidence = {"dark_s": dark_after_s, "dark_since_time": since, "sog_kn": state.sog_kn}
         return [self._book.raise_(_key(track_id), due_time, state, Severity.HIGH, message, evidence)]
+
+
+def _miss_m(old: TrackState, first: TrackState) -> float:
+    """Distance from ``first`` to where ``old`` would be at its time, on a straight line."""
+    dt_s = first.time - old.time
+    return math.hypot(
+        first.east_m - (old.east_m + old.ve_mps * dt_s), first.north_m - (old.north_m + old.vn_mps * dt_s)
+    )

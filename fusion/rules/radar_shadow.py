@@ -83,6 +83,12 @@ class RadarShadowRule:
         """Radar-only tracks shown to be the real position of an MMSI whose incident is open."""
         return {radar_id for radar_id, mmsi in self._shown.items() if self._identity.is_anomalous(mmsi)}
 
+    @property
+    def suspected(self) -> set[str]:
+        """Radar-only tracks paired with an unsupported AIS track, not yet for ``radar_mismatch_s``:
+        within a minute they are either shown to be that ship (``explained``) or not."""
+        return {radar_id for radar_id, _ in self._pairs.values()}
+
     def on_update(self, observation: Observation) -> None:
         """Keep the two candidate sets current (no alerts here: pairs are judged on the sweep)."""
         state = observation.state

@@ -175,7 +175,7 @@ class FuseService:
         quiet_needed = None if exit_when_idle_s is None else 4 * exit_when_idle_s
         while not should_stop():
             self._poll_identities()
-            envelopes = self.bus.poll(INPUT_TOPICS, max_records=5000, timeout_s=0.1)
+            envelopes = self.bus.poll(INPUT_TOPICS, max_records=20000, timeout_s=0.1)
             now = self.clock()
             for envelope in envelopes:
                 state = self._parts.get(envelope.partition)

@@ -100,3 +100,32 @@ def test_updates_are_not_alerts_and_unknown_kinds_are_unscored(two_vessels: Scen
     assert result["alerts_unscored"] == {"loitering": 1}
     assert result["alerts_overall"]["raised"] == 0
     assert result["alerts_overall"]["precision"] is None
+
+
+def test_an_exit_the_data_ended_too_soon_to_judge_is_reported_apart(two_vessels: Scenario) -> None:
+    """At 4 m/s the exit rule may need the vessel 50 m out: 12.5 s. An exit 5 s before the last
+    truth line is left out of recall and counted; one 100 s before it is a plain miss."""
+    two_vessels.add_event(1795.0, "zone_exit", "V1", zone_id="Z1")
+    two_vessels.add_event(1700.0, "zone_exit", "V2", zone_id="Z1")
+    score = two_vessels.evaluate(with_alerts=True)["alerts"]["zone_exit"]
+    assert (score["expected"], score["matched"], score["ended_before_due"], score["recall"]) == (2, 0, 1, 0.0)
+
+
+def test_an_exit_alerted_before_the_data_ended_counts_as_usual(two_vessels: Scenario) -> None:
+    two_vessels.add_event(1795.0, "zone_exit", "V1", zone_id="Z1")
+    two_vessels.add_alert(1799.0, "zone_exit", position((0.0, 0.0), 1799.0), zone_id="Z1")
+    score = two_vessels.evaluate(with_alerts=True)["alerts"]["zone_exit"]
+    assert (score["expected"], score["matched"], score["ended_before_due"], score["recall"]) == (1, 1, 0, 1.0)
+
+
+def test_a_drift_out_of_a_zone_may_be_alerted_minutes_later(scenario: Scenario) -> None:
+    """At 0.1 kn (0.05 m/s) a ship is 12 m past the edge 4 min after crossing it: an alert then
+    still matches (window: 50 m at 0.2 kn, 500 s); at 10 min it does not."""
+    drift = scenario.line((0.0, 0.0), (0.05, 0.0), TIMES_S)
+    scenario.add_vessel("V9", TIMES_S, drift)
+    scenario.add_event(100.0, "zone_exit", "V9", zone_id="Z1")
+    scenario.add_event(800.0, "zone_exit", "V9", zone_id="Z2")
+    scenario.add_alert(350.0, "zone_exit", tuple(drift[350]), zone_id="Z1")
+    scenario.add_alert(1400.0, "zone_exit", tuple(drift[1400]), zone_id="Z2")
+    score = scenario.evaluate(with_alerts=True)["alerts"]["zone_exit"]
+    assert (score["matched"], score["delay_median_s"]) == (1, 250.0)

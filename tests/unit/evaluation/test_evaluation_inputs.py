@@ -76,13 +76,20 @@ def test_result_is_strict_json_and_summarised(one_vessel: Scenario) -> None:
 
 def test_empty_replay_outputs_score_every_vessel_missed(one_vessel: Scenario) -> None:
     one_vessel.tracks = []
-    one_vessel.add_event(10.0, "dark_vessel", "V1")
+    one_vessel.add_event(10.0, "zone_entry", "V1", zone_id="Z1")
     result = one_vessel.evaluate(with_alerts=True)
     assert result["gospa_mean_m"] == pytest.approx(500 / 2**0.5, abs=0.01)
     assert (result["unconfirmed_vessels"], result["id_switches"], result["position_rms_m"]) == (1, 0, None)
-    dark = result["alerts"]["dark_vessel"]
-    assert (dark["expected"], dark["raised"], dark["matched"]) == (1, 0, 0)
-    assert (dark["precision"], dark["recall"], dark["delay_median_s"]) == (None, 0.0, None)
+    entry = result["alerts"]["zone_entry"]
+    assert (entry["expected"], entry["raised"], entry["matched"], entry["ended_before_due"]) == (1, 0, 0, 0)
+    assert (entry["precision"], entry["recall"], entry["delay_median_s"]) == (None, 0.0, None)
+
+
+def test_a_dark_vessel_in_a_run_shorter_than_the_rule_ended_before_due(one_vessel: Scenario) -> None:
+    """The dark rule waits 120 s: data that ends 50 s after the event cannot be judged."""
+    one_vessel.add_event(10.0, "dark_vessel", "V1")
+    dark = one_vessel.evaluate(with_alerts=True)["alerts"]["dark_vessel"]
+    assert (dark["expected"], dark["matched"], dark["ended_before_due"], dark["recall"]) == (1, 0, 1, None)
 
 
 @pytest.mark.parametrize(

@@ -89,17 +89,20 @@ class World:
         last_ais_s: float | None = None,
         last_radar_s: float | None = None,
         speed_sigma_kn: float = 0.0,
+        position_sigma_m: float = 0.0,
     ) -> TrackState:
         """A track state at ``T0_S + t_s``; ``last_*_s`` are also seconds after ``T0_S``.
 
         ``speed_sigma_kn`` sets an isotropic velocity covariance (sigma per axis), the
-        uncertainty a radar-only track carries; the default 0 is an exact track.
+        uncertainty a radar-only track carries, and ``position_sigma_m`` an isotropic
+        position one; the default 0 is an exact track.
         """
         lat, lon = self.frame.to_geodetic(east_m, north_m)
         speed_mps = sog_kn * KNOT_MPS
         velocity_variance = (speed_sigma_kn * KNOT_MPS) ** 2
         cov = [0.0] * 16
         cov[5] = cov[15] = velocity_variance  # [east, ve, north, vn] row-major: ve,ve and vn,vn
+        cov[0] = cov[10] = position_sigma_m**2  # east,east and north,north
         return TrackState(
             time=T0_S + t_s,
             track_id=track_id,

@@ -163,3 +163,49 @@ def test_a_successor_that_appears_while_the_old_track_still_coasts_takes_over(wo
         (AlertState.RAISED, "T1", 360.0),
         (AlertState.UPDATED, "T2", 522.5),
     ]
+
+
+def _slow_boat_lost_then_re_acquired(world, *, identified_at_s: float | None = None):
+    """A dark boat at 20 kn, raised at 120 s, brakes hard beside a ship; its track overshoots
+    and is lost at 150 s, and a new track picks the boat up at rest 400 m behind. At 1 kn
+    the new track's timer runs 360 s, longer than the 180 s hand-over window."""
+    speed_mps = 20.0 * 0.514444
+    before = [
+        world.state(k * SCAN_S, "T1", speed_mps * k * SCAN_S, 0.0, sog_kn=20.0, last_radar_s=k * SCAN_S)
+        for k in range(int(140.0 / SCAN_S) + 1)
+    ]
+    lost = world.state(150.0, "T1", before[-1].east_m + 100.0, 0.0, status=TrackStatus.LOST, sog_kn=20.0)
+    after = []
+    for k in range(int(420.0 / SCAN_S)):
+        t = 150.0 + k * SCAN_S
+        mmsi = 463000099 if identified_at_s is not None and t >= identified_at_s else None
+        after.append(
+            world.state(
+                t, "T2", lost.east_m - 400.0, 0.0, sog_kn=1.0, mmsi=mmsi,
+                last_ais_s=identified_at_s if mmsi else None, last_radar_s=t,
+            )
+        )  # fmt: skip
+    return [*before, lost, *after]
+
+
+def test_a_slow_successor_keeps_the_incident_past_the_hand_over_window(world, feed_states):
+    engine = world.engine()
+    alerts = [
+        a
+        for a in feed_states(engine, _slow_boat_lost_then_re_acquired(world), tick_s=1.0)
+        if a.kind is AlertKind.DARK_VESSEL
+    ]
+    assert [(a.state, a.track_id, a.time - world.t0_s) for a in alerts] == [
+        (AlertState.RAISED, "T1", 120.0),
+        (AlertState.UPDATED, "T2", 510.0),
+    ]
+    assert alerts[0].alert_id == alerts[1].alert_id
+
+
+def test_a_held_incident_is_cleared_when_its_would_be_successor_is_identified(world, feed_states):
+    engine = world.engine()
+    states = _slow_boat_lost_then_re_acquired(world, identified_at_s=400.0)
+    alerts = [a for a in feed_states(engine, states, tick_s=1.0) if a.kind is AlertKind.DARK_VESSEL]
+    assert [(a.state, a.track_id) for a in alerts] == [(AlertState.RAISED, "T1"), (AlertState.CLEARED, "T1")]
+    assert 400.0 <= alerts[1].time - world.t0_s <= 401.0
+    assert "may have continued it is not dark" in alerts[1].message

@@ -36,10 +36,11 @@ def test_crossing_gives_one_entry_then_one_exit(world, feed_states):
     # Entry commits on the second update inside the zone (first inside at x = 0 .. 12.85 m).
     first_inside_s = min(s.time for s in states if s.east_m >= 0.0) - world.t0_s
     assert entry.time - world.t0_s == first_inside_s + SCAN_S
-    # Exit needs 50 m beyond the edge, confirmed on a second update.
+    # Exit needs 3 sigma beyond the edge, at least 15 m (an exact track: 15 m), confirmed on
+    # a second update.
     assert exit_.evidence["dwell_s"] > 0
     exit_state = next(s for s in states if s.time == exit_.time)
-    assert 2050.0 < exit_state.east_m < 2050.0 + 3 * 5.14 * SCAN_S
+    assert 2015.0 < exit_state.east_m < 2015.0 + 3 * 5.14 * SCAN_S
     assert "T1 (MMSI 7) entered restricted zone Z" in entry.message
 
 
@@ -51,9 +52,13 @@ def test_edge_sitter_jittering_across_the_edge_raises_nothing(world, feed_states
 
 
 def test_vessel_inside_sitting_on_the_edge_does_not_exit(world, feed_states):
+    """A radar track known to 20 m (exit band 50 m) wanders 40 m out twice in three updates."""
     engine = world.engine([world.rectangle("Z", "mpa", ZONE_E_M, ZONE_N_M)], config=NO_STARTUP)
-    inside = [world.state(k * SCAN_S, "T1", 300.0, 0.0) for k in range(4)]
-    jitter = [world.state((4 + k) * SCAN_S, "T1", -40.0 if k % 3 else 15.0, 0.0) for k in range(200)]
+    inside = [world.state(k * SCAN_S, "T1", 300.0, 0.0, position_sigma_m=20.0) for k in range(4)]
+    jitter = [
+        world.state((4 + k) * SCAN_S, "T1", -40.0 if k % 3 else 15.0, 0.0, position_sigma_m=20.0)
+        for k in range(200)
+    ]
     alerts = feed_states(engine, inside + jitter, tick_s=1.0)
     assert _transitions(alerts) == [(AlertKind.ZONE_ENTRY, AlertState.RAISED)]
     assert alerts[0].severity is Severity.MEDIUM
@@ -144,3 +149,20 @@ def test_coasting_predictions_neither_enter_nor_exit(world, feed_states):
     measured_out = [world.state(200.0 + k * SCAN_S, "T2", 2150.0, 0.0, mmsi=2) for k in range(2)]
     alerts = feed_states(engine, measured_out)
     assert [(a.kind, a.state, a.track_id) for a in alerts] == [(AlertKind.ZONE_EXIT, AlertState.RAISED, "T2")]
+
+
+def test_exit_band_scales_with_the_track_uncertainty(world, feed_states):
+    """At 7 kn an AIS track known to 5 m is out 15 m past the edge; a radar track known to
+    30 m needs 50 m (the cap), as the fixed band did for everyone."""
+    speed_mps = 7.0 * 0.514444
+    exits = {}
+    for sigma_m in (5.0, 30.0):
+        engine = world.engine([world.rectangle("Z", "mpa", ZONE_E_M, ZONE_N_M)], config=NO_STARTUP)
+        states = [
+            world.state(k * 1.0, "T1", 1900.0 + speed_mps * k, 0.0, sog_kn=7.0, position_sigma_m=sigma_m)
+            for k in range(60)
+        ]
+        alerts = [a for a in feed_states(engine, states, tick_s=1.0) if a.kind is AlertKind.ZONE_EXIT]
+        exits[sigma_m] = next(s for s in states if s.time == alerts[0].time).east_m - 2000.0
+    assert 15.0 <= exits[5.0] < 15.0 + 2 * speed_mps
+    assert 50.0 <= exits[30.0] < 50.0 + 2 * speed_mps

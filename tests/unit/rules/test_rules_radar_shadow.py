@@ -6,6 +6,8 @@ real tracker: a ship whose transponder reports positions 700 m from where radar 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -88,6 +90,20 @@ def test_a_radar_shadow_of_an_unseen_ais_track_is_a_spoofing_alert_not_a_dark_ve
 def test_no_spoofing_when_radar_does_not_contradict_the_ais_position(world, feed_states, case):
     alerts = feed_states(world.engine(), _pair(world, **case), tick_s=1.0)
     assert [a for a in alerts if a.kind is AlertKind.SPOOFING] == []
+
+
+def test_a_dark_timer_due_while_the_shadow_is_still_suspected_waits_for_the_verdict(world, feed_states):
+    """Radar holds the AIS ship until 80 s, so the pair forms at ~105 s and is shown at ~165 s,
+    after the radar track's 120 s dark timer (from 1 s) fell due: it must not be called dark."""
+    states = [
+        dataclasses.replace(s, last_radar_time=world.t0_s + 80.0)
+        if s.track_id == "T1" and s.time - world.t0_s > 80.0
+        else s
+        for s in _pair(world, ais_radar_s=True)
+    ]
+    alerts = feed_states(world.engine(), states, tick_s=1.0)
+    assert _kinds(alerts) == [(AlertKind.SPOOFING, AlertState.RAISED)]
+    assert 160.0 <= alerts[0].time - world.t0_s <= 170.0
 
 
 def test_beyond_radar_coverage_an_unseen_ais_ship_is_not_suspect(world, feed_states):

@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from fusion import schemas
 from fusion.schemas import AisReceiverSite, AisReport, RadarPlot, RadarSite, Sensors, TimeSource, TrackStatus
 from tracking.frames import LocalFrame, range_bearing
 from tracking.tracker import Tracker
@@ -159,6 +160,87 @@ def test_a_dark_boat_alongside_a_ship_gets_a_track_of_its_own():
             s.track_id: s.mmsi for s in tracker.update_radar_scan(scan) if s.status is TrackStatus.CONFIRMED
         }
     assert held == {"T000001": 463000001, "T000002": None}
+
+
+def _sprint_from_alongside(t: float, start: tuple[float, float]) -> tuple[float, float]:
+    """A boat at rest until 60 s, then off westward at 0.7 m/s² up to 10 m/s (19 kn)."""
+    accel_mps2, top_mps = 0.7, 10.0
+    dt = max(t - 60.0, 0.0)
+    ramp_s = top_mps / accel_mps2
+    run_m = 0.5 * accel_mps2 * min(dt, ramp_s) ** 2 + top_mps * max(dt - ramp_s, 0.0)
+    return start[0] - run_m, start[1]
+
+
+def _boat_leaves_a_ship(
+    boat_mmsi: int | None,
+) -> tuple[Tracker, dict[str, schemas.TrackState], tuple[float, float]]:
+    """A boat alongside an anchored AIS ship at 30 km sprints off west, past the ship; each
+    is painted in 70 % of the 2.5 s scans (±160 m across the beam). The boat, if it has an
+    MMSI, is a class B at rest: heard once at the start, then not for 3 min.
+
+    Returns the tracker, the latest state of each track alive at the end and the boat's
+    position then."""
+    rng = np.random.default_rng(2)
+    tracker = Tracker(FRAME, SENSORS)
+    ship, boat = (0.0, 22_000.0 - 30_000.0), (60.0, 22_000.0 - 30_000.0)
+    tracker.update_ais(_ais(0.0, 463000001, *ship, sog_kn=0.0, cog_deg=0.0, nav_status=1))
+    if boat_mmsi is not None:
+        report = _ais(0.5, boat_mmsi, *boat, sog_kn=0.0, cog_deg=0.0)
+        tracker.update_ais(dataclasses.replace(report, msg_type=18, nav_status=None))
+    held: dict[str, schemas.TrackState] = {}
+    for k in range(1, 100):
+        t = 2.5 * k
+        if k % 4 == 0:
+            tracker.update_ais(_ais(t - 0.2, 463000001, *ship, sog_kn=0.0, cog_deg=0.0, nav_status=1))
+        painted = [(ship, 1), (_sprint_from_alongside(t, boat), 2)]
+        scan = [_plot(t, *where, rng, i) for where, i in painted if rng.random() < 0.7]
+        for state in tracker.update_radar_scan(scan) + tracker.expire(t + 1.0):
+            if state.status is TrackStatus.LOST:
+                held.pop(state.track_id, None)
+            else:
+                held[state.track_id] = state
+    return tracker, held, _sprint_from_alongside(2.5 * 99, boat)
+
+
+def test_a_class_b_boat_that_outruns_its_track_is_not_left_as_a_radar_only_duplicate():
+    """Racing past the ship, the boat's plots go to the ship's track while its own track is
+    fed the ship's: it is left behind, and the boat, 1 km on, starts a radar-only track.
+    Its AIS is silent for 3 min, so that track would be called dark. Once radar has lost
+    the identified track, the radar track that took its vessel is merged into it."""
+    tracker, held, boat_at = _boat_leaves_a_ship(463000002)
+    assert sorted(s.mmsi or 0 for s in held.values()) == [463000001, 463000002]  # no dark duplicate
+    assert tracker.hand_overs == 1
+    boat = next(s for s in held.values() if s.mmsi == 463000002)
+    assert boat.status is TrackStatus.CONFIRMED
+    assert np.hypot(boat.east_m - boat_at[0], boat.north_m - boat_at[1]) < 300.0
+
+
+def test_a_dark_boat_that_leaves_a_ship_keeps_a_track_of_its_own():
+    """The same sprint by a boat without AIS: the ship's track keeps its plots and its
+    identity, and the boat is held on a radar-only track (nothing to take over)."""
+    tracker, held, _ = _boat_leaves_a_ship(None)
+    assert sorted(((s.mmsi or 0), s.status.value) for s in held.values()) == [
+        (0, "confirmed"),
+        (463000001, "confirmed"),
+    ]
+    assert tracker.hand_overs == 0
+
+
+def test_a_dark_boat_near_an_ais_boat_radar_never_sees_keeps_its_own_track():
+    """A wooden class B boat radar cannot see (its AIS every 3 min keeps its track) and a dark
+    boat 600 m down the range from it (beyond its gate, within twice it): radar never held the
+    AIS track, so it has not lost it, and the dark boat is not taken for it."""
+    rng = np.random.default_rng(5)
+    tracker = Tracker(FRAME, SENSORS)
+    report = _ais(0.5, 463000003, 0.0, 22_000.0 - 30_000.0, sog_kn=0.0, cog_deg=0.0)
+    tracker.update_ais(dataclasses.replace(report, msg_type=18, nav_status=None))
+    held: dict[str, int | None] = {}
+    for k in range(4, 60):
+        t = 2.5 * k
+        for state in tracker.update_radar_scan([_plot(t, 0.0, 22_000.0 - 30_600.0, rng)]):
+            held[state.track_id] = state.mmsi
+    assert tracker.hand_overs == 0
+    assert sorted(mmsi or 0 for mmsi in held.values()) == [0]
 
 
 def test_ais_binds_to_the_radar_track_of_its_vessel():
