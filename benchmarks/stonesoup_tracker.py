@@ -64,10 +64,12 @@ class StoneSoupConfig:
     """``gnn`` (``GNNWith2DAssignment`` behind a detection k-d tree) or ``jpda`` (JPDA whose
     marginal association probabilities come from loopy belief propagation, behind the same tree)."""
 
-    process_noise_q_m2ps3: float = 0.005
+    process_noise_q_m2ps3: float = 0.6
     """White-acceleration density of both ``ConstantVelocity`` axes. One CV model has one
-    level; a sweep (docs/benchmarks.md) gave Stone Soup its best GOSPA at 0.005, the level
-    of our IMM's quiet model."""
+    level; a sweep on the bundled scenario (docs/benchmarks.md) gave Stone Soup its best GOSPA
+    at 0.6 with today's AIS noise (2 m plus 1 s of speed along the course): lower, and AIS
+    reports fail their own track's gate and start second tracks; higher, and radar noise
+    leaks into every track."""
 
     tentative_hold_s: float = 10.0
     """A holding (tentative) track dies after this long without a plot: four 2.5 s scans,
