@@ -96,16 +96,27 @@ class FusionService:
         self.bus.commit()
         return len(envelopes)
 
-    def ingest(self, envelopes: Sequence[Envelope]) -> None:
+    def ingest(self, envelopes: Sequence[Envelope], *, in_event_order: bool = False) -> None:
         """Accept records polled by the caller and process what the watermark releases.
 
         For services that poll themselves (``fusion.services.fuse`` merges Kafka partitions
         by event time first and commits only what a state snapshot covers); they flush and
         commit on their own schedule.
+
+        ``in_event_order``: the caller has merged the envelopes by event time (the Kafka
+        fuse service). The watermark then releases after each record, as if they came one at
+        a time, so whether a record is too late depends only on the records before it, not
+        on where the polls cut the stream (a restarted service polls differently and must
+        give the same picture). Unmerged envelopes (a poll of several topics) are all
+        accepted before one release. Either way what is released is processed at the end,
+        so AIS runs stay long.
         """
+        released: list[tuple[float, AisReport | RadarPlot | AisStatic]] = []
         for envelope in envelopes:
             self._accept(envelope)
-        self._process(self._buffer.release())
+            if in_event_order:
+                released += self._buffer.release()
+        self._process(released + self._buffer.release())
 
     def identify(self, record: AisStatic) -> None:
         """Static data from outside this stage's measurement stream, applied to the rules at once.

@@ -86,8 +86,8 @@ class StepPlanner:
             if time >= self._next_tick:
                 steps.append(TickStep(time))
                 self._next_tick = (math.floor(time / self._tick_s) + 1) * self._tick_s
-        if isinstance(record, RadarPlot):
-            self._scans.add(record)  # nothing left to close at its time: advanced above
+        if isinstance(record, RadarPlot):  # closes nothing at its time (advanced above), but if it did:
+            steps += [ScanStep(scan, time) for scan in self._scans.add(record)]
         else:
             self._ais_run.append(record)
         return steps

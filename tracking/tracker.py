@@ -80,7 +80,7 @@ class _AisInRun:
     """A report waiting in a run of ``update_ais_batch``: its track row and NMEA payload."""
 
     report: AisReport
-    index: int
+    track_row: int
     payload: str
 
 
@@ -486,7 +486,7 @@ class Tracker:
         if not run:
             return []
         fixes = AisFixes.of([one.report for one in run], self.frame, self.config)
-        rows = np.array([one.index for one in run])
+        rows = np.array([one.track_row for one in run])
         prior = self._prior(rows, fixes.time)
         consistent = self._identity_consistent(prior, fixes.position_m)
         for with_velocity in (True, False):
@@ -498,7 +498,7 @@ class Tracker:
         updated = rows.tolist()
         for k, one in enumerate(run):
             if consistent[k]:
-                self._meta[one.index].hits += 1
+                self._meta[one.track_row].hits += 1
             else:
                 self.identity_conflicts += 1
                 updated[k] = self._start_ais_track(fixes, k)

@@ -118,13 +118,7 @@ class AisGapRule:
     def on_time(self, now: float) -> list[Alert]:
         """Raise every gap that is due by the watermark ``now``."""
         alerts: list[Alert] = []
-        # due_time spelt out: this runs over every vessel each second
-        due = [
-            mmsi
-            for mmsi, v in self._vessels.items()
-            if v.in_ais_coverage and v.last_ais_time + v.gap_after_s <= now
-        ]
-        for mmsi in sorted(due):
+        for mmsi in sorted(m for m, v in self._vessels.items() if v.in_ais_coverage and v.due_time <= now):
             alerts += self._check(mmsi, now)
         return alerts
 

@@ -301,7 +301,7 @@ class FuseService:
             service = state.services.get(name)
             if service is None:
                 service = state.services[name] = self._told_identities(self._new_service(self.areas[name]))
-            service.ingest(own)
+            service.ingest(own, in_event_order=True)  # the aligner merged them
 
     def _new_service(self, area: Area) -> FusionService:
         frame = LocalFrame(area.origin_lat, area.origin_lon)
