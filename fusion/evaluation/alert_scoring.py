@@ -200,6 +200,7 @@ def _kind_score(expected: int, raised: int, delays_s: np.ndarray, ended_before_d
         "ended_before_due": ended_before_due,
         "precision": ratio(len(delays_s), raised),
         "recall": ratio(len(delays_s), expected - ended_before_due),
+        "recall_all": ratio(len(delays_s), expected),  # ended-before-due events counted as misses
         "delay_median_s": delay_median_s,
         "delay_p95_s": delay_p95_s,
     }

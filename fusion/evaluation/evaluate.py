@@ -95,13 +95,13 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     if "alerts" in result:
         lines.append(
             f"{'alert kind':<13}{'expected':>9}{'raised':>8}{'matched':>8}{'precision':>10}"
-            f"{'recall':>8}{'delay med s':>12}{'delay p95 s':>12}"
+            f"{'recall':>8}{'all':>8}{'delay med s':>12}{'delay p95 s':>12}"
         )
         for kind, score in [*result["alerts"].items(), ("overall", result["alerts_overall"])]:
             lines.append(
                 f"{kind:<13}{score['expected']:>9}{score['raised']:>8}{score['matched']:>8}"
                 f"{_percent(score['precision']):>10}{_percent(score['recall']):>8}"
-                f"{_fmt(score['delay_median_s']):>12}{_fmt(score['delay_p95_s']):>12}"
+                f"{_percent(score['recall_all']):>8}{_fmt(score['delay_median_s']):>12}{_fmt(score['delay_p95_s']):>12}"
             )
         late = [
             f"{kind} {event['truth_id']} at {event['run_s']:,.0f} s"
@@ -111,7 +111,7 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         if late:
             lines.append(
                 "ended before due (the data ended before the rule could have alerted; left out of "
-                f"expected for recall): {', '.join(late)}"
+                f"expected for recall, counted as misses in 'all'): {', '.join(late)}"
             )
         if result["alerts_unscored"]:
             counts = ", ".join(f"{kind} {count}" for kind, count in result["alerts_unscored"].items())
