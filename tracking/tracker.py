@@ -456,17 +456,19 @@ class Tracker:
         run: dict[int, _AisInRun] = {}  # by MMSI
         for report in reports:
             payload = _payload(report.raw)
+            # a report of an MMSI already in the run compares with that one: it would be the
+            # track's last message by now; a new MMSI ends the run (a run never makes one known)
             earlier = run.get(report.mmsi)
-            if earlier is not None:  # after the run, the track's last message would be this one
-                if self._same_message(earlier.report.time, earlier.payload, report.time, payload):
-                    self.duplicate_ais += 1
-                    continue
+            if earlier is not None and self._same_message(
+                earlier.report.time, earlier.payload, report.time, payload
+            ):
+                self.duplicate_ais += 1
+                continue
+            if earlier is not None or report.mmsi not in self._by_mmsi:
                 states += self._update_identified(list(run.values()))
                 run = {}
-            index = self._by_mmsi.get(report.mmsi)
+            index = self._by_mmsi.get(report.mmsi)  # after the run: a conflict there moves the MMSI
             if index is None:
-                states += self._update_identified(list(run.values()))
-                run = {}
                 states += self._update_unidentified(report, payload)
                 continue
             meta = self._meta[index]
