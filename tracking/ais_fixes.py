@@ -18,7 +18,13 @@ import numpy as np
 from fusion.schemas import AisReport
 from tracking.config import TrackerConfig
 from tracking.frames import LocalFrame, velocity_from_course
-from tracking.models import H_POSITION, H_POSITION_VELOCITY, ais_position_covariance, ais_velocity_covariance
+from tracking.models import (
+    H_POSITION,
+    H_POSITION_VELOCITY,
+    ais_measurement_covariance,
+    ais_position_covariance,
+    ais_velocity_covariance,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +61,13 @@ class AisFixes:
         self, chosen: np.ndarray, with_velocity: bool
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(z, R, H) of the reports ``chosen`` (indices), all of one kind: with velocity or without."""
-        count = chosen.size
+        R = ais_measurement_covariance(
+            self.position_cov[chosen], self.velocity_cov[chosen] if with_velocity else None
+        )
         if with_velocity:
-            z = np.concatenate([self.position_m[chosen], self.velocity_mps[chosen]], axis=1)
-            R = np.zeros((count, 4, 4))
-            R[:, 2:, 2:] = self.velocity_cov[chosen]
-            H = H_POSITION_VELOCITY
-        else:
-            z = self.position_m[chosen]
-            R = np.zeros((count, 2, 2))
-            H = H_POSITION
-        R[:, :2, :2] = self.position_cov[chosen]
-        return z, R, H
+            return (
+                np.concatenate([self.position_m[chosen], self.velocity_mps[chosen]], axis=1),
+                R,
+                H_POSITION_VELOCITY,
+            )
+        return self.position_m[chosen], R, H_POSITION

@@ -75,13 +75,21 @@ def ais_position_covariance(sog_kn: np.ndarray, cog_deg: np.ndarray, config: Tra
     return timing + np.eye(2) * config.ais_position_sigma_m**2
 
 
+def ais_measurement_covariance(position_cov: np.ndarray, velocity_cov: np.ndarray | None) -> np.ndarray:
+    """R of AIS reports from their two independent blocks: (N, 4, 4) over [east, north, ve,
+    vn], or (N, 2, 2) over [east, north] for reports without SOG/COG (``velocity_cov`` None)."""
+    if velocity_cov is None:
+        return np.array(position_cov, dtype=float)
+    R = np.zeros((len(position_cov), 4, 4))
+    R[:, :2, :2] = position_cov
+    R[:, 2:, 2:] = velocity_cov
+    return R
+
+
 def ais_report_covariance(sog_kn: float | None, cog_deg: float | None, config: TrackerConfig) -> np.ndarray:
     """Noise of one AIS report: (4, 4) over [east, north, ve, vn], or (2, 2) over [east,
     north] when it sends no SOG/COG (``ais_position_covariance``, ``ais_velocity_covariance``)."""
-    if sog_kn is None or cog_deg is None:
-        return ais_position_covariance(np.zeros(1), np.zeros(1), config)[0]
-    sog, cog = np.array([sog_kn]), np.array([cog_deg])
-    R = np.zeros((4, 4))
-    R[:2, :2] = ais_position_covariance(sog, cog, config)[0]
-    R[2:, 2:] = ais_velocity_covariance(sog, cog, config)[0]
-    return R
+    with_velocity = sog_kn is not None and cog_deg is not None
+    sog, cog = (np.array([sog_kn]), np.array([cog_deg])) if with_velocity else (np.zeros(1), np.zeros(1))
+    velocity_cov = ais_velocity_covariance(sog, cog, config) if with_velocity else None
+    return ais_measurement_covariance(ais_position_covariance(sog, cog, config), velocity_cov)[0]
