@@ -321,12 +321,16 @@ def comparison(ours: Row, reference: Row) -> list[str]:
     speed = ratio(ours.plots_per_s, reference.plots_per_s)
     gospa = ratio(ours.score["gospa_mean_m"], reference.score["gospa_mean_m"])
     switches = ratio(ours.score["id_switches"], reference.score["id_switches"])
+    observable_gospa = ratio(
+        ours.score["gospa_observable_mean_m"], reference.score["gospa_observable_mean_m"]
+    )
     return [
         f"  {ours.scenario} {ours.minutes:g} min, ours / {reference.tracker}:",
         f"    throughput {_x(speed)} (target >= {TARGETS['throughput']:g}x: "
         f"{_verdict(speed, TARGETS['throughput'], True)})",
         f"    GOSPA {_x(gospa)} (target <= {TARGETS['gospa']:g}x: "
-        f"{_verdict(gospa, TARGETS['gospa'], False)})",
+        f"{_verdict(gospa, TARGETS['gospa'], False)}); counting vessels before their first "
+        f"measurement as well: {_x(observable_gospa)}",
         f"    ID switches {ours.score['id_switches']} vs {reference.score['id_switches']}: {_x(switches)} "
         f"(target <= {TARGETS['id_switches']:g}x: {_switch_verdict(ours, reference)})",
         f"    peak memory {_x(ratio(ours.peak_mb, reference.peak_mb))}, memory added by the run "

@@ -82,7 +82,10 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"{_fmt(result['gospa_step_s'])} s, {result['gospa_steps']} steps): "
         f"mean {_fmt(result['gospa_mean_m'])} m; "
         f"mean terms: localisation {_fmt(result['gospa_localisation_mean_m'])} m, missed "
-        f"{_fmt(result['gospa_missed_mean_m'])} m, false {_fmt(result['gospa_false_mean_m'])} m",
+        f"{_fmt(result['gospa_missed_mean_m'])} m, false {_fmt(result['gospa_false_mean_m'])} m "
+        f"(vessels from their first measurement; over every observable vessel: mean "
+        f"{_fmt(result['gospa_observable_mean_m'])} m, "
+        f"missed {_fmt(result['gospa_observable_missed_mean_m'])} m)",
         f"assigned position RMS: {_fmt(result['position_rms_m'])} m; per step: "
         f"{_fmt(result['missed_vessels_mean'])} vessels missed, "
         f"{_fmt(result['false_tracks_mean'])} false tracks; ID switches: {result['id_switches']}",

@@ -102,6 +102,24 @@ def test_time_to_confirm_counts_from_the_first_plot_of_the_vessel(scenario: Scen
     assert (result["unconfirmed_vessels"], result["undetected_vessels"]) == (0, 0)
 
 
+def test_a_vessel_counts_in_gospa_from_its_first_measurement(scenario: Scenario) -> None:
+    """Observable from 0 s, first painted at 100 s, tracked from 100 s to 300 s only: the
+    instants before 100 s are nobody's miss, the ones after 300 s are this tracker's."""
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    painted = SCAN_TIMES_S[SCAN_TIMES_S >= 100]
+    scenario.add_plots(painted, scenario.line((0.0, 0.0), VELOCITY_MPS, painted))
+    held = SCAN_TIMES_S[(SCAN_TIMES_S >= 100) & (SCAN_TIMES_S <= 300)]
+    scenario.add_track("T1", held, scenario.line((0.0, 0.0), VELOCITY_MPS, held), VELOCITY_MPS)
+    last_xy_m = scenario.line((0.0, 0.0), VELOCITY_MPS, np.array([302.5]))
+    scenario.add_track("T1", [302.5], last_xy_m, status="lost")
+    result = scenario.evaluate()
+    miss_m = 500 / 2**0.5
+    # 61 instants: 0-90 s unmeasured (10), 100-300 s tracked (21), 310-600 s missed (30)
+    assert result["gospa_mean_m"] == pytest.approx(30 * miss_m / 61, abs=0.01)
+    assert result["gospa_observable_mean_m"] == pytest.approx(40 * miss_m / 61, abs=0.01)
+    assert result["gospa_observable_missed_mean_m"] == pytest.approx(40 * miss_m / 61, abs=0.01)
+
+
 def test_a_plot_detects_only_the_vessel_it_fits_best(scenario: Scenario) -> None:
     """Two ships 300 m apart abeam at 30 km (inside each other's gates); only one is
     painted, so the other is never measured and has no time to confirm."""
