@@ -7,20 +7,30 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrackerConfig:
-    process_noise_q_m2ps3: tuple[float, ...] = (0.005, 1.0)
-    """White-acceleration density of each IMM model (see tracking/imm.py). Quiet, 0.005
-    m²/s³: a ship holding its course, which keeps radar noise (±100 m cross-range at 20 km)
-    out of the velocity, so a drifting boat does not appear to make 5 kn. Manoeuvring,
-    1.0 m²/s³: about 0.6 m/s² over a 2.5 s scan, a 23 kn boat turning at 3°/s."""
+    process_noise_q_m2ps3: tuple[float, ...] = (0.001, 0.005, 1.0)
+    """White-acceleration density of each IMM model (see tracking/imm.py). Stationary, 0.001
+    m²/s³ with its velocity relaxing to zero (``velocity_decay_per_s``): a ship at anchor
+    swinging on its chain, a trawler drifting. Quiet, 0.005 m²/s³: a ship holding its course,
+    which keeps radar noise (±100 m cross-range at 20 km) out of the velocity, so a drifting
+    boat does not appear to make 5 kn. Manoeuvring, 1.0 m²/s³: about 0.6 m/s² over a 2.5 s
+    scan, a 23 kn boat turning at 3°/s."""
 
-    mode_leave_rate_per_s: tuple[float, ...] = (1 / 600, 1 / 20)
-    """Rate of leaving each mode: a vessel starts a manoeuvre about every ten minutes of
-    sailing, and a manoeuvre lasts about twenty seconds. Rarer onsets keep the manoeuvring
-    model's weight near 3 % on a steady ship (smoother tracks: on replay_data/karachi GOSPA
-    152 m and 12 ID switches, against 164 m and 28 with one onset every two minutes), and a
-    6°/s turn at 23 kn is still followed. A new track starts from the chain's stationary
-    probabilities (``imm.stationary_probabilities``): ~97 % quiet, as vessels are at any
-    moment; its unknown velocity is already in its covariance.
+    velocity_decay_per_s: tuple[float, ...] = (0.1, 0.0, 0.0)
+    """Rate at which each model's velocity relaxes to zero (0: constant velocity). 0.1/s for
+    the stationary model: whatever speed radar noise lends a stopped vessel is gone within
+    ten seconds, so between two AIS reports three minutes apart its track stays where it
+    is instead of wandering off on noise. Measured (docs/benchmarks.md, stationary model):
+    on replay_data/karachi GOSPA 104.5 -> 91.0 m and ID switches 12 -> 4 against the quiet
+    and manoeuvring models alone; 0.05/s did less (95.2 m, 5)."""
+
+    mode_leave_rate_per_s: tuple[float, ...] = (1 / 600, 1 / 600, 1 / 20)
+    """Rate of leaving each mode: a vessel stops or gets under way, or starts a manoeuvre,
+    about every ten minutes, and a manoeuvre lasts about twenty seconds. Rarer onsets keep
+    the manoeuvring model's weight near 3 % on a steady ship (smoother tracks: on
+    replay_data/karachi GOSPA 152 m and 12 ID switches, against 164 m and 28 with one onset
+    every two minutes), and a 6°/s turn at 23 kn is still followed. A new track starts in
+    the moving models' long-run shares (``Tracker._mu_at_birth``): its unknown velocity is
+    already in its covariance, and the stationary model would hold it at zero.
 
     (Equal probabilities at birth, as before, cost 1 m of AIS-vessel accuracy on the
     benchmark's first 2 minutes: half the weight on the manoeuvring model lets the noisy

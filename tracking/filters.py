@@ -28,6 +28,25 @@ def cv_transition(dt_s: np.ndarray) -> np.ndarray:
     return F
 
 
+def damped_velocity_transition(dt_s: np.ndarray, decay_per_s: np.ndarray) -> np.ndarray:
+    """Transition matrices F(dt) with each velocity relaxing to zero at ``decay_per_s``: (N, 4, 4).
+
+    The nearly-constant-position model of an anchored or drifting vessel (an integrated
+    Ornstein-Uhlenbeck velocity per axis): v' = a v and p' = p + v (1 - a) / r with
+    a = exp(-r dt). A rate of 0 is the constant-velocity model exactly (``cv_transition``).
+    """
+    dt = np.asarray(dt_s, dtype=float).reshape(-1)
+    rate = np.broadcast_to(np.asarray(decay_per_s, dtype=float).reshape(-1), dt.shape)
+    keep = np.exp(-rate * dt)
+    moving = rate > 0
+    travel = dt.copy()
+    travel[moving] = -np.expm1(-rate[moving] * dt[moving]) / rate[moving]
+    F = np.tile(np.eye(4), (dt.size, 1, 1))
+    F[:, 0, 1] = F[:, 2, 3] = travel
+    F[:, 1, 1] = F[:, 3, 3] = keep
+    return F
+
+
 def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float) -> np.ndarray:
     """Continuous white-noise-acceleration process noise Q(dt), shape (N, 4, 4).
 

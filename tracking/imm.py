@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tracking.filters import cv_process_noise, cv_transition, predict, update
+from tracking.filters import cv_process_noise, damped_velocity_transition, predict, update
 
 
 def transition_matrices(dt_s: np.ndarray, leave_rate_per_s: np.ndarray) -> np.ndarray:
@@ -80,14 +80,30 @@ def predict_models(
     dt_s: np.ndarray,
     q_m2ps3: np.ndarray,
     leave_rate_per_s: np.ndarray,
+    velocity_decay_per_s: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mix, then predict every model by ``dt_s``: model-conditioned priors and mode probabilities."""
     n, m = mu.shape
     x0, P0, c = mix(x, P, mu, transition_matrices(dt_s, leave_rate_per_s))
-    F = np.repeat(cv_transition(dt_s), m, axis=0)
-    Q = cv_process_noise(np.repeat(dt_s, m), 1.0) * np.tile(q_m2ps3, n)[:, None, None]
-    x_pred, P_pred = predict(x0.reshape(n * m, 4), P0.reshape(n * m, 4, 4), F, Q)
+    x_pred, P_pred = predict_each_model(
+        x0.reshape(n * m, 4), P0.reshape(n * m, 4, 4), np.repeat(dt_s, m), q_m2ps3, velocity_decay_per_s
+    )
     return x_pred.reshape(n, m, 4), P_pred.reshape(n, m, 4, 4), c
+
+
+def predict_each_model(
+    x: np.ndarray, P: np.ndarray, dt_s: np.ndarray, q_m2ps3: np.ndarray, velocity_decay_per_s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Predict (N·M, 4) states laid out track-major, each by its own model's dynamics.
+
+    The noise of a damped model is the constant-velocity one at its own (small) density:
+    over a scan the two differ by under 1 % at the decay rates used (r dt < 0.1).
+    """
+    m = q_m2ps3.size
+    n = x.shape[0] // m
+    F = damped_velocity_transition(dt_s, np.tile(velocity_decay_per_s, n))
+    Q = cv_process_noise(dt_s, 1.0) * np.tile(q_m2ps3, n)[:, None, None]
+    return predict(x, P, F, Q)
 
 
 def update_models(

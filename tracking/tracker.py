@@ -38,14 +38,11 @@ from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
 from tracking.config import TrackerConfig
-from tracking.filters import cv_process_noise, cv_transition, innovation, mahalanobis_sq, predict
+from tracking.filters import innovation, mahalanobis_sq
 from tracking.frames import LocalFrame, course_from_velocity, range_bearing
-from tracking.imm import combine, predict_models, stationary_probabilities, update_models
+from tracking.imm import combine, predict_each_model, predict_models, stationary_probabilities, update_models
 from tracking.models import H_POSITION, polar_covariance_enu
 from tracking.registration import RadarRegistration
-
-MANOEUVRE_MODEL = 1
-"""Index of the manoeuvring model in ``TrackerConfig.process_noise_q_m2ps3``."""
 
 
 @dataclass(slots=True)
@@ -125,7 +122,13 @@ class Tracker:
         self.config = config or TrackerConfig()
         self._q_models = np.asarray(self.config.process_noise_q_m2ps3, dtype=float)
         self._leave_rates = np.asarray(self.config.mode_leave_rate_per_s, dtype=float)
-        self._mu_at_birth = stationary_probabilities(self._leave_rates)
+        self._manoeuvre_model = int(np.argmax(self._q_models))
+        """The model with the most process noise: a second chance for a lonely track's gate."""
+        self._decays = np.asarray(self.config.velocity_decay_per_s, dtype=float)
+        moving = np.where(self._decays == 0.0, stationary_probabilities(self._leave_rates), 0.0)
+        self._mu_at_birth = moving / moving.sum()
+        """A new track's velocity is unknown, not zero: it starts among the moving models, in
+        their long-run shares, and earns a damped model's weight by staying put."""
         models = self._q_models.size
         self._x = np.empty((0, models, 4))
         self._P = np.empty((0, models, 4, 4))
@@ -251,7 +254,7 @@ class Tracker:
         lonely = np.setdiff1d(everyone[~tentative], first.track_index)
         free = np.flatnonzero(~claimed)
         if lonely.size and free.size:
-            x_man, P_man = self._predicted(lonely, scan_time, model=MANOEUVRE_MODEL)
+            x_man, P_man = self._predicted(lonely, scan_time, model=self._manoeuvre_model)
             second = associate(x_man, P_man, z[free], R[free], cfg.gate_chi2, cfg.pregate_radius_m)
             rescued = lonely[second.track_index]
             pairs.append(np.column_stack([rescued, free[second.plot_index]]))
@@ -648,7 +651,7 @@ class Tracker:
         """Model-conditioned priors and predicted mode probabilities of the tracks at ``times``."""
         return predict_models(
             self._x[indices], self._P[indices], self._mu[indices], times - self._t[indices],
-            self._q_models, self._leave_rates,
+            self._q_models, self._leave_rates, self._decays,
         )  # fmt: skip
 
     def _predicted(
@@ -685,10 +688,10 @@ class Tracker:
         if late.any():
             n_late, models = int(late.sum()), self._q_models.size
             back_s = np.repeat(-dt[late], models)
-            Q = cv_process_noise(back_s, 1.0) * np.tile(self._q_models, n_late)[:, None, None]
-            x_fwd, P_fwd = predict(
-                x_new[late].reshape(-1, 4), P_new[late].reshape(-1, 4, 4), cv_transition(back_s), Q
-            )
+            x_fwd, P_fwd = predict_each_model(
+                x_new[late].reshape(-1, 4), P_new[late].reshape(-1, 4, 4), back_s,
+                self._q_models, self._decays,
+            )  # fmt: skip
             x_new[late], P_new[late] = x_fwd.reshape(n_late, models, 4), P_fwd.reshape(n_late, models, 4, 4)
         self._x[indices], self._P[indices], self._mu[indices] = x_new, P_new, mu
         self._t[indices] = np.maximum(times, self._t[indices])

@@ -6,7 +6,14 @@ from filterpy.kalman import predict as fp_predict
 from filterpy.kalman import update as fp_update
 from scipy.stats import chi2
 
-from tracking.filters import cv_process_noise, cv_transition, mahalanobis_sq, predict, update
+from tracking.filters import (
+    cv_process_noise,
+    cv_transition,
+    damped_velocity_transition,
+    mahalanobis_sq,
+    predict,
+    update,
+)
 from tracking.models import H_POSITION, H_POSITION_VELOCITY, polar_covariance_enu
 
 
@@ -99,3 +106,20 @@ def test_joseph_form_keeps_ill_conditioned_covariance_positive_definite():
         x, P, _, _ = update(x, P, np.zeros((1, 2)), R, H_POSITION)
     np.testing.assert_allclose(P, P.transpose(0, 2, 1))
     assert np.all(np.linalg.eigvalsh(P[0]) > 0)
+
+
+def test_a_damped_velocity_model_without_decay_is_constant_velocity_and_runs_backwards_exactly():
+    dt = np.array([2.5, 0.0, 180.0])
+    np.testing.assert_allclose(damped_velocity_transition(dt, np.zeros(3)), cv_transition(dt))
+    rate = np.full(3, 0.1)
+    forward, backward = damped_velocity_transition(dt, rate), damped_velocity_transition(-dt, rate)
+    np.testing.assert_allclose(backward @ forward, np.tile(np.eye(4), (3, 1, 1)), atol=1e-9)
+
+
+def test_a_damped_velocity_relaxes_to_zero_after_travelling_v_over_rate():
+    F = damped_velocity_transition(np.array([10.0, 1e4]), np.array([0.1, 0.1]))
+    x = np.array([0.0, 5.0, 0.0, -2.0])
+    moved = F @ x
+    np.testing.assert_allclose(moved[0, 1], 5.0 * np.exp(-1.0))
+    np.testing.assert_allclose(moved[0, 0], 50.0 * (1 - np.exp(-1.0)))
+    np.testing.assert_allclose(moved[1], [50.0, 0.0, -20.0, 0.0], atol=1e-9)

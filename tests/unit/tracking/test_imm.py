@@ -34,7 +34,7 @@ def test_identical_models_reduce_to_the_plain_kalman_filter():
 
     x_m, P_m, c = predict_models(
         np.repeat(x[:, None], 2, axis=1), np.repeat(P[:, None], 2, axis=1), mu, dt,
-        np.array([0.05, 0.05]), np.array([0.01, 0.05]),
+        np.array([0.05, 0.05]), np.array([0.01, 0.05]), np.zeros(2),
     )  # fmt: skip
     x_u, P_u, mu_u = update_models(x_m, P_m, c, z, R, H_POSITION)
     x_c, P_c = combine(x_u, P_u, mu_u)
@@ -56,7 +56,7 @@ def _mode_weights_after(accel_north_mps2: float) -> np.ndarray:
     for k in range(1, 9):
         t = 2.5 * k
         x, P, c = predict_models(
-            x, P, mu, np.array([2.5]), np.array([0.005, 1.0]), np.array([1 / 600, 1 / 20])
+            x, P, mu, np.array([2.5]), np.array([0.005, 1.0]), np.array([1 / 600, 1 / 20]), np.zeros(2)
         )
         z = np.array([[10.0 * t, 0.5 * accel_north_mps2 * t**2]])
         x, P, mu = update_models(x, P, c, z, R, H_POSITION)
