@@ -332,7 +332,8 @@ def comparison(ours: Row, reference: Row) -> list[str]:
         f"{_verdict(gospa, TARGETS['gospa'], False)}); counting vessels before their first "
         f"measurement as well: {_x(observable_gospa)}",
         f"    ID switches {ours.score['id_switches']} vs {reference.score['id_switches']}: {_x(switches)} "
-        f"(target <= {TARGETS['id_switches']:g}x: {_switch_verdict(ours, reference)})",
+        f"(target <= {TARGETS['id_switches']:g}x: {_switch_verdict(ours, reference)}); changes of the "
+        f"GOSPA pairs: {ours.score['id_switches_gospa']} vs {reference.score['id_switches_gospa']}",
         f"    peak memory {_x(ratio(ours.peak_mb, reference.peak_mb))}, memory added by the run "
         f"{_x(ratio(ours.growth_mb, reference.growth_mb))}",
         f"    {_confirmation(ours)}; {reference.tracker}: {_confirmation(reference, verdict=False)}",
@@ -345,12 +346,19 @@ def _confirmation(row: Row, *, verdict: bool = True) -> str:
     unconfirmed = row.score["unconfirmed_vessels"]
     text = (
         f"confirmed in {_num(row.score.get('confirm_scans_median'), 1)} scans (median), "
-        f"{_num(worst, 1)} (slowest), {unconfirmed} never"
+        f"{_num(worst, 1)} (slowest), {unconfirmed} never, by the "
+        f"{_ordinal(row.score.get('confirm_measurements_max'))} measurement at the latest"
     )
     if not verdict:
         return text
     passed = unconfirmed == 0 and _verdict(worst, TARGETS["confirm_scans"], False) == "PASS"
     return f"{text} (target <= {TARGETS['confirm_scans']:g} scans, all: {'PASS' if passed else 'FAIL'})"
+
+
+def _ordinal(count: int | None) -> str:
+    if count is None:
+        return "n/a"
+    return f"{count}{'th' if 10 <= count % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(count % 10, 'th')}"
 
 
 def _x(value: float | None) -> str:
@@ -530,9 +538,11 @@ def report(results: list[dict[str, Any]], command: str) -> list[str]:
         "  which other load on the machine barely moves; wall s: median elapsed seconds, for reference;",
         "plots/s: radar plots / cpu s; x real: event time covered / cpu s;",
         "peak MB: peak RSS of the run's process; +MB run: peak RSS minus RSS before the run;",
-        "tracks: most tracks held at once; GOSPA (p=2, c=500 m, alpha=2, every 10 s): mean, and the",
-        "  means of its localisation, missed and false terms; rms m: position RMS of assigned pairs;",
-        "IDsw: ID switches; conf s: median time to confirm after the first detection; scans med, max:",
+        "tracks: most tracks held at once; GOSPA (p=2, c=500 m, alpha=2, every 10 s, each vessel from its",
+        "  first measurement): mean, and the means of its localisation, missed and false terms;",
+        "rms m: position RMS of assigned pairs; IDsw: ID switches (CLEAR MOT matching, see",
+        "  fusion/evaluation/clear_mot.py); conf s: median time to confirm after the first detection;",
+        "scans med, max:",
         "  the same in radar scans (vessels first detected in radar coverage), median and slowest;",
         "unconf: vessels detected but never confirmed; dark cov: dark-vessel coverage.",
         "",

@@ -17,7 +17,7 @@ vessel's first measurement:
 - **AIS**: a position report detects the vessel carrying its MMSI when it lies within
   ``AIS_GATE_M`` of it (a spoofed report far away does not).
 
-Only the first detection per vessel is needed; plots are matched to truth through a k-d
+Plots are matched to truth through a k-d
 tree of (east, north, second) points, so the cost grows with plots, not plots x vessels.
 Lines the replay would reject (bad checksum, malformed plot) measure nothing and are
 skipped here; ``seawatch replay`` counts them.
@@ -25,6 +25,7 @@ skipped here; ``seawatch replay`` counts them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -50,10 +51,35 @@ _SECOND_SEPARATION_M = 1e9
 """Third k-d tree coordinate per second of truth time: keeps different seconds apart."""
 
 
-def first_detection_s(
+@dataclass(frozen=True, slots=True)
+class Detections:
+    """Every measurement of a truth vessel: (vessel index, unix time) pairs, in time order."""
+
+    vessel: np.ndarray
+    time_s: np.ndarray
+    n_vessels: int
+
+    @property
+    def first_s(self) -> np.ndarray:
+        """Unix time of each vessel's first measurement (inf: never measured)."""
+        first = np.full(self.n_vessels, np.inf)
+        np.minimum.at(first, self.vessel, self.time_s)
+        return first
+
+    def count_until(self, vessels: np.ndarray, until_s: np.ndarray) -> np.ndarray:
+        """How many measurements each of ``vessels`` had at or before its ``until_s``."""
+        order = np.lexsort((self.time_s, self.vessel))
+        vessel, time_s = self.vessel[order], self.time_s[order]
+        start = np.searchsorted(vessel, vessels, side="left")
+        stop = np.searchsorted(vessel, vessels, side="right")
+        bounds = zip(start.tolist(), stop.tolist(), until_s.tolist(), strict=True)
+        return np.array([np.searchsorted(time_s[a:b], t, side="right") for a, b, t in bounds], dtype=np.intp)
+
+
+def detections(
     scenario_dir: Path, sensors: Sensors, frame: LocalFrame, truth: TruthScene
-) -> np.ndarray | None:
-    """Unix time of each vessel's first measurement (inf: never measured), by ``truth.vessel_ids``.
+) -> Detections | None:
+    """Every radar plot and AIS report that measured a truth vessel (see the module docstring).
 
     Returns None when the folder holds neither radar.jsonl nor ais.nmea (a hand-built
     truth-only folder): there is nothing to measure detections from.
@@ -61,12 +87,14 @@ def first_detection_s(
     radar_path, ais_path = scenario_dir / "radar.jsonl", scenario_dir / "ais.nmea"
     if not radar_path.is_file() and not ais_path.is_file():
         return None
-    first = np.full(len(truth.vessel_ids), np.inf)
+    found = [np.empty((2, 0))]
     if radar_path.is_file():
-        np.minimum(first, _first_radar_detection_s(radar_path, sensors, frame, truth), out=first)
+        found.append(_radar_detections(radar_path, sensors, frame, truth))
     if ais_path.is_file():
-        np.minimum(first, _first_ais_detection_s(ais_path, frame, truth), out=first)
-    return first
+        found.append(_ais_detections(ais_path, frame, truth))
+    vessel, time_s = np.concatenate(found, axis=1)
+    order = np.argsort(time_s, kind="stable")
+    return Detections(vessel[order].astype(np.intp), time_s[order], len(truth.vessel_ids))
 
 
 def _row_velocity_mps(truth: TruthScene) -> np.ndarray:
@@ -79,18 +107,15 @@ def _row_velocity_mps(truth: TruthScene) -> np.ndarray:
     return np.nan_to_num(np.where(np.isnan(forward), backward, forward))
 
 
-def _first_radar_detection_s(
-    path: Path, sensors: Sensors, frame: LocalFrame, truth: TruthScene
-) -> np.ndarray:
+def _radar_detections(path: Path, sensors: Sensors, frame: LocalFrame, truth: TruthScene) -> np.ndarray:
+    """(2, n): vessel index and time of every plot that measured a vessel."""
     plots = [
         record
         for line_no, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
         if line.strip()
         and isinstance(record := parse_radar_line(line, line_no, str(path), sensors), RadarPlot)
     ]
-    first = np.full(len(truth.vessel_ids), np.inf)
-    if not plots:
-        return first
+    measured = [np.empty((2, 0))]
     tree = cKDTree(np.column_stack([truth.xy_m, np.rint(truth.time_s) * _SECOND_SEPARATION_M]))
     velocity_mps = _row_velocity_mps(truth)
     for radar in sensors.radars:
@@ -118,20 +143,21 @@ def _first_radar_detection_s(
         hit = np.flatnonzero(d2 < RADAR_GATE_CHI2)
         best = hit[np.lexsort((d2[hit], plot[hit]))]  # per plot, its closest vessel first
         best = best[np.append(True, plot[best][1:] != plot[best][:-1])]
-        np.minimum.at(first, truth.vessel[row[best]], time_s[plot[best]])
-    return first
+        measured.append(np.vstack([truth.vessel[row[best]], time_s[plot[best]]]))
+    return np.concatenate(measured, axis=1)
 
 
-def _first_ais_detection_s(path: Path, frame: LocalFrame, truth: TruthScene) -> np.ndarray:
+def _ais_detections(path: Path, frame: LocalFrame, truth: TruthScene) -> np.ndarray:
+    """(2, n): vessel index and time of every report of a vessel's MMSI near it."""
     decoder = AisDecoder(str(path))
     reports: list[AisReport] = []
     with path.open(encoding="ascii", errors="replace", newline="") as lines:
         for line_no, line in enumerate(lines, start=1):
             reports.extend(r for r in decoder.feed(line.rstrip("\r\n"), line_no) if isinstance(r, AisReport))
     reports.extend(r for r in decoder.flush() if isinstance(r, AisReport))
-    first = np.full(len(truth.vessel_ids), np.inf)
+    found = [np.empty((2, 0))]
     if not reports:
-        return first
+        return found[0]
     mmsi = np.array([r.mmsi for r in reports], dtype=np.int64)
     time_s = np.array([r.time for r in reports])
     east_m, north_m = frame.to_enu(np.array([r.lat for r in reports]), np.array([r.lon for r in reports]))
@@ -140,6 +166,5 @@ def _first_ais_detection_s(path: Path, frame: LocalFrame, truth: TruthScene) -> 
         own = np.flatnonzero(mmsi == vessel_mmsi[vessel])
         true_xy = truth.position_at(vessel, time_s[own])
         near = np.hypot(east_m[own] - true_xy[:, 0], north_m[own] - true_xy[:, 1]) <= AIS_GATE_M
-        if near.any():
-            first[vessel] = float(np.min(time_s[own][near]))
-    return first
+        found.append(np.vstack([np.full(int(near.sum()), vessel), time_s[own][near]]))
+    return np.concatenate(found, axis=1)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fusion.evaluation.alert_scoring import score_alerts
-from fusion.evaluation.detections import first_detection_s
+from fusion.evaluation.detections import detections
 from fusion.evaluation.loaders import (
     load_events,
     load_raised_alerts,
@@ -52,8 +52,8 @@ def evaluate(
     truth_table = load_truth(scenario_dir / "truth.jsonl")
     truth = TruthScene.build(truth_table, frame, coverage)
     tracks = load_tracks(tracks_path)
-    first_measured_s = first_detection_s(scenario_dir, sensors, frame, truth)
-    result = score_tracks(truth, tracks, frame, coverage, first_measured_s)
+    measured = detections(scenario_dir, sensors, frame, truth)
+    result = score_tracks(truth, tracks, frame, coverage, measured)
     if alerts_path is None and risk_path is None:
         return _json_ready(result)
     events = load_events(scenario_dir / "events.jsonl", frozenset(truth.vessel_ids))
@@ -88,9 +88,11 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"missed {_fmt(result['gospa_observable_missed_mean_m'])} m)",
         f"assigned position RMS: {_fmt(result['position_rms_m'])} m; per step: "
         f"{_fmt(result['missed_vessels_mean'])} vessels missed, "
-        f"{_fmt(result['false_tracks_mean'])} false tracks; ID switches: {result['id_switches']}",
+        f"{_fmt(result['false_tracks_mean'])} false tracks; ID switches: {result['id_switches']} "
+        f"(GOSPA pairs: {result['id_switches_gospa']})",
         f"time to confirm: median {_fmt(result['confirm_time_median_s'])} s, "
-        f"p95 {_fmt(result['confirm_time_p95_s'])} s, max {_fmt(result['confirm_scans_max'])} scans; "
+        f"p95 {_fmt(result['confirm_time_p95_s'])} s, max {_fmt(result['confirm_scans_max'])} scans "
+        f"and {_fmt(result['confirm_measurements_max'])} measurements; "
         f"never confirmed: {result['unconfirmed_vessels']}; never measured: {result['undetected_vessels']}",
         f"dark-vessel coverage: {_percent(result['dark_vessel_coverage'])} "
         f"of {result['dark_vessel_steps']} vessel-steps in radar coverage",

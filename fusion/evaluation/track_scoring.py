@@ -24,17 +24,25 @@ Definitions (this is the spec of ``seawatch evaluate``):
   squares). Instants with empty sets count (score 0 when both are empty).
 - **Assignment**: the GOSPA assignment's pairs closer than c. ``position_rms_m`` is the
   RMS distance over all assigned pairs of the 10 s instants (per-vessel accuracy).
-- **ID switches**: per truth vessel, the track ids assigned to it over the 10 s instants;
-  each change from one id to another counts one. Instants without an assignment are
-  skipped, they do not reset the last id: losing a vessel and picking it up under a new
-  id is exactly the switch an operator notices.
+- **ID switches**: per truth vessel, the track ids matched to it over the 10 s instants;
+  each change from one id to another counts one. Instants without a match are skipped,
+  they do not reset the last id: losing a vessel and picking it up under a new id is
+  exactly the switch an operator notices. The matching is CLEAR MOT's (``clear_mot``): a
+  vessel keeps last instant's track while it is within c, the rest are paired as GOSPA
+  pairs them. ``id_switches_gospa`` counts changes of the GOSPA pairs themselves, which
+  also flip between two tracks that each stay on a pair of vessels closer together than
+  the tracks' errors.
 - **Time to confirm**: per vessel ever measured, from its first measurement (a radar plot
   in the gate of its true position or an AIS report of its MMSI near it, see
   ``detections``) to the first instant a track of the estimated set (confirmed or
   coasting) is assigned to it, at 1 s resolution and never below 0. In scans: for the
   vessels inside radar coverage when first measured, divided by the scan period of the
   radar nearest them then (the issue's "within 3 scans of its first detections"); a
-  vessel first seen by AIS outside radar has seconds only. Vessels measured but never
+  vessel first seen by AIS outside radar has seconds only. Scans run whether the radar
+  paints the vessel or not: a small boat near the edge of coverage is painted on ~30 % of
+  them, and no tracker confirms it from one plot without confirming clutter too; so
+  ``confirm_measurements_max`` gives, for the same vessels, the most measurements (plots
+  and AIS reports of it) any needed before its track was held. Vessels measured but never
   assigned are counted as unconfirmed, vessels never measured as undetected; both are
   left out of the statistics. A folder without radar.jsonl and ais.nmea (hand-built truth)
   counts from the first observable instant instead.
@@ -51,6 +59,8 @@ from typing import Any
 
 import numpy as np
 
+from fusion.evaluation.clear_mot import persistent_pairs
+from fusion.evaluation.detections import Detections
 from fusion.evaluation.gospa import gospa
 from fusion.evaluation.loaders import TrackTable
 from fusion.evaluation.scene import Coverage, TruthScene
@@ -196,6 +206,24 @@ def count_id_switches(pair_vessel: np.ndarray, pair_track: np.ndarray, pair_step
     return int(np.count_nonzero((vessel[1:] == vessel[:-1]) & (track[1:] != track[:-1])))
 
 
+def _clear_mot_pairs(
+    truth: TruthScene,
+    truth_on_grid: tuple[np.ndarray, np.ndarray],
+    tracks: TrackTable,
+    frame: LocalFrame,
+    grid: Grid,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CLEAR MOT (instant, vessel, track) pairs at the 10 s instants (see ``clear_mot``)."""
+    stride = round(GOSPA_STEP_S / grid.step_s)
+    truth_step, truth_row = truth_on_grid
+    track_step, track_code, track_xy_m = held_tracks_on_grid(tracks, frame, grid)
+    truth_coarse, track_coarse = truth_step % stride == 0, track_step % stride == 0
+    return persistent_pairs(
+        truth_step[truth_coarse], truth.vessel[truth_row[truth_coarse]], truth.xy_m[truth_row[truth_coarse]],
+        track_step[track_coarse], track_code[track_coarse], track_xy_m[track_coarse], GOSPA_C_M,
+    )  # fmt: skip
+
+
 def _assigned_rms_m(localisation_m: np.ndarray, pair_count: int) -> float | None:
     """RMS distance over all assigned pairs: a per-vessel accuracy that, unlike the GOSPA term,
     does not grow with the number of vessels (valid because p = 2: localisation^2 = sum d^2)."""
@@ -217,13 +245,12 @@ def score_tracks(
     tracks: TrackTable,
     frame: LocalFrame,
     coverage: Coverage,
-    first_detection_s: np.ndarray | None = None,
+    measured: Detections | None = None,
 ) -> dict[str, Any]:
     """All track metrics of the module docstring, as a flat JSON-ready dict.
 
-    ``first_detection_s`` (per vessel, inf when never measured) comes from
-    ``detections.first_detection_s``; None counts time to confirm from the first
-    observable instant.
+    ``measured`` comes from ``detections.detections``; None (a truth-only folder) counts time
+    to confirm from the first observable instant.
     """
     grid = Grid.spanning(truth.time_s, CONFIRM_STEP_S)
     observable_step, observable_row = truth_rows_on_grid(truth, grid)
@@ -232,18 +259,19 @@ def score_tracks(
     n_vessels = len(truth.vessel_ids)
 
     observed_vessels, first_observed = np.unique(truth.vessel[observable_row], return_index=True)
-    if first_detection_s is None:
+    if measured is None:
         detected_s = np.full(n_vessels, np.inf)
         detected_s[observed_vessels] = grid.t0_s + observable_step[first_observed] * grid.step_s
     else:
-        detected_s = first_detection_s
-    measured = grid.t0_s + observable_step * grid.step_s >= detected_s[truth.vessel[observable_row]]
-    truth_step, truth_row = observable_step[measured], observable_row[measured]
+        detected_s = measured.first_s
+    since_measured = grid.t0_s + observable_step * grid.step_s >= detected_s[truth.vessel[observable_row]]
+    truth_step, truth_row = observable_step[since_measured], observable_row[since_measured]
     steps = assign_steps(truth, (truth_step, truth_row), tracks, frame, grid)
     on_coarse = steps.pair_step % stride == 0
     on_coarse_observable = observable_step % stride == 0
     coarse_observable = (observable_step[on_coarse_observable], observable_row[on_coarse_observable])
     observable = assign_steps(truth, coarse_observable, tracks, frame, grid)
+    mot_step, mot_vessel, mot_track = _clear_mot_pairs(truth, (truth_step, truth_row), tracks, frame, grid)
     detected = np.flatnonzero(np.isfinite(detected_s))
     assigned_vessels, first_assigned = np.unique(steps.pair_vessel, return_index=True)
     first_assigned_s = np.full(n_vessels, np.nan)
@@ -257,6 +285,12 @@ def score_tracks(
     confirm_scans = confirm_s[in_radar] / scan_period_s
     confirm_scans = confirm_scans[np.isfinite(confirm_scans)]  # NaN: no radar in the layout
     confirm_scans_median, _ = median_and_p95(confirm_scans)
+    in_radar_confirmed = confirmed[in_radar]
+    confirm_measurements = (
+        None
+        if measured is None or not in_radar_confirmed.size
+        else int(np.max(measured.count_until(in_radar_confirmed, first_assigned_s[in_radar_confirmed])))
+    )
 
     dark = truth.dark[observable_row] & truth.in_radar[observable_row]
     dark_samples = on_coarse_observable & dark
@@ -280,7 +314,8 @@ def score_tracks(
         "position_rms_m": _assigned_rms_m(steps.localisation_m[coarse], int(np.count_nonzero(on_coarse))),
         "missed_vessels_mean": float(np.mean(steps.missed_count[coarse])),
         "false_tracks_mean": float(np.mean(steps.false_count[coarse])),
-        "id_switches": count_id_switches(
+        "id_switches": count_id_switches(mot_vessel, mot_track, mot_step),
+        "id_switches_gospa": count_id_switches(
             steps.pair_vessel[on_coarse], steps.pair_track[on_coarse], steps.pair_step[on_coarse]
         ),
         "confirm_step_s": grid.step_s,
@@ -288,6 +323,7 @@ def score_tracks(
         "confirm_time_p95_s": confirm_p95_s,
         "confirm_scans_median": confirm_scans_median,
         "confirm_scans_max": float(np.max(confirm_scans)) if confirm_scans.size else None,
+        "confirm_measurements_max": confirm_measurements,
         "unconfirmed_vessels": int(detected.size - confirmed.size),
         "undetected_vessels": int(np.count_nonzero(~np.isfinite(detected_s[observed_vessels]))),
         "dark_vessel_steps": len(dark_keys),

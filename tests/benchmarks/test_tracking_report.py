@@ -16,9 +16,11 @@ def _score(gospa_m: float, switches: int, confirm_max: float, unconfirmed: int =
         "gospa_mean_m": gospa_m,
         "gospa_observable_mean_m": gospa_m + 100.0,
         "id_switches": switches,
+        "id_switches_gospa": switches + 4,
         "confirm_scans_median": 1.0,
         "confirm_scans_max": confirm_max,
         "unconfirmed_vessels": unconfirmed,
+        "confirm_measurements_max": 3,
     }
 
 
@@ -41,8 +43,10 @@ def test_comparison_passes_only_the_targets_met() -> None:
     assert "throughput 60.00x (target >= 50x: PASS)" in text
     assert "GOSPA 0.70x (target <= 0.8x: PASS); counting vessels before their first" in text
     assert "measurement as well: 0.85x" in text
-    assert "ID switches 1 vs 3: 0.33x (target <= 0.5x: PASS)" in text
-    assert "4.0 (slowest), 0 never (target <= 3 scans, all: FAIL)" in text
+    assert "ID switches 1 vs 3: 0.33x (target <= 0.5x: PASS); changes of the GOSPA pairs: 5 vs 7" in text
+    assert "4.0 (slowest), 0 never, by the 3rd measurement at the latest (target <= 3 scans, all: FAIL)" in (
+        text
+    )
 
     slower = _row("ours", 2.0, _score(gospa_m=90.0, switches=2, confirm_max=3.0, unconfirmed=1))
     text = "\n".join(comparison(slower, stone_soup))

@@ -99,6 +99,20 @@ def test_time_to_confirm_counts_from_the_first_plot_of_the_vessel(scenario: Scen
     result = scenario.evaluate()
     assert result["confirm_time_median_s"] == 5.0
     assert result["confirm_scans_max"] == 2.0
+    assert result["confirm_measurements_max"] == 3  # plots at 30, 32.5 and 35 s
+
+
+def test_a_faint_boat_painted_on_few_scans_is_slow_in_scans_not_in_measurements(scenario: Scenario) -> None:
+    """Painted at 30 s, then not until 45 and 50 s: a track held from 50 s took 8 scans
+    but only its third plot."""
+    scenario.add_vessel("V0", TRUTH_TIMES_S, scenario.line((0.0, 0.0), VELOCITY_MPS, TRUTH_TIMES_S))
+    painted = np.array([30.0, 45.0, 50.0])
+    scenario.add_plots(painted, scenario.line((0.0, 0.0), VELOCITY_MPS, painted))
+    held = SCAN_TIMES_S[SCAN_TIMES_S >= 50]
+    scenario.add_track("T1", held, scenario.line((0.0, 0.0), VELOCITY_MPS, held), VELOCITY_MPS)
+    result = scenario.evaluate()
+    assert result["confirm_scans_max"] == 8.0
+    assert result["confirm_measurements_max"] == 3
     assert (result["unconfirmed_vessels"], result["undetected_vessels"]) == (0, 0)
 
 
