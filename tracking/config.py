@@ -98,9 +98,12 @@ class TrackerConfig:
     (``Tracker._successors``). A plot starts a track only outside every gate, so a vessel
     that outran its track is born just beyond it; twice as far is another vessel."""
 
-    radar_scan_hold_s: float = 30.0
+    radar_scan_hold_s: float = 45.0
     """A track updated by radar within this time is held by radar: it coasts after three
-    missed scans and a radar-only track is deleted after this much silence."""
+    missed scans and a radar-only track is deleted after this much silence. A small dark
+    boat near the edge of coverage is painted on 30-40 % of scans; 30 s (12 scans) unseen
+    happened often enough to cost it its track (200-vessel benchmark window: GOSPA 299 ->
+    278 m, dark-vessel coverage 95.3 -> 96.2 %, the one ID switch gone, with 45 s)."""
 
     ais_missed_reports_to_coast: float = 3.0
     """An AIS-only track coasts once this many of its expected reports are overdue."""

@@ -198,6 +198,7 @@ class Tracker:
         self._fuse(tracks, z[plots_used], R[plots_used], plot_time[plots_used], H_POSITION)
         score_gain = found.log_likelihood[in_time_order] + self._hit_score_offset
         updated: list[int] = []
+        confirmed_now: list[int] = []
         for i, j, gain in zip(tracks.tolist(), plots_used.tolist(), score_gain.tolist(), strict=True):
             meta = self._meta[i]
             meta.hits += 1
@@ -205,18 +206,22 @@ class Tracker:
             meta.score += gain
             meta.last_radar_time = float(plot_time[j])
             meta.radar_ids.add(sensor_id)
-            if meta.status is TrackStatus.COASTING or self._ready_to_confirm(meta):
+            ready = self._ready_to_confirm(meta)
+            if ready:
+                confirmed_now.append(i)
+            if meta.status is TrackStatus.COASTING or ready:
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
         deleted, radar_lost = self._count_misses(set(tracks.tolist()), found.x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
-        for lost, successor in self._successors(radar_lost, deleted).items():
+        taken_over = self._successors(radar_lost, deleted) | self._predecessors(confirmed_now, deleted)
+        for lost, successor in taken_over.items():
             self._hand_over(successor, lost)
             deleted.add(successor)
             updated.append(lost)
         free = np.flatnonzero(~found.claimed)
-        near = self._identified_near(z[free], R[free], found.x_pred, found.P_pred)
+        near = self._held_near(z[free], R[free], found.x_pred, found.P_pred)
         births = [
             self._start_track(
                 z[j], np.diag([R[j, 0, 0], 0, R[j, 1, 1], 0]), R[j], float(plot_time[j]), radar_id=sensor_id,
@@ -347,13 +352,14 @@ class Tracker:
                     radar_lost.append(i)  # radar held it once: a boat radar never saw is not "lost"
         return doomed, radar_lost
 
-    def _identified_near(
+    def _held_near(
         self, z: np.ndarray, R: np.ndarray, x_pred: np.ndarray, P_pred: np.ndarray
     ) -> list[frozenset[str]]:
-        """Per plot of ``z`` (covariance ``R``), the identified tracks (predicted ``x_pred``,
-        ``P_pred``) it lies within ``successor_gate_chi2`` of."""
+        """Per plot of ``z`` (covariance ``R``), the confirmed or coasting tracks (predicted
+        ``x_pred``, ``P_pred``) it lies within ``successor_gate_chi2`` of."""
         near: list[frozenset[str]] = [frozenset()] * z.shape[0]
-        rows = np.array([i for i, m in enumerate(self._meta) if m.mmsi is not None], dtype=int)
+        held = [i for i, m in enumerate(self._meta) if m.status is not TrackStatus.TENTATIVE]
+        rows = np.array(held, dtype=int)
         if rows.size == 0 or z.shape[0] == 0:
             return near
         found = cKDTree(x_pred[rows][:, [0, 2]]).query_ball_point(z, r=self.config.pregate_radius_m)
@@ -405,11 +411,43 @@ class Tracker:
                 chosen[lost] = candidates[0]
         return chosen
 
-    def _hand_over(self, successor: int, lost: int) -> None:
-        """Move the radar track ``successor``'s state into the identified track ``lost``.
+    def _predecessors(self, confirmed_now: list[int], deleted: set[int]) -> dict[int, int]:
+        """For radar-only tracks confirmed this scan, the radar-only track each continues:
+        ``{predecessor: new}``.
 
-        The identified track keeps its id and MMSI (an identity never moves between tracks);
-        the successor, now a duplicate, is deleted by the caller.
+        A fast dark boat whose track was slow to learn its speed leaves the track's gate; its
+        plots then start a new track just beyond it, and the old one coasts on, empty, until
+        it is dropped: custody of the boat, and the history and alerts on its track, would
+        pass to a new id. So when a new radar-only track is confirmed, a radar-only track that
+        was held when it was born, lay within ``successor_gate_chi2`` of its first plot and
+        has had no plot since, is the same boat, if it is the only such track; it takes the
+        new track's state and keeps its own id. Two such tracks, or one that radar still
+        paints, and nothing is merged.
+        """
+        if not confirmed_now:
+            return {}
+        by_id = {m.track_id: i for i, m in enumerate(self._meta) if m.mmsi is None and i not in deleted}
+        chosen: dict[int, int] = {}
+        for new in confirmed_now:
+            meta = self._meta[new]
+            if meta.mmsi is not None or new in deleted:
+                continue
+            candidates = [
+                old
+                for track_id in meta.born_near
+                if (old := by_id.get(track_id)) is not None
+                and old not in chosen
+                and (self._meta[old].last_radar_time or -np.inf) < meta.born_time
+            ]
+            if len(candidates) == 1:
+                chosen[candidates[0]] = new
+        return chosen
+
+    def _hand_over(self, successor: int, lost: int) -> None:
+        """Move the radar track ``successor``'s state into the track ``lost``.
+
+        The older track keeps its id and its MMSI, if any (an identity never moves between
+        tracks); the successor, now a duplicate, is deleted by the caller.
         """
         new, old = self._meta[successor], self._meta[lost]
         time = max(self._t[lost], self._t[successor])  # a track's time never runs backwards

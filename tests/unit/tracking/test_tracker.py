@@ -255,6 +255,43 @@ def test_a_dark_boat_near_an_ais_boat_radar_never_sees_keeps_its_own_track():
     assert sorted(mmsi or 0 for mmsi in held.values()) == [0]
 
 
+def _dark_boats_then_one_beyond(
+    stop_painting: list[tuple[float, float]], keep_painting=()
+) -> tuple[Tracker, dict[str, tuple[float, float]]]:
+    """Dark boats painted for 20 scans; then those in ``stop_painting`` are not, and from
+    scan 22 a boat is painted 1.2 km east of the origin: outside the first boat's gate (the
+    uncalibrated radar's cross-range sigma is ~250 m), inside twice its radius. Returns the
+    tracker and the last position of each track not lost."""
+    tracker = Tracker(FRAME, SENSORS)
+    last: dict[str, tuple[float, float]] = {}
+    for k in range(30):
+        t = 2.5 * k
+        painted = [*keep_painting, *(stop_painting if k < 20 else [])] + ([(1200.0, 0.0)] if k >= 22 else [])
+        plots = [_plot(t + 0.01 * n, *xy, plot_id=100 * n + k) for n, xy in enumerate(painted)]
+        for state in tracker.update_radar_scan(plots) + tracker.expire(t + 0.5):
+            last[state.track_id] = (state.east_m, state.north_m)
+            if state.status is TrackStatus.LOST:
+                del last[state.track_id]
+    return tracker, last
+
+
+def test_a_dark_boat_that_outran_its_track_keeps_its_track_id():
+    """Its plots start a new track beyond the old one's gate; when that is confirmed, the old
+    track, unpainted since, takes its state: custody (id, history, alerts) stays with the boat."""
+    tracker, held = _dark_boats_then_one_beyond([(0.0, 0.0)])
+    assert list(held) == ["T000001"]
+    assert held["T000001"] == pytest.approx((1200.0, 0.0), abs=30.0)
+    assert tracker.hand_overs == 1
+
+
+def test_a_new_boat_beside_a_painted_one_or_between_two_lost_ones_is_a_track_of_its_own():
+    still_painted, held = _dark_boats_then_one_beyond([], keep_painting=[(0.0, 0.0)])
+    assert len(held) == 2
+    two_lost, held = _dark_boats_then_one_beyond([(0.0, 0.0), (2400.0, 0.0)])
+    assert len(held) == 3
+    assert still_painted.hand_overs == two_lost.hand_overs == 0
+
+
 def test_ais_binds_to_the_radar_track_of_its_vessel():
     rng = np.random.default_rng(4)
     tracker = Tracker(FRAME, SENSORS)
