@@ -4,8 +4,9 @@ Vessels spend most of their time holding course and speed, and now and then turn
 speed hard (a fishing boat shooting its net, a smuggler's boat evading). One process noise
 cannot serve both: small, and the track is left behind in a turn; large, and radar noise
 leaks into the velocity of every steady ship. The IMM runs a quiet and a manoeuvring
-constant-velocity model side by side and weighs them by how well each explains the data
-(Blom and Bar-Shalom 1988; Bar-Shalom, Li, Kirubarajan 2001, §11.6.6). Because both models
+constant-velocity model side by side, with a stationary one whose velocity relaxes to zero
+for vessels at anchor or adrift, and weighs them by how well each explains the data
+(Blom and Bar-Shalom 1988; Bar-Shalom, Li, Kirubarajan 2001, §11.6.6). Because all models
 share the state [east, ve, north, vn], mixing needs no state augmentation, and the whole
 step stays batched: arrays are (N tracks, M models, ...).
 

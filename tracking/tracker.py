@@ -9,14 +9,16 @@ step, each driven only by the times in the data:
   likelihood-ratio test on the track's plots against clutter (or after M hits). An
   identified track radar has lost while its AIS is silent takes over the state of the
   radar-only track that was born beside it since it was last heard, if only one was
-  (its vessel outran it); the radar-only duplicate is deleted.
+  (its vessel outran it); the radar-only duplicate is deleted. A radar-only track
+  unpainted since such a track was born beside it takes it over likewise when it is
+  confirmed (a dark boat keeps its track id).
 - ``update_ais``: fuse an AIS report into the track carrying its MMSI, or bind it to the
   best unidentified track in gate (a radar track gains an identity), or start a track.
 - ``expire``: mark tracks coasting when an expected update is overdue, re-publish silent
   ones predicted, and delete the ones silent for too long; "expected" follows each
   vessel's own AIS reporting schedule (ITU-R M.1371) or the radar scan period.
 
-Each track is an IMM of a quiet and a manoeuvring constant-velocity model (tracking/imm.py):
+Each track is an IMM of a stationary, a quiet and a manoeuvring model (tracking/imm.py):
 arrays hold one state per model, ``(N, M, 4)``, and what leaves the tracker is their
 moment-matched combination.
 
