@@ -346,19 +346,18 @@ def _confirmation(row: Row, *, verdict: bool = True) -> str:
     unconfirmed = row.score["unconfirmed_vessels"]
     text = (
         f"confirmed in {_num(row.score.get('confirm_scans_median'), 1)} scans (median), "
-        f"{_num(worst, 1)} (slowest), {unconfirmed} never, by the "
-        f"{_ordinal(row.score.get('confirm_measurements_max'))} measurement at the latest"
+        f"{_num(worst, 1)} (slowest), {unconfirmed} never"
     )
     if not verdict:
         return text
     passed = unconfirmed == 0 and _verdict(worst, TARGETS["confirm_scans"], False) == "PASS"
-    return f"{text} (target <= {TARGETS['confirm_scans']:g} scans, all: {'PASS' if passed else 'FAIL'})"
-
-
-def _ordinal(count: int | None) -> str:
-    if count is None:
-        return "n/a"
-    return f"{count}{'th' if 10 <= count % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(count % 10, 'th')}"
+    late = [c for c in row.score.get("confirm_slowest", []) if c["scans"] > TARGETS["confirm_scans"]]
+    named = [
+        f"{c['truth_id']} {c['scans']:.1f} scans, held after {c['measurements']} measurements" for c in late
+    ]
+    after = f"; over 3 scans: {', '.join(named)}" if named else ""
+    outcome = "PASS" if passed else "FAIL"
+    return f"{text} (target <= {TARGETS['confirm_scans']:g} scans, all: {outcome}){after}"
 
 
 def _x(value: float | None) -> str:

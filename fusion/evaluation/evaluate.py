@@ -92,7 +92,7 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"(GOSPA pairs: {result['id_switches_gospa']})",
         f"time to confirm: median {_fmt(result['confirm_time_median_s'])} s, "
         f"p95 {_fmt(result['confirm_time_p95_s'])} s, max {_fmt(result['confirm_scans_max'])} scans "
-        f"and {_fmt(result['confirm_measurements_max'])} measurements; "
+        f"(slowest: {_slowest(result['confirm_slowest'])}); "
         f"never confirmed: {result['unconfirmed_vessels']}; never measured: {result['undetected_vessels']}",
         f"dark-vessel coverage: {_percent(result['dark_vessel_coverage'])} "
         f"of {result['dark_vessel_steps']} vessel-steps in radar coverage",
@@ -132,6 +132,17 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
             f"{_percent(risk['precision_at_n'])}; top N: {top or 'none'}"
         )
     return lines
+
+
+def _slowest(confirmations: list[dict[str, Any]]) -> str:
+    """``V172 9.3 scans after 4 measurements, ...``"""
+    return (
+        ", ".join(
+            f"{c['truth_id']} {c['scans']:.1f} scans after {_fmt(c['measurements'])} measurements"
+            for c in confirmations
+        )
+        or "none"
+    )
 
 
 def _fmt(value: float | None) -> str:

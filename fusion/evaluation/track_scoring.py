@@ -41,8 +41,8 @@ Definitions (this is the spec of ``seawatch evaluate``):
   vessel first seen by AIS outside radar has seconds only. Scans run whether the radar
   paints the vessel or not: a small boat near the edge of coverage is painted on ~30 % of
   them, and no tracker confirms it from one plot without confirming clutter too; so
-  ``confirm_measurements_max`` gives, for the same vessels, the most measurements (plots
-  and AIS reports of it) any needed before its track was held. Vessels measured but never
+  ``confirm_slowest`` lists the slowest few with their scans and the measurements (plots
+  and AIS reports of it) each had before its track was held. Vessels measured but never
   assigned are counted as unconfirmed, vessels never measured as undetected; both are
   left out of the statistics. A folder without radar.jsonl and ais.nmea (hand-built truth)
   counts from the first observable instant instead.
@@ -224,6 +224,32 @@ def _clear_mot_pairs(
     )  # fmt: skip
 
 
+SLOWEST_SHOWN = 5
+"""Slowest confirmations listed by name in ``confirm_slowest``."""
+
+
+def _slowest_confirmations(
+    truth: TruthScene,
+    measured: Detections | None,
+    vessels: np.ndarray,
+    scans: np.ndarray,
+    held_s: np.ndarray,
+) -> list[dict[str, Any]]:
+    """The ``SLOWEST_SHOWN`` slowest of ``vessels`` in scans, each with its measurements until held."""
+    finite = np.isfinite(scans)
+    vessels, scans = vessels[finite], scans[finite]
+    order = np.argsort(-scans, kind="stable")[:SLOWEST_SHOWN]
+    counts = (
+        measured.count_until(vessels[order], held_s[vessels[order]]).tolist()
+        if measured is not None
+        else [None] * order.size
+    )
+    return [
+        {"truth_id": truth.vessel_ids[v], "scans": float(s), "measurements": n}
+        for v, s, n in zip(vessels[order].tolist(), scans[order].tolist(), counts, strict=True)
+    ]
+
+
 def _assigned_rms_m(localisation_m: np.ndarray, pair_count: int) -> float | None:
     """RMS distance over all assigned pairs: a per-vessel accuracy that, unlike the GOSPA term,
     does not grow with the number of vessels (valid because p = 2: localisation^2 = sum d^2)."""
@@ -285,12 +311,8 @@ def score_tracks(
     confirm_scans = confirm_s[in_radar] / scan_period_s
     confirm_scans = confirm_scans[np.isfinite(confirm_scans)]  # NaN: no radar in the layout
     confirm_scans_median, _ = median_and_p95(confirm_scans)
-    in_radar_confirmed = confirmed[in_radar]
-    confirm_measurements = (
-        None
-        if measured is None or not in_radar_confirmed.size
-        else int(np.max(measured.count_until(in_radar_confirmed, first_assigned_s[in_radar_confirmed])))
-    )
+    in_radar_scans = confirm_s[in_radar] / scan_period_s
+    slowest = _slowest_confirmations(truth, measured, confirmed[in_radar], in_radar_scans, first_assigned_s)
 
     dark = truth.dark[observable_row] & truth.in_radar[observable_row]
     dark_samples = on_coarse_observable & dark
@@ -323,7 +345,7 @@ def score_tracks(
         "confirm_time_p95_s": confirm_p95_s,
         "confirm_scans_median": confirm_scans_median,
         "confirm_scans_max": float(np.max(confirm_scans)) if confirm_scans.size else None,
-        "confirm_measurements_max": confirm_measurements,
+        "confirm_slowest": slowest,
         "unconfirmed_vessels": int(detected.size - confirmed.size),
         "undetected_vessels": int(np.count_nonzero(~np.isfinite(detected_s[observed_vessels]))),
         "dark_vessel_steps": len(dark_keys),

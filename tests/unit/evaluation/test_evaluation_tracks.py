@@ -99,7 +99,7 @@ def test_time_to_confirm_counts_from_the_first_plot_of_the_vessel(scenario: Scen
     result = scenario.evaluate()
     assert result["confirm_time_median_s"] == 5.0
     assert result["confirm_scans_max"] == 2.0
-    assert result["confirm_measurements_max"] == 3  # plots at 30, 32.5 and 35 s
+    assert result["confirm_slowest"] == [{"truth_id": "V0", "scans": 2.0, "measurements": 3}]  # 30-35 s
 
 
 def test_a_faint_boat_painted_on_few_scans_is_slow_in_scans_not_in_measurements(scenario: Scenario) -> None:
@@ -112,7 +112,7 @@ def test_a_faint_boat_painted_on_few_scans_is_slow_in_scans_not_in_measurements(
     scenario.add_track("T1", held, scenario.line((0.0, 0.0), VELOCITY_MPS, held), VELOCITY_MPS)
     result = scenario.evaluate()
     assert result["confirm_scans_max"] == 8.0
-    assert result["confirm_measurements_max"] == 3
+    assert result["confirm_slowest"] == [{"truth_id": "V0", "scans": 8.0, "measurements": 3}]
     assert (result["unconfirmed_vessels"], result["undetected_vessels"]) == (0, 0)
 
 
