@@ -386,7 +386,11 @@ class Sensors:
     ais_receivers: tuple[AisReceiverSite, ...]
 
     def radar(self, sensor_id: str) -> RadarSite | None:
-        return next((r for r in self.radars if r.id == sensor_id), None)
+        # a loop, not next() over a generator: asked once per radar plot, and thrice as quick
+        for radar in self.radars:
+            if radar.id == sensor_id:
+                return radar
+        return None
 
 
 Record = (
