@@ -33,7 +33,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial import cKDTree
 
-from fusion.schemas import AisReport, RadarPlot, Sensors, TrackState, TrackStatus, positional_constructor
+from fusion.schemas import (
+    AisReport,
+    RadarPlot,
+    RadarSite,
+    Sensors,
+    TrackState,
+    TrackStatus,
+    positional_constructor,
+)
 from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
@@ -70,8 +78,6 @@ class _TrackMeta:
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
     last_ais_payload: str = ""
-    ais_fix: tuple[float, float, float, float, float] | None = None
-    """Last AIS report with velocity, in the area plane: (time, east_m, north_m, ve_mps, vn_mps)."""
     radar_ids: set[str] = field(default_factory=set)
 
 
@@ -137,6 +143,12 @@ class Tracker:
         self._recheck_at = np.empty(0)
         """Event time from which ``expire`` must look at each track again (-inf: at once). With
         hundreds of tracks, looking at every one every second was most of an AIS-only feed's cost."""
+        self._ais_fix = np.empty((0, 5))
+        """Each track's last AIS report with velocity, in the area plane: (time, east_m,
+        north_m, ve_mps, vn_mps); NaN where it has none. An array, as radar registration
+        looks through all of them every scan."""
+        self._placed: tuple[tuple[str, bytes, bytes], tuple[np.ndarray, np.ndarray]] | None = None
+        """The plots ``_plot_positions`` placed last: (radar, range and bearing bytes), (east, north)."""
         self._meta: list[_TrackMeta] = []
         self._by_mmsi: dict[int, int] = {}
         self._next_number = 1
@@ -179,7 +191,7 @@ class Tracker:
         bias = self.registration.bias(sensor_id)
         range_m = raw_range_m - bias.range_m
         bearing_deg = np.mod(raw_bearing_deg - bias.bearing_deg, 360.0)
-        east, north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
+        east, north = self._plot_positions(site, range_m, bearing_deg)
         z = np.column_stack([east, north])
         range_sigma_m, bearing_sigma_deg = site.range_sigma_m, site.bearing_sigma_deg
         if not bias.calibrated:
@@ -278,14 +290,11 @@ class Tracker:
         """
         cfg = self.config
         scan_time = float(plot_time.mean())
-        fixes = np.array([
-            m.ais_fix for m in self._meta
-            if m.ais_fix is not None and abs(scan_time - m.ais_fix[0]) <= cfg.registration_max_ais_age_s
-        ]).reshape(-1, 5)  # fmt: skip
+        fixes = self._ais_fix[np.abs(scan_time - self._ais_fix[:, 0]) <= cfg.registration_max_ais_age_s]
         if fixes.size == 0:
             return
         site = self.sensors.radar(sensor_id)
-        plot_east, plot_north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
+        plot_east, plot_north = self._plot_positions(site, range_m, bearing_deg)
         dt = scan_time - fixes[:, 0]
         fix_east, fix_north = fixes[:, 1] + fixes[:, 3] * dt, fixes[:, 2] + fixes[:, 4] * dt
         near = cKDTree(np.column_stack([plot_east, plot_north])).query_ball_point(
@@ -301,6 +310,20 @@ class Tracker:
         )
         expected_range_m, expected_bearing_deg = range_bearing(site.lat, site.lon, lat, lon)
         self.registration.add(sensor_id, range_m[j] - expected_range_m, bearing_deg[j] - expected_bearing_deg)
+
+    def _plot_positions(
+        self, site: RadarSite, range_m: np.ndarray, bearing_deg: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Plots of ``site`` placed in the area plane (``LocalFrame.polar_to_enu``).
+
+        A scan's raw plots are placed for calibration, and again once corrected for the
+        bias; a zero bias (a radar not yet calibrated, or aligned) leaves them bit for bit
+        as they were, and then the first placing is returned again (do not modify it).
+        """
+        key = (site.id, range_m.tobytes(), bearing_deg.tobytes())
+        if self._placed is None or self._placed[0] != key:
+            self._placed = key, self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
+        return self._placed[1]
 
     def _ready_to_confirm(self, meta: _TrackMeta) -> bool:
         """A sequential test on the track score, or enough hits (see config).
@@ -542,7 +565,7 @@ class Tracker:
         meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
         east, north = fixes.position_m[k].tolist()
         ve, vn = fixes.velocity_mps[k].tolist()
-        meta.ais_fix = (report.time, east, north, ve, vn) if fixes.has_velocity[k] else None
+        self._ais_fix[index] = (report.time, east, north, ve, vn) if fixes.has_velocity[k] else np.nan
         self._by_mmsi[report.mmsi] = index
 
     def _same_message(self, last_time: float | None, last_payload: str, time: float, payload: str) -> bool:
@@ -719,6 +742,7 @@ class Tracker:
         self._t = np.append(self._t, time)
         self._reported = np.append(self._reported, 0.0)
         self._recheck_at = np.append(self._recheck_at, -np.inf)
+        self._ais_fix = np.concatenate([self._ais_fix, np.full((1, 5), np.nan)])
         meta = _TrackMeta(
             track_id=f"{self.track_id_prefix}T{self._next_number:06d}",
             status=TrackStatus.TENTATIVE,
@@ -745,6 +769,7 @@ class Tracker:
         keep[indices] = False
         self._x, self._P, self._mu, self._t = self._x[keep], self._P[keep], self._mu[keep], self._t[keep]
         self._reported, self._recheck_at = self._reported[keep], self._recheck_at[keep]
+        self._ais_fix = self._ais_fix[keep]
         self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
