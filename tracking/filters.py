@@ -22,9 +22,10 @@ def cv_transition(dt_s: np.ndarray) -> np.ndarray:
     line inside one radar scan): F(-dt) is the exact backward prediction of the model.
     """
     dt = np.asarray(dt_s, dtype=float).reshape(-1)
-    F = np.tile(np.eye(4), (dt.size, 1, 1))
-    F[:, 0, 1] = dt
-    F[:, 2, 3] = dt
+    F = np.zeros((dt.size, 4, 4))
+    flat = F.reshape(dt.size, 16)  # a view: the diagonal is every 5th element
+    flat[:, ::5] = 1.0
+    flat[:, 1] = flat[:, 11] = dt  # [0, 1] and [2, 3]
     return F
 
 
@@ -41,13 +42,11 @@ def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float) -> np.ndarray:
     so |dt| is used when predicting backwards.
     """
     dt = np.abs(np.asarray(dt_s, dtype=float).reshape(-1))
-    block = np.empty((dt.size, 2, 2))
-    block[:, 0, 0] = dt**3 / 3.0
-    block[:, 0, 1] = block[:, 1, 0] = dt**2 / 2.0
-    block[:, 1, 1] = dt
     Q = np.zeros((dt.size, 4, 4))
-    Q[:, 0:2, 0:2] = block
-    Q[:, 2:4, 2:4] = block
+    flat = Q.reshape(dt.size, 16)  # a view; each axis's block at [0:2, 0:2] and [2:4, 2:4]
+    flat[:, 0] = flat[:, 10] = dt**3 / 3.0
+    flat[:, 1] = flat[:, 4] = flat[:, 11] = flat[:, 14] = dt**2 / 2.0
+    flat[:, 5] = flat[:, 15] = dt
     return Q * q_m2ps3
 
 

@@ -25,9 +25,9 @@ def transition_matrices(dt_s: np.ndarray, leave_rate_per_s: np.ndarray) -> np.nd
     """Mode transition matrices Π(dt), shape (N, M, M); row j is "from mode j"."""
     m = leave_rate_per_s.size
     stay = np.exp(-np.abs(dt_s)[:, None] * leave_rate_per_s[None, :])  # (N, M)
-    Pi = np.repeat(((1.0 - stay) / max(m - 1, 1))[:, :, None], m, axis=2)
-    idx = np.arange(m)
-    Pi[:, idx, idx] = stay
+    Pi = np.empty((stay.shape[0], m, m))
+    Pi[...] = ((1.0 - stay) / max(m - 1, 1))[:, :, None]
+    Pi.reshape(-1, m * m)[:, :: m + 1] = stay  # a view: the diagonal is every (M+1)th element
     return Pi
 
 
@@ -84,9 +84,9 @@ def predict_models(
     """Mix, then predict every model by ``dt_s``: model-conditioned priors and mode probabilities."""
     n, m = mu.shape
     x0, P0, c = mix(x, P, mu, transition_matrices(dt_s, leave_rate_per_s))
-    F = np.repeat(cv_transition(dt_s), m, axis=0)
-    Q = cv_process_noise(np.repeat(dt_s, m), 1.0) * np.tile(q_m2ps3, n)[:, None, None]
-    x_pred, P_pred = predict(x0.reshape(n * m, 4), P0.reshape(n * m, 4, 4), F, Q)
+    dt_each = np.repeat(dt_s, m)  # (N M): every model of a track predicted over its dt
+    Q = (cv_process_noise(dt_each, 1.0).reshape(n, m, 4, 4) * q_m2ps3[:, None, None]).reshape(n * m, 4, 4)
+    x_pred, P_pred = predict(x0.reshape(n * m, 4), P0.reshape(n * m, 4, 4), cv_transition(dt_each), Q)
     return x_pred.reshape(n, m, 4), P_pred.reshape(n, m, 4, 4), c
 
 
