@@ -619,9 +619,14 @@ class Tracker:
         """
         coasting: list[int] = []
         doomed: list[int] = []
+        quiet: list[int] = []
+        recheck_at: list[float] = []
         coast_report_s = self.config.coast_report_s
-        for i in np.flatnonzero(self._recheck_at <= now).tolist():
-            meta, time_s, reported_s = self._meta[i], float(self._t[i]), float(self._reported[i])
+        rows = np.flatnonzero(self._recheck_at <= now)
+        for i, time_s, reported_s in zip(
+            rows.tolist(), self._t[rows].tolist(), self._reported[rows].tolist(), strict=True
+        ):
+            meta = self._meta[i]
             expected_s, max_idle_s = self._update_expectation(meta, now)
             if now - time_s > max_idle_s:
                 doomed.append(i)
@@ -640,7 +645,9 @@ class Tracker:
                 radar_lets_go = radar_time + self.config.radar_scan_hold_s
                 if radar_lets_go > now:
                     due.append(radar_lets_go)
-                self._recheck_at[i] = min(due)
+                quiet.append(i)
+                recheck_at.append(min(due))
+        self._recheck_at[quiet] = recheck_at
         states = self._states(coasting, at_time=now)
         return states + self._remove(doomed, now)
 
