@@ -226,13 +226,9 @@ class Tracker:
             updated.append(lost)
         free = np.flatnonzero(~found.claimed)
         near = self._identified_near(z[free], R[free], found.x_pred, found.P_pred)
-        births = [
-            self._start_track(
-                z[j], np.diag([R[j, 0, 0], 0, R[j, 1, 1], 0]), R[j], float(plot_time[j]), radar_id=sensor_id,
-                beside=beside, near=identities,
-            )
-            for j, beside, identities in zip(free.tolist(), found.beside[free].tolist(), near, strict=True)
-        ]  # fmt: skip
+        births = self._start_radar_tracks(
+            z[free], R[free], plot_time[free].tolist(), sensor_id, found.beside[free].tolist(), near
+        )
         states = self._states([i for i in dict.fromkeys(updated) if i not in deleted] + births)
         states += self._remove(sorted(deleted), scan_time)
         return states
@@ -549,11 +545,12 @@ class Tracker:
         init_var = self.config.init_speed_sigma_mps**2
         P0 = np.diag([0.0, init_var, 0.0, init_var])
         P0[np.ix_([0, 2], [0, 2])] = fixes.position_cov[k]
-        velocity = None
+        ve, vn = 0.0, 0.0
         if fixes.has_velocity[k]:
             P0[np.ix_([1, 3], [1, 3])] = fixes.velocity_cov[k]
-            velocity = fixes.velocity_mps[k]
-        return self._start_track(fixes.position_m[k], P0, None, float(fixes.time[k]), velocity=velocity)
+            ve, vn = fixes.velocity_mps[k]
+        east, north = fixes.position_m[k]
+        return self._append_tracks(np.array([[east, ve, north, vn]]), P0[None], [float(fixes.time[k])])[0]
 
     def _note_ais(self, index: int, report: AisReport, payload: str, fixes: AisFixes, k: int) -> None:
         """The track at ``index`` now carries ``report``'s MMSI and knows its reporting schedule."""
@@ -724,46 +721,64 @@ class Tracker:
         self._t[indices] = np.maximum(times, self._t[indices])
         self._recheck_at[indices] = -np.inf
 
-    def _start_track(
+    def _start_radar_tracks(
         self,
-        position: np.ndarray,
-        P0: np.ndarray,
-        R: np.ndarray | None,
-        time: float,
+        z: np.ndarray,
+        R: np.ndarray,
+        times: list[float],
+        radar_id: str,
+        beside: list[bool],
+        near: list[frozenset[str]],
+    ) -> list[int]:
+        """Tentative tracks at plots ``z`` (covariance ``R``), at rest with a wide velocity
+        prior; ``beside`` and ``near`` per plot, as ``_TrackMeta``'s ``born_beside`` and
+        ``born_near``. All of a scan's in one append of the table."""
+        x = np.zeros((len(times), 4))
+        x[:, 0], x[:, 2] = z[:, 0], z[:, 1]
+        P = np.zeros((len(times), 4, 4))
+        P[:, 0::2, 0::2] = R
+        P[:, 1, 1] = P[:, 3, 3] = self.config.init_speed_sigma_mps**2
+        rows = self._append_tracks(x, P, times, beside=beside, near=near)
+        for row, time in zip(rows, times, strict=True):
+            self._meta[row].last_radar_time = time
+            self._meta[row].radar_ids.add(radar_id)
+        return rows
+
+    def _append_tracks(
+        self,
+        x: np.ndarray,
+        P: np.ndarray,
+        times: list[float],
         *,
-        radar_id: str | None = None,
-        velocity: np.ndarray | None = None,
-        beside: bool = False,
-        near: frozenset[str] = frozenset(),
-    ) -> int:
-        """Append a track; a radar-born track starts tentative with a wide velocity prior."""
-        P = P0.copy()
-        if R is not None:
-            P[np.ix_([0, 2], [0, 2])] = R
-            P[1, 1] = P[3, 3] = self.config.init_speed_sigma_mps**2
-        ve, vn = (velocity[0], velocity[1]) if velocity is not None else (0.0, 0.0)
-        models = self._q_models.size
-        self._x = np.concatenate([self._x, np.tile([position[0], ve, position[1], vn], (1, models, 1))])
-        self._P = np.concatenate([self._P, np.tile(P, (1, models, 1, 1))])
-        self._mu = np.concatenate([self._mu, self._mu_at_birth[None]])
-        self._t = np.append(self._t, time)
-        self._reported = np.append(self._reported, 0.0)
-        self._recheck_at = np.append(self._recheck_at, -np.inf)
-        self._ais_fix = np.concatenate([self._ais_fix, np.full((1, 5), np.nan)])
-        meta = _TrackMeta(
-            track_id=f"{self.track_id_prefix}T{self._next_number:06d}",
-            status=TrackStatus.TENTATIVE,
-            born_time=time,
-            hits=1,
-            born_beside=beside,
-            born_near=near,
-        )
-        if radar_id is not None:
-            meta.last_radar_time = time
-            meta.radar_ids.add(radar_id)
-        self._next_number += 1
-        self._meta.append(meta)
-        return len(self._meta) - 1
+        beside: list[bool] | None = None,
+        near: list[frozenset[str]] | None = None,
+    ) -> list[int]:
+        """Append tentative tracks, state ``x`` (K, 4) and covariance ``P`` (K, 4, 4) in every
+        model, born at ``times``; their rows. Ids are numbered in order and never reused."""
+        count, models = len(times), self._q_models.size
+        if count == 0:
+            return []
+        self._x = np.concatenate([self._x, np.repeat(x[:, None], models, axis=1)])
+        self._P = np.concatenate([self._P, np.repeat(P[:, None], models, axis=1)])
+        self._mu = np.concatenate([self._mu, np.tile(self._mu_at_birth, (count, 1))])
+        self._t = np.append(self._t, times)
+        self._reported = np.append(self._reported, np.zeros(count))
+        self._recheck_at = np.append(self._recheck_at, np.full(count, -np.inf))
+        self._ais_fix = np.concatenate([self._ais_fix, np.full((count, 5), np.nan)])
+        first = len(self._meta)
+        for k, time in enumerate(times):
+            self._meta.append(
+                _TrackMeta(
+                    track_id=f"{self.track_id_prefix}T{self._next_number:06d}",
+                    status=TrackStatus.TENTATIVE,
+                    born_time=time,
+                    hits=1,
+                    born_beside=bool(beside and beside[k]),
+                    born_near=near[k] if near else frozenset(),
+                )
+            )
+            self._next_number += 1
+        return list(range(first, first + count))
 
     def _remove(self, indices: list[int], now: float) -> list[TrackState]:
         """Delete tracks, returning their final ``lost`` states; ids are never reused."""
