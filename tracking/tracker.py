@@ -590,6 +590,7 @@ class Tracker:
     def _best_unidentified(self, z: np.ndarray, R: np.ndarray, H: np.ndarray, time: float) -> int | None:
         """The unidentified track most likely to be this AIS transmitter, if any is in gate."""
         candidates = np.array([i for i, m in enumerate(self._meta) if m.mmsi is None], dtype=int)
+        candidates = candidates[self._may_reach(candidates, time, z[:2], self.config.ais_bind_radius_m)]
         if candidates.size == 0:
             return None
         x_pred, P_pred = self._predicted(candidates, time)
@@ -603,6 +604,25 @@ class Tracker:
         cost = np.where(d2 < gate, d2 + np.log(np.linalg.det(S)), np.inf)
         best = int(np.argmin(cost))
         return int(candidates[best]) if np.isfinite(cost[best]) else None
+
+    def _may_reach(self, rows: np.ndarray, time: float, point: np.ndarray, radius_m: float) -> np.ndarray:
+        """Per track of ``rows``, may its predicted position at ``time`` lie within ``radius_m``
+        of ``point`` (east, north)? False only where it surely does not: a cheap screen that
+        spares the IMM prediction of tracks far away, which an AIS report mostly is from all
+        but one or two of the unidentified tracks.
+
+        The IMM prediction (``_predicted``) is linear in the models' states with non-negative
+        weights summing to one, so its position is a convex combination of each model's own
+        straight-line prediction ``p_i`` and lies within ``spread`` (the largest distance
+        between two ``p_i``) of every ``p_i``: at least min_i |p_i - point| - spread from
+        ``point``. A metre is added for rounding (positions are tens of km).
+        """
+        x = self._x[rows]
+        dt = (time - self._t[rows])[:, None]
+        east, north = x[:, :, 0] + x[:, :, 1] * dt, x[:, :, 2] + x[:, :, 3] * dt  # (N, M)
+        spread = np.hypot(east.max(axis=1) - east.min(axis=1), north.max(axis=1) - north.min(axis=1))
+        closest = np.hypot(east - point[0], north - point[1]).min(axis=1)
+        return closest - spread < radius_m + 1.0
 
     # ----------------------------------------------------------------- expiry
 
