@@ -61,9 +61,16 @@ def innovation(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Innovation y = z - H x and its covariance S = H P H' + R (H shared by the stack)."""
-    y = z - x @ H.T
-    S = H @ P @ H.T + R
+    y, _, S = _innovation_terms(x, P, z, R, H)
     return y, S
+
+
+def _innovation_terms(
+    x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """y, H P and S of ``innovation``: the update needs H P again."""
+    HP = H @ P
+    return z - x @ H.T, HP, HP @ H.T + R
 
 
 def mahalanobis_sq(y: np.ndarray, S: np.ndarray) -> np.ndarray:
@@ -82,8 +89,7 @@ def update(
     definite under rounding where the short form (I-KH) P does not (Bar-Shalom et al. 2001,
     §5.2.3, eq. 5.2.3-18). One solve gives both K' = S⁻¹ H P and S⁻¹ y.
     """
-    y, S = innovation(x, P, z, R, H)
-    HP = H @ P  # H P = (P H')', P symmetric
+    y, HP, S = _innovation_terms(x, P, z, R, H)  # H P = (P H')', P symmetric
     solved = np.linalg.solve(S, np.concatenate([HP, y[..., None]], axis=2))
     K = solved[..., :-1].transpose(0, 2, 1)  # K = P H' S⁻¹ (S symmetric)
     x_new = x + (K @ y[..., None])[..., 0]
