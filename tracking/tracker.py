@@ -31,7 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from fusion.schemas import (
     AisReport,
@@ -293,13 +292,15 @@ class Tracker:
         plot_east, plot_north = self._plot_positions(site, range_m, bearing_deg)
         dt = scan_time - fixes[:, 0]
         fix_east, fix_north = fixes[:, 1] + fixes[:, 3] * dt, fixes[:, 2] + fixes[:, 4] * dt
-        near = cKDTree(np.column_stack([plot_east, plot_north])).query_ball_point(
-            np.column_stack([fix_east, fix_north]), r=cfg.registration_pair_radius_m
+        near = _within(
+            np.column_stack([fix_east, fix_north]),
+            np.column_stack([plot_east, plot_north]),
+            cfg.registration_pair_radius_m,
         )
-        pairs = [(f, found[0]) for f, found in enumerate(near) if len(found) == 1]
-        if not pairs:
+        f = np.flatnonzero(near.sum(axis=1) == 1)
+        if f.size == 0:
             return
-        f, j = (np.array(v) for v in zip(*pairs, strict=True))
+        j = near[f].argmax(axis=1)
         dt_plot = plot_time[j] - fixes[f, 0]
         lat, lon = self.frame.to_geodetic(
             fixes[f, 1] + fixes[f, 3] * dt_plot, fixes[f, 2] + fixes[f, 4] * dt_plot
@@ -372,19 +373,18 @@ class Tracker:
         rows = np.array([i for i, m in enumerate(self._meta) if m.mmsi is not None], dtype=int)
         if rows.size == 0 or z.shape[0] == 0:
             return near
-        found = cKDTree(x_pred[rows][:, [0, 2]]).query_ball_point(z, r=self.config.pregate_radius_m)
-        for j, candidates in enumerate(found):
-            if candidates:
-                tracks = rows[candidates]
-                y, S = innovation(
-                    x_pred[tracks],
-                    P_pred[tracks],
-                    np.broadcast_to(z[j], (tracks.size, 2)),
-                    R[j][None],
-                    H_POSITION,
-                )
-                close = tracks[mahalanobis_sq(y, S) <= self.config.successor_gate_chi2]
-                near[j] = frozenset(self._meta[i].track_id for i in close.tolist())
+        found = _within(z, x_pred[rows][:, [0, 2]], self.config.pregate_radius_m)
+        for j in np.flatnonzero(found.any(axis=1)).tolist():
+            tracks = rows[found[j]]
+            y, S = innovation(
+                x_pred[tracks],
+                P_pred[tracks],
+                np.broadcast_to(z[j], (tracks.size, 2)),
+                R[j][None],
+                H_POSITION,
+            )
+            close = tracks[mahalanobis_sq(y, S) <= self.config.successor_gate_chi2]
+            near[j] = frozenset(self._meta[i].track_id for i in close.tolist())
         return near
 
     def _successors(self, radar_lost: list[int], deleted: set[int]) -> dict[int, int]:
@@ -861,6 +861,19 @@ _track_state = positional_constructor(
 
 _SCALAR_SCALE = 10.0 ** np.array([3, 7, 7, 2, 2, 3, 3, 2, 1])
 """Decimal places kept of a state's time, lat, lon, east, north, ve, vn, sog, cog."""
+
+
+def _within(a: np.ndarray, b: np.ndarray, radius_m: float) -> np.ndarray:
+    """(len(a), len(b)) booleans: is point ``b[k]`` within ``radius_m`` of point ``a[i]``?
+
+    Points are (east, north) rows. The test is cKDTree.query_ball_point's on each point,
+    squared distance (dx² + dy², in that order) against radius², so the same points are
+    found; for the few dozen to few hundred points of one scan the full matrix costs a
+    tenth of building and querying a tree.
+    """
+    dx = a[:, None, 0] - b[None, :, 0]
+    dy = a[:, None, 1] - b[None, :, 1]
+    return dx**2 + dy**2 <= radius_m * radius_m
 
 
 def _payload(raw: str) -> str:

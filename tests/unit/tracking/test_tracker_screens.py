@@ -3,15 +3,17 @@
 ``Tracker._may_reach`` screens tracks out before the IMM prediction an AIS report's binding
 needs; it may keep a track that turns out far, never drop one that is near. The screen,
 and every batched step, relies on a track's prediction not depending on which other tracks
-share its batch, so that is pinned here too, bit for bit.
+share its batch, so that is pinned here too, bit for bit. ``_within`` replaces a k-d tree
+where a scan's points are few, and must find the same points.
 """
 
 import numpy as np
 import pytest
+from scipy.spatial import cKDTree
 
 from tests.unit.tracking.test_tracker import FRAME, SENSORS
 from tracking.imm import combine, predict_models
-from tracking.tracker import Tracker
+from tracking.tracker import Tracker, _within
 
 
 def _random_tracker(rng: np.random.Generator, count: int) -> Tracker:
@@ -63,3 +65,24 @@ def test_a_tracks_prediction_does_not_depend_on_its_batch() -> None:
             np.testing.assert_array_equal(got, expected[rows])
         for got, expected in zip(combine(*part), whole_combined, strict=True):
             np.testing.assert_array_equal(got, expected[rows])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_distance_matrix_finds_what_a_kd_tree_finds(seed: int) -> None:
+    """``_within`` stands in for cKDTree.query_ball_point in calibration and successor
+    search: the same points for every query, on grids (exact ties at the radius) and at random."""
+    rng = np.random.default_rng(seed)
+    count = [1, 5, 40, 300, 17, 120][seed]
+    if seed % 2:
+        b = rng.integers(-20, 20, size=(count, 2)) * 250.0  # ties: many points exactly 500 m apart
+        a = rng.integers(-20, 20, size=(30, 2)) * 250.0
+        radius_m = 500.0
+    else:
+        b = rng.uniform(-30e3, 30e3, size=(count, 2))
+        a = np.concatenate(
+            [rng.uniform(-30e3, 30e3, size=(30, 2)), b[:5] + rng.normal(0, 300, (min(5, count), 2))]
+        )
+        radius_m = float(rng.uniform(100, 5000))
+    expected = cKDTree(b).query_ball_point(a, r=radius_m)
+    found = _within(a, b, radius_m)
+    assert [np.flatnonzero(row).tolist() for row in found] == [list(hit) for hit in expected]
