@@ -74,7 +74,8 @@ def _parse_carefully(text: str, line_no: int, source: str, sensors: Sensors) -> 
         return Reject(
             time=reject_time, source=source, line_no=line_no, reason=err.reason, detail=str(err), raw=raw
         )
-    return _plot(record, line_no, radar, time_s, range_m, bearing_deg)
+    extra = {key: value for key, value in record.items() if key not in _REQUIRED}
+    return _plot(line_no, radar, time_s, range_m, bearing_deg, extra)
 
 
 def _fast_plot(text: str, line_no: int, sensors: Sensors) -> RadarPlot | None:
@@ -90,7 +91,8 @@ def _fast_plot(text: str, line_no: int, sensors: Sensors) -> RadarPlot | None:
         record = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
-    if type(record) is not dict or not all(map(_read_alike, record.values())):
+    extra = _extra_read_alike(record) if type(record) is dict else None
+    if extra is None:
         return None
     sensor_id = record.get("sensor")
     radar = sensors.radar(sensor_id) if type(sensor_id) is str else None
@@ -102,7 +104,7 @@ def _fast_plot(text: str, line_no: int, sensors: Sensors) -> RadarPlot | None:
     range_m = float(range_m)
     if not 0.0 < range_m <= RANGE_MARGIN * radar.max_range_m:
         return None
-    return _plot(record, line_no, radar, float(time_s), range_m, float(bearing_deg))
+    return _plot(line_no, radar, float(time_s), range_m, float(bearing_deg), extra)
 
 
 _NUMBER = (float, int)
@@ -111,18 +113,26 @@ _NUMBER = (float, int)
 _INT64 = float(2**63)
 
 
-def _read_alike(value: object) -> bool:
-    """Would json read this orjson value the same (see ``_fast_plot``)?"""
-    kind = type(value)
-    if kind is float:
-        return -_INT64 < value < _INT64  # type: ignore[operator]
-    return kind is str or kind is int or kind is bool or value is None
+def _extra_read_alike(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The record's keys beyond the required ones, if json would read every value of it
+    as orjson did (see ``_fast_plot``); None if not. One pass: this runs for every line."""
+    extra = {}
+    for key, value in record.items():
+        kind = type(value)
+        if kind is float:
+            if not -_INT64 < value < _INT64:
+                return None
+        elif not (kind is str or kind is int or kind is bool or value is None):
+            return None
+        if key not in _REQUIRED:
+            extra[key] = value
+    return extra
 
 
 def _plot(
-    record: dict[str, Any], line_no: int, radar: RadarSite, time_s: float, range_m: float, bearing_deg: float
+    line_no: int, radar: RadarSite, time_s: float, range_m: float, bearing_deg: float, extra: dict[str, Any]
 ) -> RadarPlot:
-    """The plot of a checked record: bearing wrapped to [0, 360), the other keys kept in ``extra``."""
+    """The plot of a checked record: bearing wrapped to [0, 360), the record's other keys in ``extra``."""
     bearing_deg %= 360.0
     return _radar_plot(
         time_s,
@@ -132,7 +142,7 @@ def _plot(
         0.0 if bearing_deg == 360.0 else bearing_deg,  # -1e-20 % 360 rounds to 360
         radar.range_sigma_m,
         radar.bearing_sigma_deg,
-        {key: value for key, value in record.items() if key not in _REQUIRED},
+        extra,
     )
 
 
