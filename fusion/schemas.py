@@ -386,7 +386,11 @@ class Sensors:
     ais_receivers: tuple[AisReceiverSite, ...]
 
     def radar(self, sensor_id: str) -> RadarSite | None:
-        return next((r for r in self.radars if r.id == sensor_id), None)
+        # a loop, not next() over a generator: asked once per radar plot, and thrice as quick
+        for radar in self.radars:
+            if radar.id == sensor_id:
+                return radar
+        return None
 
 
 Record = (
@@ -454,7 +458,10 @@ def positional_constructor(cls: type[_T], *names: str) -> Callable[..., _T]:
     A frozen dataclass's ``__init__`` assigns each field through ``object.__setattr__`` (its
     guard against mutation), about 0.1 us a field: for the ~12-field reports a feed decodes by
     the thousand per second that is a tenth of the whole decode. This one sets the slots
-    through their descriptors instead; the record is the same frozen object afterwards.
+    through their descriptors instead; the record is the same frozen object afterwards. The
+    function is written out, one descriptor call per field, and compiled once per record
+    type (as ``dataclasses`` makes ``__init__``): a loop over the descriptors cost as much
+    again as the calls themselves, and track states are built by the ten thousand.
 
     ``names`` must be the leading fields of ``cls`` in declaration order (checked here, once,
     so a field added or moved later fails at import instead of filling the wrong slot); the
@@ -466,17 +473,14 @@ def positional_constructor(cls: type[_T], *names: str) -> Callable[..., _T]:
     if declared[: len(names)] != names or any(f.default is dataclasses.MISSING for f in rest):
         why = f"{names} are not its leading fields {declared} (the rest need defaults)"
         raise TypeError(f"{cls.__name__}: {why}")
-    setters = tuple(getattr(cls, name).__set__ for name in declared)
-    defaults = tuple(f.default for f in rest)
-    new = object.__new__
-
-    def construct(*values: Any) -> _T:
-        record = new(cls)
-        for setter, value in zip(setters, values + defaults, strict=True):
-            setter(record, value)
-        return record
-
-    return construct
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    scope.update((f"set_{k}", getattr(cls, name).__set__) for k, name in enumerate(declared))
+    scope.update((f"default_{k}", f.default) for k, f in enumerate(fields) if k >= len(names))
+    values = [f"value_{k}" if k < len(names) else f"default_{k}" for k in range(len(declared))]
+    body = "".join(f"    set_{k}(record, {value})\n" for k, value in enumerate(values))
+    head = f"def construct({', '.join(values[: len(names)])}):\n    record = new(cls)\n"
+    exec(head + body + "    return record\n", scope)
+    return scope["construct"]
 
 
 def to_dict(record: Record) -> dict[str, Any]:

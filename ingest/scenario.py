@@ -80,23 +80,20 @@ def area_origin(sensors_path: Path, sensors: Sensors) -> tuple[float, float]:
 
 def read_records(scenario: Scenario, counts: Counter[str]) -> Iterator[IngestRecord]:
     """Every record of the scenario, AIS and radar merged by event time, rejects included."""
-    yield from (
-        record
-        for _, record in heapq.merge(
-            _timed(_ais_records(scenario, counts)),
-            _timed(_radar_records(scenario, counts)),
-            key=lambda pair: pair[0],
-        )
-    )
+    for _, _, record in heapq.merge(
+        _timed(_ais_records(scenario, counts), 0), _timed(_radar_records(scenario, counts), 1)
+    ):
+        yield record
 
 
-def _timed(records: Iterator[IngestRecord]) -> Iterator[tuple[float, IngestRecord]]:
-    """Pair records with a merge time; a reject without time sorts with its predecessor."""
+def _timed(records: Iterator[IngestRecord], stream: int) -> Iterator[tuple[float, int, IngestRecord]]:
+    """Records with a merge key: a reject without time sorts with its predecessor, and at
+    equal times the lower ``stream`` goes first (the key never compares records)."""
     last_time = float("-inf")
     for record in records:
         if record.time is not None:
             last_time = record.time
-        yield last_time, record
+        yield last_time, stream, record
 
 
 def _ais_records(scenario: Scenario, counts: Counter[str]) -> Iterator[IngestRecord]:

@@ -22,9 +22,10 @@ def cv_transition(dt_s: np.ndarray) -> np.ndarray:
     line inside one radar scan): F(-dt) is the exact backward prediction of the model.
     """
     dt = np.asarray(dt_s, dtype=float).reshape(-1)
-    F = np.tile(np.eye(4), (dt.size, 1, 1))
-    F[:, 0, 1] = dt
-    F[:, 2, 3] = dt
+    F = np.zeros((dt.size, 4, 4))
+    flat = F.reshape(dt.size, 16)  # a view: the diagonal is every 5th element
+    flat[:, ::5] = 1.0
+    flat[:, 1] = flat[:, 11] = dt  # [0, 1] and [2, 3]
     return F
 
 
@@ -60,13 +61,11 @@ def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float) -> np.ndarray:
     so |dt| is used when predicting backwards.
     """
     dt = np.abs(np.asarray(dt_s, dtype=float).reshape(-1))
-    block = np.empty((dt.size, 2, 2))
-    block[:, 0, 0] = dt**3 / 3.0
-    block[:, 0, 1] = block[:, 1, 0] = dt**2 / 2.0
-    block[:, 1, 1] = dt
     Q = np.zeros((dt.size, 4, 4))
-    Q[:, 0:2, 0:2] = block
-    Q[:, 2:4, 2:4] = block
+    flat = Q.reshape(dt.size, 16)  # a view; each axis's block at [0:2, 0:2] and [2:4, 2:4]
+    flat[:, 0] = flat[:, 10] = dt**3 / 3.0
+    flat[:, 1] = flat[:, 4] = flat[:, 11] = flat[:, 14] = dt**2 / 2.0
+    flat[:, 5] = flat[:, 15] = dt
     return Q * q_m2ps3
 
 
@@ -81,9 +80,16 @@ def innovation(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Innovation y = z - H x and its covariance S = H P H' + R (H shared by the stack)."""
-    y = z - x @ H.T
-    S = H @ P @ H.T + R
+    y, _, S = _innovation_terms(x, P, z, R, H)
     return y, S
+
+
+def _innovation_terms(
+    x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """y, H P and S of ``innovation``: the update needs H P again."""
+    HP = H @ P
+    return z - x @ H.T, HP, HP @ H.T + R
 
 
 def mahalanobis_sq(y: np.ndarray, S: np.ndarray) -> np.ndarray:
@@ -102,8 +108,7 @@ def update(
     definite under rounding where the short form (I-KH) P does not (Bar-Shalom et al. 2001,
     §5.2.3, eq. 5.2.3-18). One solve gives both K' = S⁻¹ H P and S⁻¹ y.
     """
-    y, S = innovation(x, P, z, R, H)
-    HP = H @ P  # H P = (P H')', P symmetric
+    y, HP, S = _innovation_terms(x, P, z, R, H)  # H P = (P H')', P symmetric
     solved = np.linalg.solve(S, np.concatenate([HP, y[..., None]], axis=2))
     K = solved[..., :-1].transpose(0, 2, 1)  # K = P H' S⁻¹ (S symmetric)
     x_new = x + (K @ y[..., None])[..., 0]

@@ -26,9 +26,9 @@ def transition_matrices(dt_s: np.ndarray, leave_rate_per_s: np.ndarray) -> np.nd
     """Mode transition matrices Π(dt), shape (N, M, M); row j is "from mode j"."""
     m = leave_rate_per_s.size
     stay = np.exp(-np.abs(dt_s)[:, None] * leave_rate_per_s[None, :])  # (N, M)
-    Pi = np.repeat(((1.0 - stay) / max(m - 1, 1))[:, :, None], m, axis=2)
-    idx = np.arange(m)
-    Pi[:, idx, idx] = stay
+    Pi = np.empty((stay.shape[0], m, m))
+    Pi[...] = ((1.0 - stay) / max(m - 1, 1))[:, :, None]
+    Pi.reshape(-1, m * m)[:, :: m + 1] = stay  # a view: the diagonal is every (M+1)th element
     return Pi
 
 
@@ -103,7 +103,7 @@ def predict_each_model(
     m = q_m2ps3.size
     n = x.shape[0] // m
     F = damped_velocity_transition(dt_s, np.tile(velocity_decay_per_s, n))
-    Q = cv_process_noise(dt_s, 1.0) * np.tile(q_m2ps3, n)[:, None, None]
+    Q = (cv_process_noise(dt_s, 1.0).reshape(n, m, 4, 4) * q_m2ps3[:, None, None]).reshape(n * m, 4, 4)
     return predict(x, P, F, Q)
 
 

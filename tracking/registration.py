@@ -19,7 +19,6 @@ bounds for relative sensor registration", IEEE TSP 2011), in its simplest robust
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,34 +47,66 @@ class RadarRegistration:
     """
 
     def __init__(self, window: int = 2000, min_samples: int = 50) -> None:
+        if window < 1:
+            raise ValueError(f"window must keep at least one residual, got {window}")
         self.window = window
         self.min_samples = min_samples
-        self._range_m: dict[str, deque[float]] = {}
-        self._bearing_deg: dict[str, deque[float]] = {}
+        self._range_m: dict[str, _Window] = {}
+        self._bearing_deg: dict[str, _Window] = {}
 
     def add(self, radar_id: str, range_residual_m: np.ndarray, bearing_residual_deg: np.ndarray) -> None:
         """Record residuals (measured - expected) of one radar; bearings wrapped to ±180°."""
-        ranges = self._range_m.setdefault(radar_id, deque(maxlen=self.window))
-        bearings = self._bearing_deg.setdefault(radar_id, deque(maxlen=self.window))
-        ranges.extend(np.asarray(range_residual_m, dtype=float).tolist())
+        ranges = self._range_m.setdefault(radar_id, _Window(self.window))
+        bearings = self._bearing_deg.setdefault(radar_id, _Window(self.window))
+        ranges.extend(np.asarray(range_residual_m, dtype=float).reshape(-1))
         bearings.extend(
-            (np.mod(np.asarray(bearing_residual_deg, dtype=float) + 180.0, 360.0) - 180.0).tolist()
+            np.mod(np.asarray(bearing_residual_deg, dtype=float) + 180.0, 360.0).reshape(-1) - 180.0
         )
 
     def bias(self, radar_id: str) -> RadarBias:
         """The current estimate; zero until ``min_samples`` residuals have been seen."""
-        ranges = self._range_m.get(radar_id, ())
-        if len(ranges) < self.min_samples:
-            return RadarBias(0.0, 0.0, len(ranges), calibrated=False)
+        ranges = self._range_m.get(radar_id)
+        count = 0 if ranges is None else len(ranges)
+        if ranges is None or count < self.min_samples:
+            return RadarBias(0.0, 0.0, count, calibrated=False)
         return RadarBias(
-            _significant_median(np.fromiter(ranges, dtype=float)),
-            _significant_median(np.fromiter(self._bearing_deg[radar_id], dtype=float)),
-            len(ranges),
+            _significant_median(ranges.values()),
+            _significant_median(self._bearing_deg[radar_id].values()),
+            count,
             calibrated=True,
         )
 
     def biases(self) -> dict[str, RadarBias]:
         return {radar_id: self.bias(radar_id) for radar_id in sorted(self._range_m)}
+
+
+class _Window:
+    """The newest ``size`` residuals of one radar, in a ring rather than in arrival order.
+
+    The estimate is a median, which the order does not change, and it is taken every scan:
+    reading a ring is a view, where a deque had to be copied into an array each time.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._ring = np.empty(size)
+        self._added = 0
+
+    def __len__(self) -> int:
+        return min(self._added, self._ring.size)
+
+    def extend(self, values: np.ndarray) -> None:
+        """Append ``values`` (1-D), overwriting the oldest residuals once the ring is full."""
+        size = self._ring.size
+        values = values[-size:]
+        start = self._added % size
+        head = min(size - start, values.size)
+        self._ring[start : start + head] = values[:head]
+        self._ring[: values.size - head] = values[head:]
+        self._added += values.size
+
+    def values(self) -> np.ndarray:
+        """The residuals held (a view: read it before the next ``extend``)."""
+        return self._ring[: len(self)]
 
 
 def _significant_median(samples: np.ndarray, sigmas: float = 3.0) -> float:

@@ -52,6 +52,18 @@ def test_process_noise_is_continuous_white_acceleration():
     assert not Q[:2, 2:].any()
 
 
+def test_transition_and_noise_matrices_hold_exactly_the_textbook_entries():
+    """Built through flat views for speed: every entry must be where, and what, the model says."""
+    dt = np.random.default_rng(4).uniform(-3.0, 30.0, size=40)
+    F, Q = cv_transition(dt), cv_process_noise(dt, 0.37)
+    a = np.abs(dt)
+    cube, square = a**3 / 3.0, a**2 / 2.0  # numpy's powers (Python's float ** rounds differently)
+    for k, t in enumerate(dt.tolist()):
+        np.testing.assert_array_equal(F[k], [[1, t, 0, 0], [0, 1, 0, 0], [0, 0, 1, t], [0, 0, 0, 1]])
+        block = np.array([[cube[k], square[k]], [square[k], a[k]]])
+        np.testing.assert_array_equal(Q[k], np.kron(np.eye(2), block) * 0.37)
+
+
 def test_polar_covariance_rotates_with_bearing():
     """Due north of the site, range error is along north and bearing error along east."""
     R = polar_covariance_enu(np.array([10_000.0]), np.array([0.0]), 25.0, 0.3)[0]

@@ -21,6 +21,16 @@ def test_transition_matrices_are_stochastic_and_follow_dt():
     np.testing.assert_allclose(Pi[2], [[0, 1], [1, 0]], atol=1e-12)
 
 
+def test_transition_matrices_hold_exactly_the_chain_entries():
+    """Built through a flat view of the diagonal: stay on it, the rest of each row shared."""
+    dt, rates = np.array([0.5, 3.0, 40.0]), np.array([0.01, 0.1, 0.3])
+    Pi = transition_matrices(dt, rates)
+    for k, t in enumerate(dt):
+        stay = np.exp(-np.abs(t) * rates)
+        expected = [[stay[j] if i == j else (1.0 - stay[j]) / 2 for i in range(3)] for j in range(3)]
+        np.testing.assert_array_equal(Pi[k], expected)
+
+
 def test_identical_models_reduce_to_the_plain_kalman_filter():
     rng = np.random.default_rng(2)
     n = 6

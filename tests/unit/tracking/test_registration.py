@@ -72,3 +72,27 @@ def test_no_correction_before_enough_samples():
     registration.add("R1", np.array([100.0]), np.array([361.0]))  # wraps to +1°
     bias = registration.bias("R1")
     assert bias.range_m == pytest.approx(100.0, abs=0.5) and bias.bearing_deg == pytest.approx(1.0, abs=0.01)
+
+
+def test_the_window_holds_the_newest_residuals_and_estimates_from_them_alone():
+    """The ring keeps what a ``deque(maxlen=window)`` of the residuals would (in another
+    order, which a median does not see), through batches smaller and larger than the window."""
+    rng = np.random.default_rng(5)
+    window = 64
+    registration = RadarRegistration(window=window, min_samples=10)
+    added: list[float] = []
+    for size in [3, 40, 1, 0, 63, 64, 130, 7, 58, 2]:
+        ranges = rng.normal(30.0, 10.0, size)
+        registration.add("R1", ranges, np.zeros(size))
+        added.extend(ranges.tolist())
+        newest = np.array(added[-window:])
+        assert sorted(registration._range_m["R1"].values().tolist()) == sorted(newest.tolist())
+        bias = registration.bias("R1")
+        assert bias.samples == newest.size
+        if newest.size >= 10:
+            assert bias.range_m == float(np.median(newest))  # 30 m is well beyond 3 standard errors
+
+
+def test_a_window_must_hold_a_residual():
+    with pytest.raises(ValueError, match="at least one"):
+        RadarRegistration(window=0)
