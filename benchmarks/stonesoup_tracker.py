@@ -75,7 +75,7 @@ class StoneSoupConfig:
     """A holding (tentative) track dies after this long without a plot: four 2.5 s scans,
     the same budget as our tentative tracks."""
 
-    radar_track_hold_s: float = 30.0
+    radar_track_hold_s: float = 45.0
     """A confirmed track without an MMSI dies after this long without a plot
     (``TrackerConfig.radar_scan_hold_s``)."""
 
