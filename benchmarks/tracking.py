@@ -355,7 +355,7 @@ def _confirmation(row: Row, *, verdict: bool = True) -> str:
     named = [
         f"{c['truth_id']} {c['scans']:.1f} scans, held after {c['measurements']} measurements" for c in late
     ]
-    after = f"; over 3 scans: {', '.join(named)}" if named else ""
+    after = f"; over {TARGETS['confirm_scans']:g} scans: {', '.join(named)}" if named else ""
     outcome = "PASS" if passed else "FAIL"
     return f"{text} (target <= {TARGETS['confirm_scans']:g} scans, all: {outcome}){after}"
 

@@ -17,8 +17,8 @@ class TrackerConfig:
 
     velocity_decay_per_s: tuple[float, ...] = (0.1, 0.0, 0.0)
     """Rate at which each model's velocity relaxes to zero (0: constant velocity). 0.1/s for
-    the stationary model: whatever speed radar noise lends a stopped vessel is gone within
-    ten seconds, so between two AIS reports three minutes apart its track stays where it
+    the stationary model: whatever speed radar noise lends a stopped vessel decays with a
+    ten-second time constant, so between two AIS reports three minutes apart its track stays where it
     is instead of wandering off on noise. Measured (docs/benchmarks.md, stationary model):
     on replay_data/karachi GOSPA 104.5 -> 91.0 m and ID switches 12 -> 4 against the quiet
     and manoeuvring models alone; 0.05/s did less (95.2 m, 5)."""
@@ -26,11 +26,12 @@ class TrackerConfig:
     mode_leave_rate_per_s: tuple[float, ...] = (1 / 600, 1 / 600, 1 / 20)
     """Rate of leaving each mode: a vessel stops or gets under way, or starts a manoeuvre,
     about every ten minutes, and a manoeuvre lasts about twenty seconds. Rarer onsets keep
-    the manoeuvring model's weight near 3 % on a steady ship (smoother tracks: on
-    replay_data/karachi GOSPA 152 m and 12 ID switches, against 164 m and 28 with one onset
-    every two minutes), and a 6°/s turn at 23 kn is still followed. A new track starts in
-    the moving models' long-run shares (``Tracker._mu_at_birth``): its unknown velocity is
-    already in its covariance, and the stationary model would hold it at zero.
+    the manoeuvring model's weight low on a steady ship (1.6 % in the long run; with the two
+    moving models alone, on replay_data/karachi GOSPA 152 m and 12 ID switches, against 164 m
+    and 28 with one onset every two minutes), and a 6°/s turn at 23 kn is still followed.
+    A new track starts in the moving models' long-run shares (``Tracker._mu_at_birth``): its
+    unknown velocity is already in its covariance, and the stationary model would hold it
+    at zero.
 
     (Equal probabilities at birth, as before, cost 1 m of AIS-vessel accuracy on the
     benchmark's first 2 minutes: half the weight on the manoeuvring model lets the noisy
@@ -92,15 +93,25 @@ class TrackerConfig:
     running once in 10¹³ scans; a ship that has berthed out of view or sunk is gone."""
 
     successor_gate_chi2: float = 55.2
-    """A radar-born track whose first plot lies within this Mahalanobis distance² of an
-    identified track (4 × ``gate_chi2``: twice the gate's radius) may later take over that
-    vessel, should radar lose the identified track while its AIS is silent
-    (``Tracker._successors``). A plot starts a track only outside every gate, so a vessel
-    that outran its track is born just beyond it; twice as far is another vessel."""
+    """A radar-born track whose first plot lies within this Mahalanobis distance² of a held
+    track (4 × ``gate_chi2``: twice the gate's radius) may be that track's vessel, should
+    radar lose the identified track while its AIS is silent (``Tracker._successors``) or the
+    radar-only one (``Tracker._predecessors``). A plot starts a track only outside every
+    gate, so a vessel that outran its track is born just beyond it; twice as far is another
+    vessel."""
+
+    custody_min_misses: int = 2
+    """Scans running a radar-only track must have missed before a new track born beside it
+    may take it over (``Tracker._predecessors``). A boat that outran its track has missed two
+    when the new track is confirmed on its second plot (the scan it left the gate and the
+    next), so two keeps every such take-over on the benchmark windows (three lost one on
+    the 1,000-vessel window: ID switches 3 -> 4); asking for any misses at all keeps a
+    boat radar painted last scan from being taken over by a newcomer."""
 
     radar_scan_hold_s: float = 45.0
     """A track updated by radar within this time is held by radar: it coasts after three
-    missed scans and a radar-only track is deleted after this much silence. A small dark
+    missed scans, and a radar-only track is deleted after this much silence (in coverage,
+    ``confirmed_max_misses`` scans usually come first: 42.5 s at 2.5 s scans). A small dark
     boat near the edge of coverage is painted on 30-40 % of scans; 30 s (12 scans) unseen
     happened often enough to cost it its track (200-vessel benchmark window: GOSPA 299 ->
     278 m, dark-vessel coverage 95.3 -> 96.2 %, the one ID switch gone, with 45 s)."""

@@ -15,26 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def cv_transition(dt_s: np.ndarray) -> np.ndarray:
-    """Constant-velocity transition matrices F(dt), shape (N, 4, 4).
-
-    ``dt_s`` may be slightly negative for a measurement older than the track (a late AIS
-    line inside one radar scan): F(-dt) is the exact backward prediction of the model.
-    """
-    dt = np.asarray(dt_s, dtype=float).reshape(-1)
-    F = np.zeros((dt.size, 4, 4))
-    flat = F.reshape(dt.size, 16)  # a view: the diagonal is every 5th element
-    flat[:, ::5] = 1.0
-    flat[:, 1] = flat[:, 11] = dt  # [0, 1] and [2, 3]
-    return F
-
-
 def damped_velocity_transition(dt_s: np.ndarray, decay_per_s: np.ndarray) -> np.ndarray:
     """Transition matrices F(dt) with each velocity relaxing to zero at ``decay_per_s``: (N, 4, 4).
 
     The nearly-constant-position model of an anchored or drifting vessel (an integrated
     Ornstein-Uhlenbeck velocity per axis): v' = a v and p' = p + v (1 - a) / r with
-    a = exp(-r dt). A rate of 0 is the constant-velocity model exactly (``cv_transition``).
+    a = exp(-r dt). A rate of 0 is the constant-velocity model exactly. ``dt_s`` may be
+    slightly negative for a measurement older than the track (a late AIS line inside one
+    radar scan): F(-dt) is the exact backward prediction of the model.
     """
     dt = np.asarray(dt_s, dtype=float).reshape(-1)
     rate = np.broadcast_to(np.asarray(decay_per_s, dtype=float).reshape(-1), dt.shape)

@@ -70,8 +70,9 @@ class _TrackMeta:
     born_beside: bool = False
     """Born of a plot in the gate of a track that took another plot (see ``_ready_to_confirm``)."""
     born_near: frozenset[str] = frozenset()
-    """Identified tracks within ``TrackerConfig.successor_gate_chi2`` of a radar-born track's
-    first plot: the vessels it may be, should radar lose one of them (``_successors``)."""
+    """Held tracks within ``TrackerConfig.successor_gate_chi2`` of a radar-born track's
+    first plot: the vessels it may be, should radar lose one of them (``_successors``,
+    ``_predecessors``)."""
     last_ais_time: float | None = None
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
@@ -166,7 +167,8 @@ class Tracker:
         self.identity_conflicts = 0
         self.duplicate_ais = 0
         self.hand_overs = 0
-        """Identified tracks radar lost whose vessel a radar-born track had taken (``_successors``)."""
+        """Tracks radar lost whose vessel a radar-born track had taken (``_successors``,
+        ``_predecessors``)."""
         self.registration = RadarRegistration(min_samples=self.config.registration_min_samples)
         p_detect = self.config.detection_probability
         self._hit_score_offset = np.log(p_detect) - np.log(self.config.clutter_density_per_km2 * 1e-6)
@@ -228,8 +230,9 @@ class Tracker:
 
         deleted, radar_lost = self._count_misses(set(tracks.tolist()), found.x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
-        taken_over = self._successors(radar_lost, deleted) | self._predecessors(confirmed_now, deleted)
-        for lost, successor in taken_over.items():
+        successors = self._successors(radar_lost, deleted)
+        busy = deleted | set(successors) | set(successors.values())  # one take-over per track and scan
+        for lost, successor in (successors | self._predecessors(confirmed_now, busy)).items():
             self._hand_over(successor, lost)
             deleted.add(successor)
             updated.append(lost)
@@ -432,32 +435,34 @@ class Tracker:
                 chosen[lost] = candidates[0]
         return chosen
 
-    def _predecessors(self, confirmed_now: list[int], deleted: set[int]) -> dict[int, int]:
+    def _predecessors(self, confirmed_now: list[int], busy: set[int]) -> dict[int, int]:
         """For radar-only tracks confirmed this scan, the radar-only track each continues:
-        ``{predecessor: new}``.
+        ``{predecessor: new}`` (``busy``: tracks deleted or in another take-over this scan).
 
         A fast dark boat whose track was slow to learn its speed leaves the track's gate; its
         plots then start a new track just beyond it, and the old one coasts on, empty, until
         it is dropped: custody of the boat, and the history and alerts on its track, would
         pass to a new id. So when a new radar-only track is confirmed, a radar-only track that
-        was held when it was born, lay within ``successor_gate_chi2`` of its first plot and
-        has had no plot since, is the same boat, if it is the only such track; it takes the
-        new track's state and keeps its own id. Two such tracks, or one that radar still
-        paints, and nothing is merged.
+        was held when it was born, lay within ``successor_gate_chi2`` of its first plot, has
+        had no plot since and has missed ``custody_min_misses`` scans running is the same boat,
+        if it is the only such track; it takes the new track's state and keeps its own id. Two
+        such tracks, or one radar still paints, and nothing is merged.
         """
         if not confirmed_now:
             return {}
-        by_id = {m.track_id: i for i, m in enumerate(self._meta) if m.mmsi is None and i not in deleted}
+        min_misses = self.config.custody_min_misses
+        by_id = {m.track_id: i for i, m in enumerate(self._meta) if m.mmsi is None and i not in busy}
         chosen: dict[int, int] = {}
         for new in confirmed_now:
             meta = self._meta[new]
-            if meta.mmsi is not None or new in deleted:
+            if meta.mmsi is not None or new in busy:
                 continue
             candidates = [
                 old
                 for track_id in meta.born_near
                 if (old := by_id.get(track_id)) is not None
                 and old not in chosen
+                and self._meta[old].misses >= min_misses
                 and (self._meta[old].last_radar_time or -np.inf) < meta.born_time
             ]
             if len(candidates) == 1:

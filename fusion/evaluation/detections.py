@@ -1,4 +1,4 @@
-"""When each truth vessel was first measured, the instant time to confirm counts from.
+"""Every measurement of each truth vessel: the first starts the clock of time to confirm.
 
 A tracker cannot confirm a vessel no sensor has seen yet, and issue 4's target is "every
 truth vessel in radar coverage confirmed within 3 scans of its first detections". Counting
@@ -141,6 +141,8 @@ def _radar_detections(path: Path, sensors: Sensors, frame: LocalFrame, truth: Tr
         R = polar_covariance_enu(range_m, bearing_deg, radar.range_sigma_m, radar.bearing_sigma_deg)[plot]
         d2 = np.einsum("ni,ni->n", residual, np.linalg.solve(R, residual[..., None])[..., 0])
         hit = np.flatnonzero(d2 < RADAR_GATE_CHI2)
+        if not hit.size:
+            continue
         best = hit[np.lexsort((d2[hit], plot[hit]))]  # per plot, its closest vessel first
         best = best[np.append(True, plot[best][1:] != plot[best][:-1])]
         measured.append(np.vstack([truth.vessel[row[best]], time_s[plot[best]]]))

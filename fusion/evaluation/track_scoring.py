@@ -157,21 +157,23 @@ def held_tracks_on_grid(
 def assign_steps(
     truth: TruthScene,
     truth_on_grid: tuple[np.ndarray, np.ndarray],
-    tracks: TrackTable,
-    frame: LocalFrame,
-    grid: Grid,
+    held_on_grid: tuple[np.ndarray, np.ndarray, np.ndarray],
+    n_steps: int,
+    stride: int = 1,
 ) -> StepAssignments:
-    """GOSPA between the truth and estimated sets at every instant of ``grid``.
+    """GOSPA between the truth and estimated sets at every ``stride``-th of ``n_steps`` instants
+    (the terms of the others are left 0).
 
-    ``truth_on_grid`` is ``truth_rows_on_grid(truth, grid)``, shared with the caller.
+    ``truth_on_grid`` is ``truth_rows_on_grid``'s and ``held_on_grid`` ``held_tracks_on_grid``'s,
+    shared with the caller.
     """
     truth_step, truth_row = truth_on_grid
-    track_step, track_code, track_xy_m = held_tracks_on_grid(tracks, frame, grid)
-    bounds = np.arange(grid.n_steps + 1)
+    track_step, track_code, track_xy_m = held_on_grid
+    bounds = np.arange(n_steps + 1)
     truth_bounds, track_bounds = np.searchsorted(truth_step, bounds), np.searchsorted(track_step, bounds)
-    terms = np.zeros((6, grid.n_steps))
+    terms = np.zeros((6, n_steps))
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for k in range(grid.n_steps):
+    for k in range(0, n_steps, stride):
         rows = truth_row[truth_bounds[k] : truth_bounds[k + 1]]
         estimates = slice(track_bounds[k], track_bounds[k + 1])
         result = gospa(truth.xy_m[rows], track_xy_m[estimates], GOSPA_C_M, GOSPA_P)
@@ -209,14 +211,12 @@ def count_id_switches(pair_vessel: np.ndarray, pair_track: np.ndarray, pair_step
 def _clear_mot_pairs(
     truth: TruthScene,
     truth_on_grid: tuple[np.ndarray, np.ndarray],
-    tracks: TrackTable,
-    frame: LocalFrame,
-    grid: Grid,
+    held_on_grid: tuple[np.ndarray, np.ndarray, np.ndarray],
+    stride: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CLEAR MOT (instant, vessel, track) pairs at the 10 s instants (see ``clear_mot``)."""
-    stride = round(GOSPA_STEP_S / grid.step_s)
+    """CLEAR MOT (instant, vessel, track) pairs at every ``stride``-th instant (see ``clear_mot``)."""
     truth_step, truth_row = truth_on_grid
-    track_step, track_code, track_xy_m = held_tracks_on_grid(tracks, frame, grid)
+    track_step, track_code, track_xy_m = held_on_grid
     truth_coarse, track_coarse = truth_step % stride == 0, track_step % stride == 0
     return persistent_pairs(
         truth_step[truth_coarse], truth.vessel[truth_row[truth_coarse]], truth.xy_m[truth_row[truth_coarse]],
@@ -292,12 +292,13 @@ def score_tracks(
         detected_s = measured.first_s
     since_measured = grid.t0_s + observable_step * grid.step_s >= detected_s[truth.vessel[observable_row]]
     truth_step, truth_row = observable_step[since_measured], observable_row[since_measured]
-    steps = assign_steps(truth, (truth_step, truth_row), tracks, frame, grid)
+    held = held_tracks_on_grid(tracks, frame, grid)
+    steps = assign_steps(truth, (truth_step, truth_row), held, grid.n_steps)
     on_coarse = steps.pair_step % stride == 0
     on_coarse_observable = observable_step % stride == 0
     coarse_observable = (observable_step[on_coarse_observable], observable_row[on_coarse_observable])
-    observable = assign_steps(truth, coarse_observable, tracks, frame, grid)
-    mot_step, mot_vessel, mot_track = _clear_mot_pairs(truth, (truth_step, truth_row), tracks, frame, grid)
+    observable = assign_steps(truth, coarse_observable, held, grid.n_steps, stride)
+    mot_step, mot_vessel, mot_track = _clear_mot_pairs(truth, (truth_step, truth_row), held, stride)
     detected = np.flatnonzero(np.isfinite(detected_s))
     assigned_vessels, first_assigned = np.unique(steps.pair_vessel, return_index=True)
     first_assigned_s = np.full(n_vessels, np.nan)

@@ -8,13 +8,17 @@ from scipy.stats import chi2
 
 from tracking.filters import (
     cv_process_noise,
-    cv_transition,
     damped_velocity_transition,
     mahalanobis_sq,
     predict,
     update,
 )
 from tracking.models import H_POSITION, H_POSITION_VELOCITY, polar_covariance_enu
+
+
+def cv_transition(dt_s: np.ndarray) -> np.ndarray:
+    """The constant-velocity model: the damped transition with no decay."""
+    return damped_velocity_transition(dt_s, np.zeros(np.size(dt_s)))
 
 
 def _random_spd(rng: np.random.Generator, n: int, dim: int, scale: float) -> np.ndarray:
@@ -122,7 +126,9 @@ def test_joseph_form_keeps_ill_conditioned_covariance_positive_definite():
 
 def test_a_damped_velocity_model_without_decay_is_constant_velocity_and_runs_backwards_exactly():
     dt = np.array([2.5, 0.0, 180.0])
-    np.testing.assert_allclose(damped_velocity_transition(dt, np.zeros(3)), cv_transition(dt))
+    expected = np.tile(np.eye(4), (3, 1, 1))
+    expected[:, 0, 1] = expected[:, 2, 3] = dt
+    np.testing.assert_array_equal(cv_transition(dt), expected)
     rate = np.full(3, 0.1)
     forward, backward = damped_velocity_transition(dt, rate), damped_velocity_transition(-dt, rate)
     np.testing.assert_allclose(backward @ forward, np.tile(np.eye(4), (3, 1, 1)), atol=1e-9)

@@ -255,22 +255,27 @@ def test_a_dark_boat_near_an_ais_boat_radar_never_sees_keeps_its_own_track():
     assert sorted(mmsi or 0 for mmsi in held.values()) == [0]
 
 
+SHIP_FAR_OFF = (-15_000.0, 0.0)
+"""A ship painted on every scan, far from the boats: scans are never empty, so misses count."""
+
+
 def _dark_boats_then_one_beyond(
     stop_painting: list[tuple[float, float]], keep_painting=()
 ) -> tuple[Tracker, dict[str, tuple[float, float]]]:
     """Dark boats painted for 20 scans; then those in ``stop_painting`` are not, and from
     scan 22 a boat is painted 1.2 km east of the origin: outside the first boat's gate (the
     uncalibrated radar's cross-range sigma is ~250 m), inside twice its radius. Returns the
-    tracker and the last position of each track not lost."""
+    tracker and the last position of each track not lost (the far-off ship's left out)."""
     tracker = Tracker(FRAME, SENSORS)
     last: dict[str, tuple[float, float]] = {}
     for k in range(30):
         t = 2.5 * k
-        painted = [*keep_painting, *(stop_painting if k < 20 else [])] + ([(1200.0, 0.0)] if k >= 22 else [])
+        painted = [*(stop_painting if k < 20 else []), *keep_painting, SHIP_FAR_OFF]
+        painted += [(1200.0, 0.0)] if k >= 22 else []
         plots = [_plot(t + 0.01 * n, *xy, plot_id=100 * n + k) for n, xy in enumerate(painted)]
         for state in tracker.update_radar_scan(plots) + tracker.expire(t + 0.5):
             last[state.track_id] = (state.east_m, state.north_m)
-            if state.status is TrackStatus.LOST:
+            if state.status is TrackStatus.LOST or state.east_m < -10_000:
                 del last[state.track_id]
     return tracker, last
 
