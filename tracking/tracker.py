@@ -152,8 +152,6 @@ class Tracker:
         """Each track's last AIS report with velocity, in the area plane: (time, east_m,
         north_m, ve_mps, vn_mps); NaN where it has none. An array, as radar registration
         looks through all of them every scan."""
-        self._placed: tuple[tuple[str, bytes, bytes], tuple[np.ndarray, np.ndarray]] | None = None
-        """The plots ``_plot_positions`` placed last: (radar, range and bearing bytes), (east, north)."""
         self._meta: list[_TrackMeta] = []
         self._by_mmsi: dict[int, int] = {}
         self._next_number = 1
@@ -193,11 +191,16 @@ class Tracker:
         raw_range_m = np.array([p.range_m for p in plots])
         raw_bearing_deg = np.array([p.bearing_deg for p in plots])
         plot_time = np.array([p.time for p in plots])
-        self._calibrate(sensor_id, raw_range_m, raw_bearing_deg, plot_time)
+        placed_raw = self._calibrate(site, raw_range_m, raw_bearing_deg, plot_time)
         bias = self.registration.bias(sensor_id)
         range_m = raw_range_m - bias.range_m
         bearing_deg = np.mod(raw_bearing_deg - bias.bearing_deg, 360.0)
-        east, north = self._plot_positions(site, range_m, bearing_deg)
+        # a zero bias (a radar not yet calibrated, or aligned) leaves the plots as they were
+        unchanged = np.array_equal(range_m, raw_range_m) and np.array_equal(bearing_deg, raw_bearing_deg)
+        if placed_raw is not None and unchanged:
+            east, north = placed_raw
+        else:
+            east, north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
         z = np.column_stack([east, north])
         range_sigma_m, bearing_sigma_deg = site.range_sigma_m, site.bearing_sigma_deg
         if not bias.calibrated:
@@ -287,9 +290,10 @@ class Tracker:
         )
 
     def _calibrate(
-        self, sensor_id: str, range_m: np.ndarray, bearing_deg: np.ndarray, plot_time: np.ndarray
-    ) -> None:
-        """Feed the registration with (raw plot, fresh AIS fix) pairs of this scan.
+        self, site: RadarSite, range_m: np.ndarray, bearing_deg: np.ndarray, plot_time: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Feed the registration with (raw plot, fresh AIS fix) pairs of this scan; the raw
+        plots' (east, north) if it placed them (None when no fix was fresh).
 
         Pairs are made independently of association, which a large bias would spoil: each
         track with an AIS fix at most ``registration_max_ais_age_s`` old (extrapolated to
@@ -300,9 +304,8 @@ class Tracker:
         scan_time = float(plot_time.mean())
         fixes = self._ais_fix[np.abs(scan_time - self._ais_fix[:, 0]) <= cfg.registration_max_ais_age_s]
         if fixes.size == 0:
-            return
-        site = self.sensors.radar(sensor_id)
-        plot_east, plot_north = self._plot_positions(site, range_m, bearing_deg)
+            return None
+        placed = plot_east, plot_north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
         dt = scan_time - fixes[:, 0]
         fix_east, fix_north = fixes[:, 1] + fixes[:, 3] * dt, fixes[:, 2] + fixes[:, 4] * dt
         near = _within(
@@ -312,28 +315,15 @@ class Tracker:
         )
         f = np.flatnonzero(near.sum(axis=1) == 1)
         if f.size == 0:
-            return
+            return placed
         j = near[f].argmax(axis=1)
         dt_plot = plot_time[j] - fixes[f, 0]
         lat, lon = self.frame.to_geodetic(
             fixes[f, 1] + fixes[f, 3] * dt_plot, fixes[f, 2] + fixes[f, 4] * dt_plot
         )
         expected_range_m, expected_bearing_deg = range_bearing(site.lat, site.lon, lat, lon)
-        self.registration.add(sensor_id, range_m[j] - expected_range_m, bearing_deg[j] - expected_bearing_deg)
-
-    def _plot_positions(
-        self, site: RadarSite, range_m: np.ndarray, bearing_deg: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Plots of ``site`` placed in the area plane (``LocalFrame.polar_to_enu``).
-
-        A scan's raw plots are placed for calibration, and again once corrected for the
-        bias; a zero bias (a radar not yet calibrated, or aligned) leaves them bit for bit
-        as they were, and then the first placing is returned again (do not modify it).
-        """
-        key = (site.id, range_m.tobytes(), bearing_deg.tobytes())
-        if self._placed is None or self._placed[0] != key:
-            self._placed = key, self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
-        return self._placed[1]
+        self.registration.add(site.id, range_m[j] - expected_range_m, bearing_deg[j] - expected_bearing_deg)
+        return placed
 
     def _ready_to_confirm(self, meta: _TrackMeta) -> bool:
         """A sequential test on the track score, or enough hits (see config).
@@ -383,9 +373,11 @@ class Tracker:
         """Per plot of ``z`` (covariance ``R``), the confirmed or coasting tracks (predicted
         ``x_pred``, ``P_pred``) it lies within ``successor_gate_chi2`` of."""
         near: list[frozenset[str]] = [frozenset()] * z.shape[0]
+        if z.shape[0] == 0:
+            return near
         held = [i for i, m in enumerate(self._meta) if m.status is not TrackStatus.TENTATIVE]
         rows = np.array(held, dtype=int)
-        if rows.size == 0 or z.shape[0] == 0:
+        if rows.size == 0:
             return near
         found = _within(z, x_pred[rows][:, [0, 2]], self.config.pregate_radius_m)
         for j in np.flatnonzero(found.any(axis=1)).tolist():
