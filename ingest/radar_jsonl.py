@@ -102,7 +102,7 @@ def _fast_plot(text: str, line_no: int, sensors: Sensors) -> RadarPlot | None:
     ):
         return None
     range_m = float(range_m)
-    if not 0.0 < range_m <= RANGE_MARGIN * radar.max_range_m:
+    if not _in_range(range_m, radar):
         return None
     return _plot(line_no, radar, float(time_s), range_m, float(bearing_deg), extra)
 
@@ -200,10 +200,13 @@ def _finite(record: dict[str, Any], name: str, unit: str) -> float:
     return float(value)
 
 
+def _in_range(range_m: float, radar: RadarSite) -> bool:
+    """Is a plot's range in (0, ``RANGE_MARGIN`` x the radar's ``max_range_m``]?"""
+    return 0.0 < range_m <= RANGE_MARGIN * radar.max_range_m
+
+
 def _check_range(range_m: float, radar: RadarSite) -> None:
-    limit_m = RANGE_MARGIN * radar.max_range_m
-    if not 0.0 < range_m <= limit_m:
-        raise _BadRecord(
-            RejectReason.OUT_OF_RANGE,
-            f"range {range_m:g} m is outside (0, {limit_m:g}] m for radar {radar.id}",
-        )
+    if not _in_range(range_m, radar):
+        limit_m = RANGE_MARGIN * radar.max_range_m
+        detail = f"range {range_m:g} m is outside (0, {limit_m:g}] m for radar {radar.id}"
+        raise _BadRecord(RejectReason.OUT_OF_RANGE, detail)
