@@ -309,10 +309,9 @@ def score_tracks(
     detection_row = _rows_at(truth, confirmed, detected_s[confirmed])
     in_radar = truth.in_radar[detection_row]
     scan_period_s = coverage.nearest_scan_period_s(truth.xy_m[detection_row[in_radar]])
-    confirm_scans = confirm_s[in_radar] / scan_period_s
-    confirm_scans = confirm_scans[np.isfinite(confirm_scans)]  # NaN: no radar in the layout
+    in_radar_scans = confirm_s[in_radar] / scan_period_s  # NaN: no radar in the layout
+    confirm_scans = in_radar_scans[np.isfinite(in_radar_scans)]
     confirm_scans_median, _ = median_and_p95(confirm_scans)
-    in_radar_scans = confirm_s[in_radar] / scan_period_s
     slowest = _slowest_confirmations(truth, measured, confirmed[in_radar], in_radar_scans, first_assigned_s)
 
     dark = truth.dark[observable_row] & truth.in_radar[observable_row]
