@@ -131,6 +131,15 @@ class TrackerConfig:
     ais_max_idle_s: float = 600.0
     """Upper bound: an anchored ship (3 min reports) is dropped after ten minutes."""
 
+    ais_track_id_memory_s: float = 1800.0
+    """A vessel whose track was dropped (AIS silent past the idle time above, radar not
+    holding it) and whose MMSI is heard again within this time gets its old track id back:
+    its MMSI says it is the same vessel, so the watch officer, the open alerts and the
+    agencies the track was shared with keep one number for it across a reception gap at
+    the edge of VHF range. (200-vessel benchmark: both such gaps, 250 and 280 s, had
+    counted as ID switches.) A position that conflicts with the live track of its MMSI is
+    another transmitter and never takes an old id."""
+
     coast_report_s: float = 30.0
     """A held track that hears nothing publishes its predicted state this often (event
     time), so a subscriber sees where it should be rather than a position frozen minutes ago."""

@@ -155,6 +155,9 @@ class Tracker:
         self._meta: list[_TrackMeta] = []
         self._by_mmsi: dict[int, int] = {}
         self._next_number = 1
+        self._retired_ids: dict[int, tuple[str, float]] = {}
+        """MMSI -> (track id, event time) of identified tracks dropped within the last
+        ``ais_track_id_memory_s``, in the order dropped: the id a returning vessel takes back."""
         self._radars: dict[str, _RadarGeometry] = {}
         for radar in sensors.radars:
             east, north = frame.to_enu(radar.lat, radar.lon)
@@ -573,15 +576,24 @@ class Tracker:
         z, R, H = fixes.measurements(np.array([0]), bool(fixes.has_velocity[0]))
         index = self._best_unidentified(z[0], R[0], H, report.time)
         if index is None:
-            index = self._start_ais_track(fixes, 0)
+            index = self._start_ais_track(fixes, 0, self._returning_id(report.mmsi, report.time))
         else:
             self._fuse(np.array([index]), z, R, fixes.time, H)
             self._meta[index].hits += 1
         self._note_ais(index, report, payload, fixes, 0)
         return self._states([index])
 
-    def _start_ais_track(self, fixes: AisFixes, k: int) -> int:
-        """A new confirmed-to-be track at AIS fix ``k``, velocity prior from its SOG/COG if any."""
+    def _returning_id(self, mmsi: int, time: float) -> str | None:
+        """The id of this MMSI's track if it was dropped within ``ais_track_id_memory_s``
+        of ``time`` (see the config), taken out of the memory; else None."""
+        retired = self._retired_ids.pop(mmsi, None)
+        if retired is None or time - retired[1] > self.config.ais_track_id_memory_s:
+            return None
+        return retired[0]
+
+    def _start_ais_track(self, fixes: AisFixes, k: int, track_id: str | None = None) -> int:
+        """A new confirmed-to-be track at AIS fix ``k``, velocity prior from its SOG/COG if
+        any; a fresh id unless ``track_id`` (a returning vessel's) is given."""
         init_var = self.config.init_speed_sigma_mps**2
         P0 = np.diag([0.0, init_var, 0.0, init_var])
         P0[np.ix_([0, 2], [0, 2])] = fixes.position_cov[k]
@@ -590,7 +602,9 @@ class Tracker:
             P0[np.ix_([1, 3], [1, 3])] = fixes.velocity_cov[k]
             ve, vn = fixes.velocity_mps[k]
         east, north = fixes.position_m[k]
-        return self._append_tracks(np.array([[east, ve, north, vn]]), P0[None], [float(fixes.time[k])])[0]
+        return self._append_tracks(
+            np.array([[east, ve, north, vn]]), P0[None], [float(fixes.time[k])], track_ids=[track_id]
+        )[0]
 
     def _note_ais(self, index: int, report: AisReport, payload: str, fixes: AisFixes, k: int) -> None:
         """The track at ``index`` now carries ``report``'s MMSI and knows its reporting schedule."""
@@ -710,6 +724,7 @@ class Tracker:
                 quiet.append(i)
                 recheck_at.append(min(due))
         self._recheck_at[quiet] = recheck_at
+        self._forget_retired(now)
         states = self._states(coasting, at_time=now)
         return states + self._remove(doomed, now)
 
@@ -817,9 +832,12 @@ class Tracker:
         *,
         beside: list[bool] | None = None,
         near: list[frozenset[str]] | None = None,
+        track_ids: list[str | None] | None = None,
     ) -> list[int]:
         """Append tentative tracks, state ``x`` (K, 4) and covariance ``P`` (K, 4, 4) in every
-        model, born at ``times``; their rows. Ids are numbered in order and never reused."""
+        model, born at ``times``; their rows. Each takes its entry of ``track_ids`` or, where
+        that is None, the next number: numbers are never given twice, only a returning
+        vessel's own id comes back (``_returning_id``)."""
         count, models = len(times), self._q_models.size
         if count == 0:
             return []
@@ -832,9 +850,13 @@ class Tracker:
         self._ais_fix = np.concatenate([self._ais_fix, np.full((count, 5), np.nan)])
         first = len(self._meta)
         for k, time in enumerate(times):
+            track_id = track_ids[k] if track_ids else None
+            if track_id is None:
+                track_id = f"{self.track_id_prefix}T{self._next_number:06d}"
+                self._next_number += 1
             self._meta.append(
                 _TrackMeta(
-                    track_id=f"{self.track_id_prefix}T{self._next_number:06d}",
+                    track_id=track_id,
                     status=TrackStatus.TENTATIVE,
                     born_time=time,
                     hits=1,
@@ -842,15 +864,19 @@ class Tracker:
                     born_near=near[k] if near else frozenset(),
                 )
             )
-            self._next_number += 1
         return list(range(first, first + count))
 
     def _remove(self, indices: list[int], now: float) -> list[TrackState]:
-        """Delete tracks, returning their final ``lost`` states; ids are never reused."""
+        """Delete tracks, returning their final ``lost`` states. An identified track's id is
+        remembered for its MMSI (``_returning_id``), for ``ais_track_id_memory_s``."""
         if not indices:
             return []
         for i in indices:
-            self._meta[i].status = TrackStatus.LOST
+            meta = self._meta[i]
+            meta.status = TrackStatus.LOST
+            if meta.mmsi is not None:
+                self._retired_ids.pop(meta.mmsi, None)  # re-inserted last: the dict stays in time order
+                self._retired_ids[meta.mmsi] = (meta.track_id, now)
         states = self._states(indices, at_time=now)
         keep = np.ones(len(self._meta), dtype=bool)
         keep[indices] = False
@@ -860,6 +886,16 @@ class Tracker:
         self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
+
+    def _forget_retired(self, now: float) -> None:
+        """Drop remembered ids older than ``ais_track_id_memory_s``: the memory holds the
+        vessels of the last half hour or so, not of the whole run."""
+        horizon = now - self.config.ais_track_id_memory_s
+        while self._retired_ids:
+            mmsi, (_, dropped) = next(iter(self._retired_ids.items()))
+            if dropped >= horizon:
+                return
+            del self._retired_ids[mmsi]
 
     def _states(self, indices: list[int], at_time: float | None = None) -> list[TrackState]:
         """Records for the given rows, predicted to ``at_time`` when given (coasting, lost)."""

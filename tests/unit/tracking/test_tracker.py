@@ -348,7 +348,7 @@ def test_spoofed_position_starts_a_separate_track_and_is_counted():
     assert tracker.identity_conflicts == 1
 
 
-def test_silent_tracks_coast_then_are_lost_and_ids_are_never_reused():
+def test_silent_tracks_coast_then_are_lost():
     tracker = Tracker(FRAME, SENSORS)
     tracker.update_ais(_ais(0.0, 463000004, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))
     coasting = tracker.expire(31.0)
@@ -357,7 +357,41 @@ def test_silent_tracks_coast_then_are_lost_and_ids_are_never_reused():
     lost = tracker.expire(241.0)  # six missed 10 s reports, at least 4 min (fringe reception)
     assert [(s.track_id, s.status) for s in lost] == [("T000001", TrackStatus.LOST)]
     assert tracker.track_count == 0
-    assert tracker.update_ais(_ais(250.0, 463000004, 0.0, 0.0))[0].track_id == "T000002"
+
+
+def test_a_vessel_heard_again_after_its_track_was_dropped_gets_its_id_back():
+    """Fringe reception: the same MMSI after a gap keeps its track number, within the
+    memory; another MMSI, or the same one after the memory, gets a number never given."""
+    tracker = Tracker(FRAME, SENSORS)
+    tracker.update_ais(_ais(0.0, 463000004, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    tracker.update_ais(_ais(0.0, 463000006, 5_000.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    assert {s.track_id for s in tracker.expire(241.0)} == {"T000001", "T000002"}
+    back = tracker.update_ais(_ais(300.0, 463000004, 800.0, 1_500.0, sog_kn=10.0, cog_deg=0.0))
+    assert [(s.track_id, s.status) for s in back] == [("T000001", TrackStatus.CONFIRMED)]
+    assert tracker.update_ais(_ais(310.0, 463000007, 9_000.0, 0.0))[0].track_id == "T000003"
+    memory_s = tracker.config.ais_track_id_memory_s
+    late = tracker.update_ais(_ais(241.0 + memory_s + 1.0, 463000006, 5_000.0, 0.0))
+    assert late[0].track_id == "T000004"
+
+
+def test_dropped_ids_are_forgotten_after_the_memory():
+    """The memory holds the last half hour's vessels, not the whole run's."""
+    tracker = Tracker(FRAME, SENSORS)
+    for k in range(3):
+        tracker.update_ais(_ais(0.0, 463000010 + k, 5_000.0 * k, 0.0))
+    tracker.expire(241.0)
+    assert len(tracker._retired_ids) == 3
+    tracker.expire(241.0 + tracker.config.ais_track_id_memory_s + 1.0)
+    assert not tracker._retired_ids
+
+
+def test_a_conflicting_position_never_takes_a_dropped_tracks_id():
+    tracker = Tracker(FRAME, SENSORS)
+    tracker.update_ais(_ais(0.0, 463000008, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    tracker.expire(241.0)
+    tracker.update_ais(_ais(250.0, 463000008, 0.0, 0.0, sog_kn=10.0, cog_deg=0.0))  # T000001 again
+    spoofed = tracker.update_ais(_ais(260.0, 463000008, 20_000.0, 0.0, sog_kn=10.0, cog_deg=0.0))
+    assert spoofed[0].track_id == "T000002" and tracker.identity_conflicts == 1
 
 
 def test_anchored_ais_vessel_is_kept_between_three_minute_reports():
