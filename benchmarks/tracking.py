@@ -346,7 +346,9 @@ def _confirmation(row: Row, *, verdict: bool = True) -> str:
     unconfirmed = row.score["unconfirmed_vessels"]
     text = (
         f"confirmed in {_num(row.score.get('confirm_scans_median'), 1)} scans (median), "
-        f"{_num(worst, 1)} (slowest), {unconfirmed} never"
+        f"{_num(worst, 1)} (slowest), {unconfirmed} never, "
+        f"{row.score.get('confirm_within_target')} of {row.score.get('confirm_scans_counted')} "
+        f"within {TARGETS['confirm_scans']:g}"
     )
     if not verdict:
         return text

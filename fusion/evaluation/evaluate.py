@@ -91,7 +91,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"{_fmt(result['false_tracks_mean'])} false tracks; ID switches: {result['id_switches']} "
         f"(GOSPA pairs: {result['id_switches_gospa']})",
         f"time to confirm: median {_fmt(result['confirm_time_median_s'])} s, "
-        f"p95 {_fmt(result['confirm_time_p95_s'])} s, max {_fmt(result['confirm_scans_max'])} scans "
+        f"p95 {_fmt(result['confirm_time_p95_s'])} s, max {_fmt(result['confirm_scans_max'])} scans, "
+        f"{result['confirm_within_target']} of {result['confirm_scans_counted']} within 3 "
         f"(slowest: {_slowest(result['confirm_slowest'])}); "
         f"never confirmed: {result['unconfirmed_vessels']}; never measured: {result['undetected_vessels']}",
         f"dark-vessel coverage: {_percent(result['dark_vessel_coverage'])} "

@@ -21,6 +21,8 @@ def _score(gospa_m: float, switches: int, confirm_max: float, unconfirmed: int =
         "confirm_scans_max": confirm_max,
         "unconfirmed_vessels": unconfirmed,
         "confirm_slowest": [{"truth_id": "V9", "scans": confirm_max, "measurements": 2}],
+        "confirm_scans_counted": 120,
+        "confirm_within_target": 119 if confirm_max > 3.0 else 120,
     }
 
 
@@ -44,7 +46,7 @@ def test_comparison_passes_only_the_targets_met() -> None:
     assert "GOSPA 0.70x (target <= 0.8x: PASS); counting vessels before their first" in text
     assert "measurement as well: 0.85x" in text
     assert "ID switches 1 vs 3: 0.33x (target <= 0.5x: PASS); changes of the GOSPA pairs: 5 vs 7" in text
-    assert "4.0 (slowest), 0 never (target <= 3 scans, all: FAIL); over 3 scans: V9 4.0 scans" in text
+    assert "4.0 (slowest), 0 never, 119 of 120 within 3 (target <= 3 scans, all: FAIL); over 3" in text
     assert "V9 4.0 scans, held after 2 measurements" in text
 
     slower = _row("ours", 2.0, _score(gospa_m=90.0, switches=2, confirm_max=3.0, unconfirmed=1))
@@ -52,7 +54,7 @@ def test_comparison_passes_only_the_targets_met() -> None:
     assert "throughput 30.00x (target >= 50x: FAIL)" in text
     assert "GOSPA 0.90x (target <= 0.8x: FAIL)" in text
     assert "(target <= 0.5x: FAIL)" in text
-    assert "1 never (target <= 3 scans, all: FAIL)" in text
+    assert "1 never, 120 of 120 within 3 (target <= 3 scans, all: FAIL)" in text
 
 
 def test_memory_verdict_compares_run_length_growth_with_the_cost_of_tracks() -> None:

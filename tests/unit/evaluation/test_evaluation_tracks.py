@@ -100,6 +100,7 @@ def test_time_to_confirm_counts_from_the_first_plot_of_the_vessel(scenario: Scen
     assert result["confirm_time_median_s"] == 5.0
     assert result["confirm_scans_max"] == 2.0
     assert result["confirm_slowest"] == [{"truth_id": "V0", "scans": 2.0, "measurements": 3}]  # 30-35 s
+    assert (result["confirm_within_target"], result["confirm_scans_counted"]) == (1, 1)
 
 
 def test_a_faint_boat_painted_on_few_scans_is_slow_in_scans_not_in_measurements(scenario: Scenario) -> None:
@@ -113,6 +114,7 @@ def test_a_faint_boat_painted_on_few_scans_is_slow_in_scans_not_in_measurements(
     result = scenario.evaluate()
     assert result["confirm_scans_max"] == 8.0
     assert result["confirm_slowest"] == [{"truth_id": "V0", "scans": 8.0, "measurements": 3}]
+    assert (result["confirm_within_target"], result["confirm_scans_counted"]) == (0, 1)
     assert (result["unconfirmed_vessels"], result["undetected_vessels"]) == (0, 0)
 
 
