@@ -5,7 +5,8 @@ apart compared with the gate, and a hard one-to-one assignment keeps identities 
 the AIS binding that rides on the track. Where vessels meet (rendezvous, crossings) the
 assignment minimises the summed negative log-likelihood over the whole scan rather than
 taking each track's nearest plot greedily, which is what keeps two close tracks from
-grabbing the same plot. (JPDA for the ambiguous cases is issue 4's.)
+grabbing the same plot. Where even that choice is a guess, the tracker hands the cluster
+to JPDA (``jpda``), which needs every gated pair, so they are returned too.
 
 Cost of pairing track i with plot j: d²_ij + ln|S_ij|, the negative log-likelihood of the
 Gaussian innovation up to a constant, so a diffuse tentative track does not win a plot
@@ -39,6 +40,9 @@ class Assignment:
     log_likelihood: np.ndarray  # (K,) ln N(y; 0, S) of each pair's innovation, ln(1/m²)
     plot_in_any_gate: np.ndarray  # (M,) bool
     plot_claimed: np.ndarray  # (M,) bool: may not start a track (see ``claimed_plots``)
+    gated_track: np.ndarray  # (G,) every pair inside the gate: its track,
+    gated_plot: np.ndarray  # (G,) its plot,
+    gated_log_likelihood: np.ndarray  # (G,) and ln N(y; 0, S), for JPDA where GNN is a guess
 
 
 def associate(
@@ -89,9 +93,12 @@ def associate(
     pair = np.full((rows.size, cols.size), -1, dtype=np.intp)
     pair[row_of, col_of] = np.arange(ti.size)
     chosen = pair[r, c]
-    log_likelihood = -0.5 * neg_log_likelihood[chosen] - np.log(2 * np.pi)
+    gated_log_likelihood = -0.5 * neg_log_likelihood - np.log(2 * np.pi)
     claimed = claimed_plots(ti, mj, rows[r], cols[c], n_plots)
-    return Assignment(rows[r], cols[c], d2[chosen], log_likelihood, plot_in_any_gate, claimed)
+    return Assignment(
+        rows[r], cols[c], d2[chosen], gated_log_likelihood[chosen], plot_in_any_gate, claimed,
+        ti, mj, gated_log_likelihood,
+    )  # fmt: skip
 
 
 def claimed_plots(
@@ -118,4 +125,5 @@ def _unassigned(n_plots: int) -> Assignment:
     """No pairs: no track had a plot in its gate."""
     empty = np.empty(0, dtype=int)
     no_plot = np.zeros(n_plots, dtype=bool)
-    return Assignment(empty, empty, np.empty(0), np.empty(0), no_plot, no_plot.copy())
+    none = np.empty(0)
+    return Assignment(empty, empty, none, none, no_plot, no_plot.copy(), empty, empty, none)

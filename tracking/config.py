@@ -87,6 +87,31 @@ class TrackerConfig:
     """Added to a tentative track's association cost (a log-likelihood ratio of ~e³): a
     confirmed track keeps its plot when a newborn track wants it as well."""
 
+    jpda_max_event_probability: float = 0.6
+    """A cluster of held tracks competing for plots goes to JPDA when GNN's joint choice
+    has less than this probability among all the feasible ones (``tracking/jpda.py``);
+    0 leaves every scan to GNN. benchmarks/crossing.py (300 encounters per geometry):
+    with 0.6 boats kept their tracks more often than with 0.9 (74.8 % against 68.7 % of
+    all boats, GNN alone 72.2 %), as JPDA then takes only the scans GNN truly guesses."""
+
+    jpda_detection_probability: float = 0.9
+    """P_D of a held track in JPDA's event weights: a vessel radar already tracks is
+    painted on most scans (a faint boat less, but then its plots are few and far between
+    and seldom contested)."""
+
+    jpda_min_velocity_difference_mps: float = 5.0
+    """Tracks whose steady-model velocities differ by less than this (~10 kn) move alike:
+    their cluster stays with GNN (``Tracker._ambiguous``: JPDA would draw them together).
+    The estimates of two boats alongside at 30 km differ by several m/s in the noise, so
+    lower values let JPDA at them: boats alongside kept their tracks 53 % of the time
+    with no limit, 73 % at 2.5, 76 % at 3.5, 81 % at 5 (GNN 83 %), while crossings at 25°
+    kept 86, 83, 78 and 72 % (GNN 69 %) (benchmarks/crossing.py, seed 6)."""
+
+    jpda_max_events: int = 5000
+    """Largest cluster enumerated (joint events, counted as the product of each track's
+    options); a larger one stays with GNN. A crossing of three vessels with a clutter plot
+    has some dozens."""
+
     confirmed_max_misses: int = 16
     """Consecutive scans in coverage a confirmed track may miss before deletion, unless its
     AIS is still current. Even a small boat seen with probability 0.85 is missed 16 times

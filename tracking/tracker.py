@@ -4,7 +4,9 @@ The tracker owns the track table (arrays, one row per track) and applies three k
 step, each driven only by the times in the data:
 
 - ``update_radar_scan``: predict, gate and assign a radar scan (GNN), update assigned
-  tracks at each plot's own time, count misses, start tentative tracks from plots no
+  tracks at each plot's own time; where GNN's choice is a guess (tracks crossing or
+  alongside, competing for the same plots) update those tracks by JPDA instead
+  (``tracking/jpda.py``); count misses, start tentative tracks from plots no
   track claims (two-point initiation with a velocity gate), confirm by a sequential
   likelihood-ratio test on the track's plots against clutter (or after M hits). An
   identified track radar has lost while its AIS is silent takes over the state of the
@@ -45,11 +47,12 @@ from fusion.schemas import (
 )
 from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
-from tracking.association import associate
+from tracking.association import Assignment, associate
 from tracking.config import TrackerConfig
 from tracking.filters import innovation, mahalanobis_sq
 from tracking.frames import LocalFrame, course_from_velocity, range_bearing
 from tracking.imm import combine, predict_each_model, predict_models, stationary_probabilities, update_models
+from tracking.jpda import Cluster, clusters, pda_update
 from tracking.models import H_POSITION, polar_covariance_enu
 from tracking.registration import RadarRegistration
 
@@ -101,6 +104,8 @@ class _ScanAssociation:
     beside: np.ndarray
     x_pred: np.ndarray
     P_pred: np.ndarray
+    ambiguous: list[Cluster]
+    """Clusters of tracks updated by JPDA rather than by the pairs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +138,9 @@ class Tracker:
         self._manoeuvre_model = int(np.argmax(self._q_models))
         """The model with the most process noise: a second chance for a lonely track's gate."""
         self._decays = np.asarray(self.config.velocity_decay_per_s, dtype=float)
+        self._quiet_model = int(np.argmin(np.where(self._decays == 0.0, self._q_models, np.inf)))
+        """The steady constant-velocity model: its velocity is the smoothest estimate of a
+        vessel's course and speed, which JPDA's coalescence test compares (``_ambiguous``)."""
         moving = np.where(self._decays == 0.0, stationary_probabilities(self._leave_rates), 0.0)
         self._mu_at_birth = moving / moving.sum()
         """A new track's velocity is unknown, not zero: it starts among the moving models, in
@@ -168,6 +176,8 @@ class Tracker:
         self.identity_conflicts = 0
         self.duplicate_ais = 0
         self.hand_overs = 0
+        self.jpda_clusters = 0
+        """Clusters of tracks updated by JPDA (``_fuse_ambiguous``): how often GNN had to guess."""
         """Tracks radar lost whose vessel a radar-born track had taken (``_successors``,
         ``_predecessors``)."""
         self.registration = RadarRegistration(min_samples=self.config.registration_min_samples)
@@ -218,7 +228,7 @@ class Tracker:
         tracks, plots_used = tracks[in_time_order], plots_used[in_time_order]
         self._fuse(tracks, z[plots_used], R[plots_used], plot_time[plots_used], H_POSITION)
         score_gain = found.log_likelihood[in_time_order] + self._hit_score_offset
-        updated: list[int] = []
+        updated, soft_hits = self._fuse_ambiguous(found.ambiguous, z, R, plot_time, sensor_id)
         confirmed_now: list[int] = []
         for i, j, gain in zip(tracks.tolist(), plots_used.tolist(), score_gain.tolist(), strict=True):
             meta = self._meta[i]
@@ -234,7 +244,9 @@ class Tracker:
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
-        deleted, radar_lost = self._count_misses(set(tracks.tolist()), found.x_pred, radar, scan_time)
+        deleted, radar_lost = self._count_misses(
+            set(tracks.tolist()) | soft_hits, found.x_pred, radar, scan_time
+        )
         deleted |= self._velocity_gate(updated)
         successors = self._successors(radar_lost, deleted)
         busy = deleted | set(successors) | set(successors.values())  # one take-over per track and scan
@@ -255,12 +267,14 @@ class Tracker:
         """Pairs of one scan's plots with tracks, in two passes, and which plots are free.
 
         First every track with its current process noise (GNN, newborn tracks penalised).
-        Then the confirmed tracks left without a plot are predicted again as if
+        Held tracks whose GNN pairs were a guess (``_ambiguous``) are taken out of the pairs
+        for JPDA. Then the confirmed tracks left without a plot are predicted again as if
         manoeuvring, and offered the plots nobody took: a fast boat that turned hard
         between two scans lands outside its quiet gate but inside this one, and keeps
         its track (and its identity) instead of being replaced by a new one. A claimed
         plot (``association.claimed_plots``) may not start a new track; a free plot in the gate
-        of a track that took another is *beside* it.
+        of a track that took another is *beside* it; a plot of an ambiguous cluster is
+        claimed if it is more likely one of the cluster's vessels than not.
         """
         cfg = self.config
         everyone = np.arange(self.track_count)
@@ -271,10 +285,15 @@ class Tracker:
             track_cost_offset=np.where(tentative, cfg.tentative_cost_penalty, 0.0),
         )  # fmt: skip
         claimed = first.plot_claimed.copy()
-        pairs = [np.column_stack([first.track_index, first.plot_index])]
-        log_likelihood = [first.log_likelihood]
+        ambiguous = self._ambiguous(first, tentative)
+        soft = np.concatenate([c.tracks for c in ambiguous] + [np.empty(0, dtype=int)])
+        hard = ~np.isin(first.track_index, soft)
+        pairs = [np.column_stack([first.track_index[hard], first.plot_index[hard]])]
+        log_likelihood = [first.log_likelihood[hard]]
+        for cluster in ambiguous:
+            claimed[cluster.plots] = cluster.beta[:, 1:].sum(axis=0) >= 0.5
 
-        lonely = np.setdiff1d(everyone[~tentative], first.track_index)
+        lonely = np.setdiff1d(everyone[~tentative], np.concatenate([first.track_index, soft]))
         free = np.flatnonzero(~claimed)
         if lonely.size and free.size:
             x_man, P_man = self._predicted(lonely, scan_time, model=self._manoeuvre_model)
@@ -290,7 +309,74 @@ class Tracker:
             beside=first.plot_in_any_gate & ~claimed,
             x_pred=x_pred,
             P_pred=P_pred,
+            ambiguous=ambiguous,
         )
+
+    def _ambiguous(self, first: Assignment, tentative: np.ndarray) -> list[Cluster]:
+        """Clusters of held tracks competing for plots where GNN's joint choice is a guess
+        (``jpda.clusters``), unless two of their vessels move alike.
+
+        Tentative tracks keep their GNN plots, which stay out of the clusters: a newborn
+        track says too little to weigh plots by. Vessels on the same course and speed side
+        by side (a rendezvous under way, a transfer) are JPDA's known failure: fed the same
+        plots every scan, their tracks coalesce and part at random (benchmarks/crossing.py:
+        alongside, 53 % of identities kept against GNN's 83 %); crossing vessels are its
+        strength (60°: 96 % against 84 %). So a cluster goes to JPDA only if every two of
+        its tracks differ in velocity by ``jpda_min_velocity_difference_mps``.
+        """
+        cfg = self.config
+        taken_by_tentative = first.plot_index[tentative[first.track_index]]
+        eligible = ~tentative[first.gated_track] & ~np.isin(first.gated_plot, taken_by_tentative)
+        found = clusters(
+            first.gated_track[eligible],
+            first.gated_plot[eligible],
+            np.exp(first.gated_log_likelihood[eligible]),
+            (first.track_index, first.plot_index),
+            cfg.jpda_detection_probability,
+            cfg.clutter_density_per_km2 * 1e-6,
+            cfg.jpda_max_event_probability,
+            cfg.jpda_max_events,
+        )
+        return [cluster for cluster in found if not self._move_alike(cluster.tracks)]
+
+    def _move_alike(self, tracks: np.ndarray) -> bool:
+        """Do two of these tracks' steady-model velocities differ by less than
+        ``jpda_min_velocity_difference_mps``?"""
+        velocity = self._x[tracks, self._quiet_model][:, [1, 3]]
+        gap = np.hypot(*(velocity[:, None, :] - velocity[None, :, :]).transpose(2, 0, 1))
+        gap[np.diag_indices(tracks.size)] = np.inf
+        return bool(gap.min() < self.config.jpda_min_velocity_difference_mps)
+
+    def _fuse_ambiguous(
+        self, ambiguous: list[Cluster], z: np.ndarray, R: np.ndarray, plot_time: np.ndarray, sensor_id: str
+    ) -> tuple[list[int], set[int]]:
+        """JPDA update of each cluster's tracks with its plots, at the plots' mean time (they
+        lie close together, so were painted within moments); the tracks updated, and those
+        likelier painted than not, which count as hits."""
+        updated: list[int] = []
+        hits: set[int] = set()
+        self.jpda_clusters += len(ambiguous)
+        for cluster in ambiguous:
+            time = float(plot_time[cluster.plots].mean())
+            x_new, P_new, mu = pda_update(
+                *self._prior(cluster.tracks, time),
+                z[cluster.plots],
+                R[cluster.plots],
+                cluster.beta,
+                H_POSITION,
+            )
+            self._store(cluster.tracks, x_new, P_new, mu, np.full(cluster.tracks.size, time))
+            for i, miss in zip(cluster.tracks.tolist(), cluster.beta[:, 0].tolist(), strict=True):
+                updated.append(i)
+                if miss < 0.5:
+                    meta = self._meta[i]
+                    meta.hits += 1
+                    meta.misses = 0
+                    meta.last_radar_time = time
+                    meta.radar_ids.add(sensor_id)
+                    meta.status = TrackStatus.CONFIRMED
+                    hits.add(i)
+        return updated, hits
 
     def _calibrate(
         self, site: RadarSite, range_m: np.ndarray, bearing_deg: np.ndarray, plot_time: np.ndarray
@@ -786,8 +872,15 @@ class Tracker:
         """
         if indices.size == 0:
             return
-        dt = times - self._t[indices]
         x_new, P_new, mu = update_models(*(prior or self._prior(indices, times)), z, R, H)
+        self._store(indices, x_new, P_new, mu, times)
+
+    def _store(
+        self, indices: np.ndarray, x_new: np.ndarray, P_new: np.ndarray, mu: np.ndarray, times: np.ndarray
+    ) -> None:
+        """Write updated tracks back; one updated at a time before its own (late) is predicted
+        forward to it (see ``_fuse``)."""
+        dt = times - self._t[indices]
         late = dt < 0
         if late.any():
             n_late, models = int(late.sum()), self._q_models.size
