@@ -252,16 +252,19 @@ class Tracker:
         """Pairs of one scan's plots with tracks, in two passes, and which plots are free.
 
         First every track with its current process noise (GNN, newborn tracks penalised).
-        Then the confirmed tracks left without a plot are predicted again as if
-        manoeuvring, and offered the plots nobody took: a fast boat that turned hard
-        between two scans lands outside its quiet gate but inside this one, and keeps
-        its track (and its identity) instead of being replaced by a new one. A claimed
+        Then the confirmed tracks left without a plot are taken as if manoeuvring, and
+        offered the plots nobody took: a fast boat that turned hard between two scans lands
+        outside its quiet gate but inside this one, and keeps its track (and its identity)
+        instead of being replaced by a new one. Their manoeuvring model's prior is the first
+        pass's, not predicted again: a track's prediction does not depend on its batch
+        (tests/unit/tracking/test_tracker_screens.py), so it is the same numbers for free. A claimed
         plot (``association.claimed_plots``) may not start a new track; a free plot in the gate
         of a track that took another is *beside* it.
         """
         cfg = self.config
         everyone = np.arange(self.track_count)
-        x_pred, P_pred = self._predicted(everyone, scan_time)
+        x_models, P_models, c = self._prior(everyone, scan_time)
+        x_pred, P_pred = combine(x_models, P_models, c)
         tentative = np.array([m.status is TrackStatus.TENTATIVE for m in self._meta], dtype=bool)
         first = associate(
             x_pred, P_pred, z, R, cfg.gate_chi2, cfg.pregate_radius_m,
@@ -274,7 +277,7 @@ class Tracker:
         lonely = np.setdiff1d(everyone[~tentative], first.track_index)
         free = np.flatnonzero(~claimed)
         if lonely.size and free.size:
-            x_man, P_man = self._predicted(lonely, scan_time, model=self._manoeuvre_model)
+            x_man, P_man = x_models[lonely, self._manoeuvre_model], P_models[lonely, self._manoeuvre_model]
             second = associate(x_man, P_man, z[free], R[free], cfg.gate_chi2, cfg.pregate_radius_m)
             rescued = lonely[second.track_index]
             pairs.append(np.column_stack([rescued, free[second.plot_index]]))
@@ -743,14 +746,9 @@ class Tracker:
             self._q_models, self._leave_rates, self._decays,
         )  # fmt: skip
 
-    def _predicted(
-        self, indices: np.ndarray, time: float, model: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Prior of the given tracks at ``time``: the IMM mixture, or one model's alone."""
-        x_pred, P_pred, c = self._prior(indices, time)
-        if model is not None:
-            return x_pred[:, model], P_pred[:, model]
-        return combine(x_pred, P_pred, c)
+    def _predicted(self, indices: np.ndarray, time: float) -> tuple[np.ndarray, np.ndarray]:
+        """Prior of the given tracks at ``time``: the IMM mixture."""
+        return combine(*self._prior(indices, time))
 
     def _fuse(
         self,
