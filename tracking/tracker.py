@@ -774,9 +774,8 @@ class Tracker:
         late = dt < 0
         if late.any():
             n_late, models = int(late.sum()), self._q_models.size
-            back_s = np.repeat(-dt[late], models)
             x_fwd, P_fwd = predict_each_model(
-                x_new[late].reshape(-1, 4), P_new[late].reshape(-1, 4, 4), back_s,
+                x_new[late].reshape(-1, 4), P_new[late].reshape(-1, 4, 4), -dt[late],
                 self._q_models, self._decays,
             )  # fmt: skip
             x_new[late], P_new[late] = x_fwd.reshape(n_late, models, 4), P_fwd.reshape(n_late, models, 4, 4)
