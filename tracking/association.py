@@ -76,8 +76,8 @@ def associate(
     if ti.size == 0:
         return _unassigned(n_plots)
 
-    rows, row_of = np.unique(ti, return_inverse=True)
-    cols, col_of = np.unique(mj, return_inverse=True)
+    rows, row_of = _distinct(ti, n_tracks)
+    cols, col_of = _distinct(mj, n_plots)
     neg_log_likelihood = d2 + np.log(np.linalg.det(S))  # -2 ln N(y; 0, S) - 2 ln 2π
     cost = np.full((rows.size, cols.size), _UNGATED_COST)
     cost[row_of, col_of] = neg_log_likelihood
@@ -90,7 +90,7 @@ def associate(
     pair[row_of, col_of] = np.arange(ti.size)
     chosen = pair[r, c]
     log_likelihood = -0.5 * neg_log_likelihood[chosen] - np.log(2 * np.pi)
-    claimed = claimed_plots(ti, mj, rows[r], cols[c], n_plots)
+    claimed = claimed_plots(ti, mj, rows[r], cols[c], n_tracks, n_plots)
     return Assignment(rows[r], cols[c], d2[chosen], log_likelihood, plot_in_any_gate, claimed)
 
 
@@ -99,9 +99,10 @@ def claimed_plots(
     gated_plot: np.ndarray,
     track_index: np.ndarray,
     plot_index: np.ndarray,
+    n_tracks: int,
     n_plots: int,
 ) -> np.ndarray:
-    """Plots that may not start a new track: (M,) bool.
+    """Plots that may not start a new track: (M,) bool, of ``n_plots`` plots and ``n_tracks`` tracks.
 
     A plot is claimed when it was assigned, or when it lies in the gate of a track that got
     no plot (it may be that track's own, displaced). A plot in the gate of a track that took
@@ -110,8 +111,20 @@ def claimed_plots(
     """
     claimed = np.zeros(n_plots, dtype=bool)
     claimed[plot_index] = True
-    claimed[gated_plot[~np.isin(gated_track, track_index)]] = True
+    took_a_plot = np.zeros(n_tracks, dtype=bool)
+    took_a_plot[track_index] = True
+    claimed[gated_plot[~took_a_plot[gated_track]]] = True
     return claimed
+
+
+def _distinct(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(index, return_inverse=True)`` of indices into ``size`` items, by a mask of
+    the items rather than a sort: the distinct values in order, and each entry's place among
+    them. Every scan asks it twice of a few hundred pairs, where a sort's overhead is most of
+    the cost."""
+    present = np.zeros(size, dtype=bool)
+    present[index] = True
+    return np.flatnonzero(present), (np.cumsum(present) - 1)[index]
 
 
 def _unassigned(n_plots: int) -> Assignment:

@@ -274,7 +274,9 @@ class Tracker:
         pairs = [np.column_stack([first.track_index, first.plot_index])]
         log_likelihood = [first.log_likelihood]
 
-        lonely = np.setdiff1d(everyone[~tentative], first.track_index)
+        lonely_mask = ~tentative
+        lonely_mask[first.track_index] = False
+        lonely = np.flatnonzero(lonely_mask)  # confirmed or coasting, without a plot
         free = np.flatnonzero(~claimed)
         if lonely.size and free.size:
             x_man, P_man = x_models[lonely, self._manoeuvre_model], P_models[lonely, self._manoeuvre_model]
