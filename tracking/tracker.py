@@ -30,7 +30,7 @@ the identified track, never the MMSI out of it). Output leaves as ``TrackState``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -77,7 +77,9 @@ class _TrackMeta:
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
     last_ais_payload: str = ""
-    radar_ids: set[str] = field(default_factory=set)
+    radar_ids: tuple[str, ...] = ()
+    """The radars that have painted the track, sorted: kept as ``TrackState.radar_ids`` wants
+    them, since every state published carries them and a track gains a radar rarely."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,17 +215,19 @@ class Tracker:
         tracks, plots_used = found.pairs[:, 0], found.pairs[:, 1]
         in_time_order = np.argsort(plot_time[plots_used], kind="stable")
         tracks, plots_used = tracks[in_time_order], plots_used[in_time_order]
-        self._fuse(tracks, z[plots_used], R[plots_used], plot_time[plots_used], H_POSITION)
+        times_used = plot_time[plots_used]
+        self._fuse(tracks, z[plots_used], R[plots_used], times_used, H_POSITION)
         score_gain = found.log_likelihood[in_time_order] + self._hit_score_offset
         updated: list[int] = []
         confirmed_now: list[int] = []
-        for i, j, gain in zip(tracks.tolist(), plots_used.tolist(), score_gain.tolist(), strict=True):
+        for i, time, gain in zip(tracks.tolist(), times_used.tolist(), score_gain.tolist(), strict=True):
             meta = self._meta[i]
             meta.hits += 1
             meta.misses = 0
             meta.score += gain
-            meta.last_radar_time = float(plot_time[j])
-            meta.radar_ids.add(sensor_id)
+            meta.last_radar_time = time
+            if sensor_id not in meta.radar_ids:
+                meta.radar_ids = _radar_ids(meta.radar_ids, (sensor_id,))
             ready = self._ready_to_confirm(meta)
             if ready:
                 confirmed_now.append(i)
@@ -481,7 +485,7 @@ class Tracker:
         old.misses = new.misses
         old.hits += new.hits
         old.last_radar_time = new.last_radar_time
-        old.radar_ids |= new.radar_ids
+        old.radar_ids = _radar_ids(old.radar_ids, new.radar_ids)
         self.hand_overs += 1
 
     def _ais_current(self, meta: _TrackMeta, now: float) -> bool:
@@ -805,7 +809,7 @@ class Tracker:
         rows = self._append_tracks(x, P, times, beside=beside, near=near)
         for row, time in zip(rows, times, strict=True):
             self._meta[row].last_radar_time = time
-            self._meta[row].radar_ids.add(radar_id)
+            self._meta[row].radar_ids = (radar_id,)
         return rows
 
     def _append_tracks(
@@ -891,7 +895,7 @@ class Tracker:
             out.append(
                 _track_state(
                     t, meta.track_id, meta.status, la, lo, e, n, ve, vn, sog, cog, tuple(cov),
-                    meta.mmsi, meta.last_ais_time, meta.last_radar_time, tuple(sorted(meta.radar_ids)),
+                    meta.mmsi, meta.last_ais_time, meta.last_radar_time, meta.radar_ids,
                 )
             )  # fmt: skip
         return out
@@ -905,6 +909,11 @@ _track_state = positional_constructor(
 
 _SCALAR_SCALE = 10.0 ** np.array([3, 7, 7, 2, 2, 3, 3, 2, 1])
 """Decimal places kept of a state's time, lat, lon, east, north, ve, vn, sog, cog."""
+
+
+def _radar_ids(ids: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    """``_TrackMeta.radar_ids`` with the radars ``more`` added: sorted, each once."""
+    return tuple(sorted({*ids, *more}))
 
 
 def _within(a: np.ndarray, b: np.ndarray, radius_m: float) -> np.ndarray:
