@@ -495,14 +495,14 @@ class Tracker:
         return now - meta.last_ais_time <= self.config.ais_missed_reports_to_coast * meta.ais_interval_s
 
     def _velocity_gate(self, updated: list[int]) -> set[int]:
-        """Tentative radar tracks implying an impossible speed are clutter pairs."""
-        x, _ = combine(self._x[updated], self._P[updated], self._mu[updated])
+        """Tentative radar tracks implying an impossible speed are clutter pairs (only the
+        tentative ones' states are combined: most tracks a scan updates are not)."""
+        tentative = [i for i in updated if self._meta[i].status is TrackStatus.TENTATIVE]
+        if not tentative:
+            return set()
+        x, _ = combine(self._x[tentative], self._P[tentative], self._mu[tentative])
         speed = np.hypot(x[:, 1], x[:, 3])
-        return {
-            i
-            for i, s in zip(updated, speed.tolist(), strict=True)
-            if self._meta[i].status is TrackStatus.TENTATIVE and s > self.config.max_speed_mps
-        }
+        return {i for i, s in zip(tentative, speed.tolist(), strict=True) if s > self.config.max_speed_mps}
 
     # -------------------------------------------------------------------- AIS
 
