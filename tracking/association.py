@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
 
-from tracking.filters import innovation, mahalanobis_sq
+from tracking.filters import mahalanobis_sq, predicted_measurement
 from tracking.models import H_POSITION
 
 _UNGATED_COST = 1e9
@@ -67,7 +67,8 @@ def associate(
     ti = np.repeat(np.arange(n_tracks), counts)
     mj = np.fromiter((j for n in neighbours for j in n), dtype=int, count=int(counts.sum()))
 
-    y, S = innovation(x_pred[ti], P_pred[ti], z[mj], R[mj], H_POSITION)
+    Hx, HPH = predicted_measurement(x_pred, P_pred, H_POSITION)
+    y, S = z[mj] - Hx[ti], HPH[ti] + R[mj]  # the innovation of each pair
     d2 = mahalanobis_sq(y, S)
     gated = d2 < gate_chi2
     ti, mj, d2, S = ti[gated], mj[gated], d2[gated], S[gated]

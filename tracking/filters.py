@@ -81,6 +81,14 @@ def innovation(
     return y, S
 
 
+def predicted_measurement(x: np.ndarray, P: np.ndarray, H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """H x and H P H' of a stack: what each state predicts the sensor sees, and its covariance
+    before the sensor's noise. ``z - Hx`` and ``HPH' + R`` are then the innovation, to the bit;
+    association pairs each track with every plot in its gate, and computes these once per
+    track rather than once per pair."""
+    return x @ H.T, H @ P @ H.T
+
+
 def _innovation_terms(
     x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray, H: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
