@@ -47,7 +47,7 @@ from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import associate
 from tracking.config import TrackerConfig
-from tracking.filters import innovation, mahalanobis_sq
+from tracking.filters import innovation, mahalanobis_sq, predicted_measurement
 from tracking.frames import LocalFrame, course_from_velocity, range_bearing
 from tracking.imm import combine, predict_each_model, predict_models, stationary_probabilities, update_models
 from tracking.models import H_POSITION, polar_covariance_enu
@@ -380,7 +380,8 @@ class Tracker:
         self, z: np.ndarray, R: np.ndarray, x_pred: np.ndarray, P_pred: np.ndarray
     ) -> list[frozenset[str]]:
         """Per plot of ``z`` (covariance ``R``), the confirmed or coasting tracks (predicted
-        ``x_pred``, ``P_pred``) it lies within ``successor_gate_chi2`` of."""
+        ``x_pred``, ``P_pred``) it lies within ``successor_gate_chi2`` of. Every (plot, track)
+        pair within the pre-gate is tested in one stacked step, not plot by plot."""
         near: list[frozenset[str]] = [frozenset()] * z.shape[0]
         if z.shape[0] == 0:
             return near
@@ -388,18 +389,15 @@ class Tracker:
         rows = np.array(held, dtype=int)
         if rows.size == 0:
             return near
-        found = _within(z, x_pred[rows][:, [0, 2]], self.config.pregate_radius_m)
-        for j in np.flatnonzero(found.any(axis=1)).tolist():
-            tracks = rows[found[j]]
-            y, S = innovation(
-                x_pred[tracks],
-                P_pred[tracks],
-                np.broadcast_to(z[j], (tracks.size, 2)),
-                R[j][None],
-                H_POSITION,
-            )
-            close = tracks[mahalanobis_sq(y, S) <= self.config.successor_gate_chi2]
-            near[j] = frozenset(self._meta[i].track_id for i in close.tolist())
+        plot, k = np.nonzero(_within(z, x_pred[rows][:, [0, 2]], self.config.pregate_radius_m))
+        tracks = rows[k]  # by plot, then track: each plot's tracks in table order
+        Hx, HPH = predicted_measurement(x_pred[tracks], P_pred[tracks], H_POSITION)
+        close = mahalanobis_sq(z[plot] - Hx, HPH + R[plot]) <= self.config.successor_gate_chi2
+        ids: dict[int, list[str]] = {j: [] for j in plot.tolist()}
+        for j, i in zip(plot[close].tolist(), tracks[close].tolist(), strict=True):
+            ids[j].append(self._meta[i].track_id)
+        for j, track_ids in ids.items():
+            near[j] = frozenset(track_ids)
         return near
 
     def _successors(self, radar_lost: list[int], deleted: set[int]) -> dict[int, int]:
