@@ -570,7 +570,7 @@ class Tracker:
             else:
                 self.identity_conflicts += 1
                 updated[k] = self._start_ais_track(fixes, k)
-            self._note_ais(updated[k], one.report, one.payload, fixes, k)
+        self._note_ais(updated, [(one.report, one.payload) for one in run], fixes)
         return self._states(updated)
 
     def _update_unidentified(self, report: AisReport, payload: str) -> list[TrackState]:
@@ -584,7 +584,7 @@ class Tracker:
         else:
             self._fuse(np.array([index]), z, R, fixes.time, H)
             self._meta[index].hits += 1
-        self._note_ais(index, report, payload, fixes, 0)
+        self._note_ais([index], [(report, payload)], fixes)
         return self._states([index])
 
     def _start_ais_track(self, fixes: AisFixes, k: int) -> int:
@@ -599,18 +599,21 @@ class Tracker:
         east, north = fixes.position_m[k]
         return self._append_tracks(np.array([[east, ve, north, vn]]), P0[None], [float(fixes.time[k])])[0]
 
-    def _note_ais(self, index: int, report: AisReport, payload: str, fixes: AisFixes, k: int) -> None:
-        """The track at ``index`` now carries ``report``'s MMSI and knows its reporting schedule."""
-        meta = self._meta[index]
-        meta.mmsi = report.mmsi
-        meta.status = TrackStatus.CONFIRMED
-        meta.last_ais_time = report.time
-        meta.last_ais_payload = payload
-        meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
-        east, north = fixes.position_m[k].tolist()
-        ve, vn = fixes.velocity_mps[k].tolist()
-        self._ais_fix[index] = (report.time, east, north, ve, vn) if fixes.has_velocity[k] else np.nan
-        self._by_mmsi[report.mmsi] = index
+    def _note_ais(self, rows: list[int], reports: list[tuple[AisReport, str]], fixes: AisFixes) -> None:
+        """The track at ``rows[k]`` now carries the MMSI of report k of ``fixes`` (with its NMEA
+        payload, in ``reports``) and knows its reporting schedule. Distinct rows: their AIS
+        fixes are stored in one assignment, not a row at a time."""
+        for index, (report, payload) in zip(rows, reports, strict=True):
+            meta = self._meta[index]
+            meta.mmsi = report.mmsi
+            meta.status = TrackStatus.CONFIRMED
+            meta.last_ais_time = report.time
+            meta.last_ais_payload = payload
+            meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
+            self._by_mmsi[report.mmsi] = index
+        fix = np.column_stack([fixes.time, fixes.position_m, fixes.velocity_mps])
+        fix[~fixes.has_velocity] = np.nan
+        self._ais_fix[rows] = fix
 
     def _same_message(self, last_time: float | None, last_payload: str, time: float, payload: str) -> bool:
         """Is a report the track's last message heard again by another station (identical
