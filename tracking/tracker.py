@@ -235,7 +235,8 @@ class Tracker:
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
-        deleted, radar_lost = self._count_misses(set(tracks.tolist()), found.x_pred, radar, scan_time)
+        assigned = set(tracks.tolist())
+        deleted, radar_lost = self._count_misses(assigned, found.x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
         successors = self._successors(radar_lost, deleted)
         busy = deleted | set(successors) | set(successors.values())  # one take-over per track and scan
@@ -249,7 +250,12 @@ class Tracker:
             z[free], R[free], plot_time[free].tolist(), sensor_id, found.beside[free].tolist(), near
         )
         states = self._states([i for i in dict.fromkeys(updated) if i not in deleted] + births)
-        states += self._remove(sorted(deleted), scan_time)
+        gone = sorted(deleted)
+        # a track without a plot this scan is as the association predicted it at scan_time
+        # (predictions do not depend on their batch): its lost state needs no new prediction
+        untouched = assigned.isdisjoint(gone)
+        predicted = (found.x_pred[gone], found.P_pred[gone]) if untouched else None
+        states += self._remove(gone, scan_time, predicted=predicted)
         return states
 
     def _associate_scan(self, z: np.ndarray, R: np.ndarray, scan_time: float) -> _ScanAssociation:
@@ -849,18 +855,25 @@ class Tracker:
             self._next_number += 1
         return list(range(first, first + count))
 
-    def _remove(self, indices: list[int], now: float, published: Sequence[int] = ()) -> list[TrackState]:
+    def _remove(
+        self,
+        indices: list[int],
+        now: float,
+        published: Sequence[int] = (),
+        predicted: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[TrackState]:
         """Delete tracks, returning their final ``lost`` states; ids are never reused.
 
         The states of the rows ``published``, which stay, come first, predicted to ``now``
         in the same step as the lost ones: ``expire`` reports coasting and lost tracks at
-        once, and one prediction of both costs about half of two.
+        once, and one prediction of both costs about half of two. ``predicted``: the rows'
+        states at ``now`` where the caller has them (``_states``).
         """
         if not indices:
-            return self._states(list(published), at_time=now)
+            return self._states(list(published), at_time=now, predicted=predicted)
         for i in indices:
             self._meta[i].status = TrackStatus.LOST
-        states = self._states([*published, *indices], at_time=now)
+        states = self._states([*published, *indices], at_time=now, predicted=predicted)
         keep = np.ones(len(self._meta), dtype=bool)
         keep[indices] = False
         self._x, self._P, self._mu, self._t = self._x[keep], self._P[keep], self._mu[keep], self._t[keep]
@@ -871,8 +884,14 @@ class Tracker:
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
 
-    def _states(self, indices: list[int], at_time: float | None = None) -> list[TrackState]:
-        """Records for the given rows, predicted to ``at_time`` when given (coasting, lost)."""
+    def _states(
+        self,
+        indices: list[int],
+        at_time: float | None = None,
+        predicted: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[TrackState]:
+        """Records for the given rows, predicted to ``at_time`` when given (coasting, lost);
+        ``predicted``: that prediction, (x, P) of the rows, when the caller already has it."""
         if not indices:
             return []
         idx = np.array(indices)
@@ -880,7 +899,7 @@ class Tracker:
             x, P = combine(self._x[idx], self._P[idx], self._mu[idx])
             times = self._t[idx]
         else:
-            x, P = self._predicted(idx, at_time)
+            x, P = predicted or self._predicted(idx, at_time)
             times = np.full(idx.size, at_time)
         lat, lon = self.frame.to_geodetic(x[:, 0], x[:, 2])
         sog_kn, cog_deg = course_from_velocity(x[:, 1], x[:, 3])
