@@ -235,8 +235,7 @@ class Tracker:
                 meta.status = TrackStatus.CONFIRMED
             updated.append(i)
 
-        assigned = set(tracks.tolist())
-        deleted, radar_lost = self._count_misses(assigned, found.x_pred, radar, scan_time)
+        deleted, radar_lost = self._count_misses(set(tracks.tolist()), found.x_pred, radar, scan_time)
         deleted |= self._velocity_gate(updated)
         successors = self._successors(radar_lost, deleted)
         busy = deleted | set(successors) | set(successors.values())  # one take-over per track and scan
@@ -251,9 +250,9 @@ class Tracker:
         )
         states = self._states([i for i in dict.fromkeys(updated) if i not in deleted] + births)
         gone = sorted(deleted)
-        # a track without a plot this scan is as the association predicted it at scan_time
+        # a track this scan did not update is as the association predicted it at scan_time
         # (predictions do not depend on their batch): its lost state needs no new prediction
-        untouched = assigned.isdisjoint(gone)
+        untouched = set(updated).isdisjoint(gone)
         predicted = (found.x_pred[gone], found.P_pred[gone]) if untouched else None
         states += self._remove(gone, scan_time, predicted=predicted)
         return states
