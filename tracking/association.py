@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
 
-from tracking.filters import innovation, mahalanobis_sq
+from tracking.filters import mahalanobis_sq, predicted_measurement
 from tracking.models import H_POSITION
 
 _UNGATED_COST = 1e9
@@ -71,7 +71,8 @@ def associate(
     ti = np.repeat(np.arange(n_tracks), counts)
     mj = np.fromiter((j for n in neighbours for j in n), dtype=int, count=int(counts.sum()))
 
-    y, S = innovation(x_pred[ti], P_pred[ti], z[mj], R[mj], H_POSITION)
+    Hx, HPH = predicted_measurement(x_pred, P_pred, H_POSITION)
+    y, S = z[mj] - Hx[ti], HPH[ti] + R[mj]  # the innovation of each pair
     d2 = mahalanobis_sq(y, S)
     gated = d2 < gate_chi2
     ti, mj, d2, S = ti[gated], mj[gated], d2[gated], S[gated]
@@ -80,8 +81,8 @@ def associate(
     if ti.size == 0:
         return _unassigned(n_plots)
 
-    rows, row_of = np.unique(ti, return_inverse=True)
-    cols, col_of = np.unique(mj, return_inverse=True)
+    rows, row_of = _distinct(ti, n_tracks)
+    cols, col_of = _distinct(mj, n_plots)
     neg_log_likelihood = d2 + np.log(np.linalg.det(S))  # -2 ln N(y; 0, S) - 2 ln 2π
     cost = np.full((rows.size, cols.size), _UNGATED_COST)
     cost[row_of, col_of] = neg_log_likelihood
@@ -94,7 +95,7 @@ def associate(
     pair[row_of, col_of] = np.arange(ti.size)
     chosen = pair[r, c]
     gated_log_likelihood = -0.5 * neg_log_likelihood - np.log(2 * np.pi)
-    claimed = claimed_plots(ti, mj, rows[r], cols[c], n_plots)
+    claimed = claimed_plots(ti, mj, rows[r], cols[c], n_tracks, n_plots)
     return Assignment(
         rows[r], cols[c], d2[chosen], gated_log_likelihood[chosen], plot_in_any_gate, claimed,
         ti, mj, gated_log_likelihood,
@@ -106,9 +107,10 @@ def claimed_plots(
     gated_plot: np.ndarray,
     track_index: np.ndarray,
     plot_index: np.ndarray,
+    n_tracks: int,
     n_plots: int,
 ) -> np.ndarray:
-    """Plots that may not start a new track: (M,) bool.
+    """Plots that may not start a new track: (M,) bool, of ``n_plots`` plots and ``n_tracks`` tracks.
 
     A plot is claimed when it was assigned, or when it lies in the gate of a track that got
     no plot (it may be that track's own, displaced). A plot in the gate of a track that took
@@ -117,8 +119,20 @@ def claimed_plots(
     """
     claimed = np.zeros(n_plots, dtype=bool)
     claimed[plot_index] = True
-    claimed[gated_plot[~np.isin(gated_track, track_index)]] = True
+    took_a_plot = np.zeros(n_tracks, dtype=bool)
+    took_a_plot[track_index] = True
+    claimed[gated_plot[~took_a_plot[gated_track]]] = True
     return claimed
+
+
+def _distinct(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(index, return_inverse=True)`` of indices into ``size`` items, by a mask of
+    the items rather than a sort: the distinct values in order, and each entry's place among
+    them. Every scan asks it twice of a few hundred pairs, where a sort's overhead is most of
+    the cost."""
+    present = np.zeros(size, dtype=bool)
+    present[index] = True
+    return np.flatnonzero(present), (np.cumsum(present) - 1)[index]
 
 
 def _unassigned(n_plots: int) -> Assignment:

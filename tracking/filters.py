@@ -16,23 +16,32 @@ import numpy as np
 
 
 def damped_velocity_transition(dt_s: np.ndarray, decay_per_s: np.ndarray) -> np.ndarray:
-    """Transition matrices F(dt) with each velocity relaxing to zero at ``decay_per_s``: (N, 4, 4).
+    """Transition matrices F(dt) with each velocity relaxing to zero at ``decay_per_s``: (..., 4, 4).
 
     The nearly-constant-position model of an anchored or drifting vessel (an integrated
     Ornstein-Uhlenbeck velocity per axis): v' = a v and p' = p + v (1 - a) / r with
     a = exp(-r dt). A rate of 0 is the constant-velocity model exactly. ``dt_s`` may be
     slightly negative for a measurement older than the track (a late AIS line inside one
     radar scan): F(-dt) is the exact backward prediction of the model.
+
+    ``dt_s`` and ``decay_per_s`` broadcast together: the IMM passes (N, 1) times and its M
+    models' rates for (N, M) matrices at once. The IMM predicts a dozen tracks at a time
+    thousands of times a scenario, so numpy's cost per call, not per element, is what counts
+    here: F is written through a flat view in three slice assignments, and the travel of
+    every element is computed and divided only where the rate is positive, rather than
+    picked out by masks.
     """
-    dt = np.asarray(dt_s, dtype=float).reshape(-1)
-    rate = np.broadcast_to(np.asarray(decay_per_s, dtype=float).reshape(-1), dt.shape)
-    keep = np.exp(-rate * dt)
-    moving = rate > 0
-    travel = dt.copy()
-    travel[moving] = -np.expm1(-rate[moving] * dt[moving]) / rate[moving]
-    F = np.tile(np.eye(4), (dt.size, 1, 1))
-    F[:, 0, 1] = F[:, 2, 3] = travel
-    F[:, 1, 1] = F[:, 3, 3] = keep
+    dt = np.asarray(dt_s, dtype=float)
+    rate = np.asarray(decay_per_s, dtype=float)
+    exponent = -rate * dt
+    keep = np.exp(exponent)
+    travel = dt * np.ones_like(exponent)  # dt itself where the rate is 0 (with its sign, even -0.0)
+    np.divide(-np.expm1(exponent), rate, out=travel, where=rate > 0)
+    F = np.zeros((*exponent.shape, 4, 4))
+    flat = F.reshape(-1, 16)  # a view, row-major: (0, 0) and (2, 2) are 10 apart, as (0, 1) and (2, 3)
+    flat[:, 0::10] = 1.0
+    flat[:, 1::10] = travel.reshape(-1, 1)
+    flat[:, 5::10] = keep.reshape(-1, 1)
     return F
 
 
@@ -70,6 +79,14 @@ def innovation(
     """Innovation y = z - H x and its covariance S = H P H' + R (H shared by the stack)."""
     y, _, S = _innovation_terms(x, P, z, R, H)
     return y, S
+
+
+def predicted_measurement(x: np.ndarray, P: np.ndarray, H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """H x and H P H' of a stack: what each state predicts the sensor sees, and its covariance
+    before the sensor's noise. ``z - Hx`` and ``HPH' + R`` are then the innovation, to the bit;
+    association pairs each track with every plot in its gate, and computes these once per
+    track rather than once per pair."""
+    return x @ H.T, H @ P @ H.T
 
 
 def _innovation_terms(

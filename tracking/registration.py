@@ -115,7 +115,16 @@ def _significant_median(samples: np.ndarray, sigmas: float = 3.0) -> float:
     Standard error of a median: 1.2533 σ/√n, with σ from the median absolute deviation
     (1.4826 MAD), so outliers inflate neither the estimate nor its error.
     """
-    median = float(np.median(samples))
-    sigma = 1.4826 * float(np.median(np.abs(samples - median)))
+    median = _median(samples)
+    sigma = 1.4826 * _median(np.abs(samples - median))
     standard_error = 1.2533 * sigma / np.sqrt(samples.size)
     return median if abs(median) > sigmas * standard_error else 0.0
+
+
+def _median(samples: np.ndarray) -> float:
+    """``np.median`` of finite 1-D samples, to the bit (for an even count the two middle values'
+    sum halved, as np.median's mean of them), by one partition: np.median's generality cost
+    twice the partition itself, four times a scan."""
+    half = samples.size // 2
+    part = np.partition(samples, (half - 1, half))  # (-1, 0) for a single sample: still itself
+    return float(part[half] if samples.size % 2 else (part[half - 1] + part[half]) / 2)

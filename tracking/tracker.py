@@ -32,7 +32,7 @@ the identified track, never the MMSI out of it). Output leaves as ``TrackState``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,7 +49,7 @@ from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import Assignment, associate
 from tracking.config import TrackerConfig
-from tracking.filters import innovation, mahalanobis_sq
+from tracking.filters import innovation, mahalanobis_sq, predicted_measurement
 from tracking.frames import LocalFrame, course_from_velocity, range_bearing
 from tracking.imm import combine, predict_each_model, predict_models, stationary_probabilities, update_models
 from tracking.jpda import Cluster, clusters, pda_update
@@ -80,7 +80,9 @@ class _TrackMeta:
     ais_interval_s: float | None = None
     last_radar_time: float | None = None
     last_ais_payload: str = ""
-    radar_ids: set[str] = field(default_factory=set)
+    radar_ids: tuple[str, ...] = ()
+    """The radars that have painted the track, sorted: kept as ``TrackState.radar_ids`` wants
+    them, since every state published carries them and a track gains a radar rarely."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,17 +228,19 @@ class Tracker:
         tracks, plots_used = found.pairs[:, 0], found.pairs[:, 1]
         in_time_order = np.argsort(plot_time[plots_used], kind="stable")
         tracks, plots_used = tracks[in_time_order], plots_used[in_time_order]
-        self._fuse(tracks, z[plots_used], R[plots_used], plot_time[plots_used], H_POSITION)
+        times_used = plot_time[plots_used]
+        self._fuse(tracks, z[plots_used], R[plots_used], times_used, H_POSITION)
         score_gain = found.log_likelihood[in_time_order] + self._hit_score_offset
         updated, soft_hits = self._fuse_ambiguous(found.ambiguous, z, R, plot_time, sensor_id)
         confirmed_now: list[int] = []
-        for i, j, gain in zip(tracks.tolist(), plots_used.tolist(), score_gain.tolist(), strict=True):
+        for i, time, gain in zip(tracks.tolist(), times_used.tolist(), score_gain.tolist(), strict=True):
             meta = self._meta[i]
             meta.hits += 1
             meta.misses = 0
             meta.score += gain
-            meta.last_radar_time = float(plot_time[j])
-            meta.radar_ids.add(sensor_id)
+            meta.last_radar_time = time
+            if sensor_id not in meta.radar_ids:
+                meta.radar_ids = _radar_ids(meta.radar_ids, (sensor_id,))
             ready = self._ready_to_confirm(meta)
             if ready:
                 confirmed_now.append(i)
@@ -260,7 +264,12 @@ class Tracker:
             z[free], R[free], plot_time[free].tolist(), sensor_id, found.beside[free].tolist(), near
         )
         states = self._states([i for i in dict.fromkeys(updated) if i not in deleted] + births)
-        states += self._remove(sorted(deleted), scan_time)
+        gone = sorted(deleted)
+        # a track this scan did not update is as the association predicted it at scan_time
+        # (predictions do not depend on their batch): its lost state needs no new prediction
+        untouched = set(updated).isdisjoint(gone)
+        predicted = (found.x_pred[gone], found.P_pred[gone]) if untouched else None
+        states += self._remove(gone, scan_time, predicted=predicted)
         return states
 
     def _associate_scan(self, z: np.ndarray, R: np.ndarray, scan_time: float) -> _ScanAssociation:
@@ -268,17 +277,20 @@ class Tracker:
 
         First every track with its current process noise (GNN, newborn tracks penalised).
         Held tracks whose GNN pairs were a guess (``_ambiguous``) are taken out of the pairs
-        for JPDA. Then the confirmed tracks left without a plot are predicted again as if
-        manoeuvring, and offered the plots nobody took: a fast boat that turned hard
-        between two scans lands outside its quiet gate but inside this one, and keeps
-        its track (and its identity) instead of being replaced by a new one. A claimed
+        for JPDA. Then the confirmed tracks left without a plot are taken as if manoeuvring,
+        and offered the plots nobody took: a fast boat that turned hard between two scans
+        lands outside its quiet gate but inside this one, and keeps its track (and its
+        identity) instead of being replaced by a new one. Their manoeuvring model's prior is
+        the first pass's, not predicted again: a track's prediction does not depend on its
+        batch (tests/unit/tracking/test_tracker_screens.py), so it is the same numbers for free. A claimed
         plot (``association.claimed_plots``) may not start a new track; a free plot in the gate
         of a track that took another is *beside* it; a plot of an ambiguous cluster is
         claimed if it is more likely one of the cluster's vessels than not.
         """
         cfg = self.config
         everyone = np.arange(self.track_count)
-        x_pred, P_pred = self._predicted(everyone, scan_time)
+        x_models, P_models, c = self._prior(everyone, scan_time)
+        x_pred, P_pred = combine(x_models, P_models, c)
         tentative = np.array([m.status is TrackStatus.TENTATIVE for m in self._meta], dtype=bool)
         first = associate(
             x_pred, P_pred, z, R, cfg.gate_chi2, cfg.pregate_radius_m,
@@ -293,10 +305,13 @@ class Tracker:
         for cluster in ambiguous:
             claimed[cluster.plots] = cluster.beta[:, 1:].sum(axis=0) >= 0.5
 
-        lonely = np.setdiff1d(everyone[~tentative], np.concatenate([first.track_index, soft]))
+        lonely_mask = ~tentative
+        lonely_mask[first.track_index] = False
+        lonely_mask[soft] = False
+        lonely = np.flatnonzero(lonely_mask)  # confirmed or coasting, without a plot or a cluster
         free = np.flatnonzero(~claimed)
         if lonely.size and free.size:
-            x_man, P_man = self._predicted(lonely, scan_time, model=self._manoeuvre_model)
+            x_man, P_man = x_models[lonely, self._manoeuvre_model], P_models[lonely, self._manoeuvre_model]
             second = associate(x_man, P_man, z[free], R[free], cfg.gate_chi2, cfg.pregate_radius_m)
             rescued = lonely[second.track_index]
             pairs.append(np.column_stack([rescued, free[second.plot_index]]))
@@ -373,7 +388,7 @@ class Tracker:
                     meta.hits += 1
                     meta.misses = 0
                     meta.last_radar_time = time
-                    meta.radar_ids.add(sensor_id)
+                    meta.radar_ids = _radar_ids(meta.radar_ids, (sensor_id,))
                     meta.status = TrackStatus.CONFIRMED
                     hits.add(i)
         return updated, hits
@@ -460,7 +475,8 @@ class Tracker:
         self, z: np.ndarray, R: np.ndarray, x_pred: np.ndarray, P_pred: np.ndarray
     ) -> list[frozenset[str]]:
         """Per plot of ``z`` (covariance ``R``), the confirmed or coasting tracks (predicted
-        ``x_pred``, ``P_pred``) it lies within ``successor_gate_chi2`` of."""
+        ``x_pred``, ``P_pred``) it lies within ``successor_gate_chi2`` of. Every (plot, track)
+        pair within the pre-gate is tested in one stacked step, not plot by plot."""
         near: list[frozenset[str]] = [frozenset()] * z.shape[0]
         if z.shape[0] == 0:
             return near
@@ -468,18 +484,15 @@ class Tracker:
         rows = np.array(held, dtype=int)
         if rows.size == 0:
             return near
-        found = _within(z, x_pred[rows][:, [0, 2]], self.config.pregate_radius_m)
-        for j in np.flatnonzero(found.any(axis=1)).tolist():
-            tracks = rows[found[j]]
-            y, S = innovation(
-                x_pred[tracks],
-                P_pred[tracks],
-                np.broadcast_to(z[j], (tracks.size, 2)),
-                R[j][None],
-                H_POSITION,
-            )
-            close = tracks[mahalanobis_sq(y, S) <= self.config.successor_gate_chi2]
-            near[j] = frozenset(self._meta[i].track_id for i in close.tolist())
+        plot, k = np.nonzero(_within(z, x_pred[rows][:, [0, 2]], self.config.pregate_radius_m))
+        tracks = rows[k]  # by plot, then track: each plot's tracks in table order
+        Hx, HPH = predicted_measurement(x_pred[tracks], P_pred[tracks], H_POSITION)
+        close = mahalanobis_sq(z[plot] - Hx, HPH + R[plot]) <= self.config.successor_gate_chi2
+        ids: dict[int, list[str]] = {j: [] for j in plot.tolist()}
+        for j, i in zip(plot[close].tolist(), tracks[close].tolist(), strict=True):
+            ids[j].append(self._meta[i].track_id)
+        for j, track_ids in ids.items():
+            near[j] = frozenset(track_ids)
         return near
 
     def _successors(self, radar_lost: list[int], deleted: set[int]) -> dict[int, int]:
@@ -565,7 +578,7 @@ class Tracker:
         old.misses = new.misses
         old.hits += new.hits
         old.last_radar_time = new.last_radar_time
-        old.radar_ids |= new.radar_ids
+        old.radar_ids = _radar_ids(old.radar_ids, new.radar_ids)
         self.hand_overs += 1
 
     def _ais_current(self, meta: _TrackMeta, now: float) -> bool:
@@ -575,14 +588,14 @@ class Tracker:
         return now - meta.last_ais_time <= self.config.ais_missed_reports_to_coast * meta.ais_interval_s
 
     def _velocity_gate(self, updated: list[int]) -> set[int]:
-        """Tentative radar tracks implying an impossible speed are clutter pairs."""
-        x, _ = combine(self._x[updated], self._P[updated], self._mu[updated])
+        """Tentative radar tracks implying an impossible speed are clutter pairs (only the
+        tentative ones' states are combined: most tracks a scan updates are not)."""
+        tentative = [i for i in updated if self._meta[i].status is TrackStatus.TENTATIVE]
+        if not tentative:
+            return set()
+        x, _ = combine(self._x[tentative], self._P[tentative], self._mu[tentative])
         speed = np.hypot(x[:, 1], x[:, 3])
-        return {
-            i
-            for i, s in zip(updated, speed.tolist(), strict=True)
-            if self._meta[i].status is TrackStatus.TENTATIVE and s > self.config.max_speed_mps
-        }
+        return {i for i, s in zip(tentative, speed.tolist(), strict=True) if s > self.config.max_speed_mps}
 
     # -------------------------------------------------------------------- AIS
 
@@ -652,7 +665,7 @@ class Tracker:
             else:
                 self.identity_conflicts += 1
                 updated[k] = self._start_ais_track(fixes, k)
-            self._note_ais(updated[k], one.report, one.payload, fixes, k)
+        self._note_ais(updated, [(one.report, one.payload) for one in run], fixes)
         return self._states(updated)
 
     def _update_unidentified(self, report: AisReport, payload: str) -> list[TrackState]:
@@ -666,7 +679,7 @@ class Tracker:
         else:
             self._fuse(np.array([index]), z, R, fixes.time, H)
             self._meta[index].hits += 1
-        self._note_ais(index, report, payload, fixes, 0)
+        self._note_ais([index], [(report, payload)], fixes)
         return self._states([index])
 
     def _returning_id(self, mmsi: int, time: float) -> str | None:
@@ -692,18 +705,21 @@ class Tracker:
             np.array([[east, ve, north, vn]]), P0[None], [float(fixes.time[k])], track_ids=[track_id]
         )[0]
 
-    def _note_ais(self, index: int, report: AisReport, payload: str, fixes: AisFixes, k: int) -> None:
-        """The track at ``index`` now carries ``report``'s MMSI and knows its reporting schedule."""
-        meta = self._meta[index]
-        meta.mmsi = report.mmsi
-        meta.status = TrackStatus.CONFIRMED
-        meta.last_ais_time = report.time
-        meta.last_ais_payload = payload
-        meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
-        east, north = fixes.position_m[k].tolist()
-        ve, vn = fixes.velocity_mps[k].tolist()
-        self._ais_fix[index] = (report.time, east, north, ve, vn) if fixes.has_velocity[k] else np.nan
-        self._by_mmsi[report.mmsi] = index
+    def _note_ais(self, rows: list[int], reports: list[tuple[AisReport, str]], fixes: AisFixes) -> None:
+        """The track at ``rows[k]`` now carries the MMSI of report k of ``fixes`` (with its NMEA
+        payload, in ``reports``) and knows its reporting schedule. Distinct rows: their AIS
+        fixes are stored in one assignment, not a row at a time."""
+        for index, (report, payload) in zip(rows, reports, strict=True):
+            meta = self._meta[index]
+            meta.mmsi = report.mmsi
+            meta.status = TrackStatus.CONFIRMED
+            meta.last_ais_time = report.time
+            meta.last_ais_payload = payload
+            meta.ais_interval_s = expected_interval_s(report.msg_type, report.sog_kn, report.nav_status)
+            self._by_mmsi[report.mmsi] = index
+        fix = np.column_stack([fixes.time, fixes.position_m, fixes.velocity_mps])
+        fix[~fixes.has_velocity] = np.nan
+        self._ais_fix[rows] = fix
 
     def _same_message(self, last_time: float | None, last_payload: str, time: float, payload: str) -> bool:
         """Is a report the track's last message heard again by another station (identical
@@ -783,36 +799,36 @@ class Tracker:
         doomed: list[int] = []
         quiet: list[int] = []
         recheck_at: list[float] = []
-        coast_report_s = self.config.coast_report_s
+        coast_report_s, radar_scan_hold_s = self.config.coast_report_s, self.config.radar_scan_hold_s
+        confirmed, tentative = TrackStatus.CONFIRMED, TrackStatus.TENTATIVE
         rows = np.flatnonzero(self._recheck_at <= now)
+        # a hundred tracks a second on 200 vessels: locals and running minima, not lists
         for i, time_s, reported_s in zip(
             rows.tolist(), self._t[rows].tolist(), self._reported[rows].tolist(), strict=True
         ):
             meta = self._meta[i]
+            status = meta.status
             expected_s, max_idle_s = self._update_expectation(meta, now)
             if now - time_s > max_idle_s:
                 doomed.append(i)
-            elif meta.status is TrackStatus.CONFIRMED and now - time_s > expected_s:
+            elif status is confirmed and now - time_s > expected_s:
                 meta.status = TrackStatus.COASTING
                 coasting.append(i)
-            elif meta.status is not TrackStatus.TENTATIVE and now - reported_s >= coast_report_s:
+            elif status is not tentative and now - reported_s >= coast_report_s:
                 coasting.append(i)
             else:  # nothing can change before the first of these, unless the track is updated
-                due = [time_s + max_idle_s]
-                if meta.status is TrackStatus.CONFIRMED:
-                    due.append(time_s + expected_s)
-                if meta.status is not TrackStatus.TENTATIVE:
-                    due.append(reported_s + coast_report_s)
-                radar_time = -np.inf if meta.last_radar_time is None else meta.last_radar_time
-                radar_lets_go = radar_time + self.config.radar_scan_hold_s
-                if radar_lets_go > now:
-                    due.append(radar_lets_go)
+                due = time_s + max_idle_s
+                if status is confirmed:
+                    due = min(due, time_s + expected_s)
+                if status is not tentative:
+                    due = min(due, reported_s + coast_report_s)
+                if meta.last_radar_time is not None and meta.last_radar_time + radar_scan_hold_s > now:
+                    due = min(due, meta.last_radar_time + radar_scan_hold_s)
                 quiet.append(i)
-                recheck_at.append(min(due))
+                recheck_at.append(due)
         self._recheck_at[quiet] = recheck_at
         self._forget_retired(now)
-        states = self._states(coasting, at_time=now)
-        return states + self._remove(doomed, now)
+        return self._remove(doomed, now, published=coasting)
 
     def _update_expectation(self, meta: _TrackMeta, now: float) -> tuple[float, float]:
         """(silence after which the track coasts, silence after which it is dropped), in s.
@@ -844,14 +860,9 @@ class Tracker:
             self._q_models, self._leave_rates, self._decays,
         )  # fmt: skip
 
-    def _predicted(
-        self, indices: np.ndarray, time: float, model: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Prior of the given tracks at ``time``: the IMM mixture, or one model's alone."""
-        x_pred, P_pred, c = self._prior(indices, time)
-        if model is not None:
-            return x_pred[:, model], P_pred[:, model]
-        return combine(x_pred, P_pred, c)
+    def _predicted(self, indices: np.ndarray, time: float) -> tuple[np.ndarray, np.ndarray]:
+        """Prior of the given tracks at ``time``: the IMM mixture."""
+        return combine(*self._prior(indices, time))
 
     def _fuse(
         self,
@@ -884,9 +895,8 @@ class Tracker:
         late = dt < 0
         if late.any():
             n_late, models = int(late.sum()), self._q_models.size
-            back_s = np.repeat(-dt[late], models)
             x_fwd, P_fwd = predict_each_model(
-                x_new[late].reshape(-1, 4), P_new[late].reshape(-1, 4, 4), back_s,
+                x_new[late].reshape(-1, 4), P_new[late].reshape(-1, 4, 4), -dt[late],
                 self._q_models, self._decays,
             )  # fmt: skip
             x_new[late], P_new[late] = x_fwd.reshape(n_late, models, 4), P_fwd.reshape(n_late, models, 4, 4)
@@ -914,7 +924,7 @@ class Tracker:
         rows = self._append_tracks(x, P, times, beside=beside, near=near)
         for row, time in zip(rows, times, strict=True):
             self._meta[row].last_radar_time = time
-            self._meta[row].radar_ids.add(radar_id)
+            self._meta[row].radar_ids = (radar_id,)
         return rows
 
     def _append_tracks(
@@ -959,24 +969,37 @@ class Tracker:
             )
         return list(range(first, first + count))
 
-    def _remove(self, indices: list[int], now: float) -> list[TrackState]:
+    def _remove(
+        self,
+        indices: list[int],
+        now: float,
+        published: Sequence[int] = (),
+        predicted: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[TrackState]:
         """Delete tracks, returning their final ``lost`` states. An identified track's id is
-        remembered for its MMSI (``_returning_id``), for ``ais_track_id_memory_s``."""
+        remembered for its MMSI (``_returning_id``), for ``ais_track_id_memory_s``.
+
+        The states of the rows ``published``, which stay, come first, predicted to ``now``
+        in the same step as the lost ones: ``expire`` reports coasting and lost tracks at
+        once, and one prediction of both costs about half of two. ``predicted``: the rows'
+        states at ``now`` where the caller has them (``_states``).
+        """
         if not indices:
-            return []
+            return self._states(list(published), at_time=now, predicted=predicted)
         for i in indices:
             meta = self._meta[i]
             meta.status = TrackStatus.LOST
             if meta.mmsi is not None:
                 self._retired_ids.pop(meta.mmsi, None)  # re-inserted last: the dict stays in time order
                 self._retired_ids[meta.mmsi] = (meta.track_id, now)
-        states = self._states(indices, at_time=now)
+        states = self._states([*published, *indices], at_time=now, predicted=predicted)
         keep = np.ones(len(self._meta), dtype=bool)
         keep[indices] = False
         self._x, self._P, self._mu, self._t = self._x[keep], self._P[keep], self._mu[keep], self._t[keep]
         self._reported, self._recheck_at = self._reported[keep], self._recheck_at[keep]
         self._ais_fix = self._ais_fix[keep]
-        self._meta = [m for m, k in zip(self._meta, keep.tolist(), strict=True) if k]
+        for i in sorted(indices, reverse=True):  # distinct rows, from the end: the others keep their places
+            del self._meta[i]
         self._by_mmsi = {m.mmsi: i for i, m in enumerate(self._meta) if m.mmsi is not None}
         return states
 
@@ -990,8 +1013,14 @@ class Tracker:
                 return
             del self._retired_ids[mmsi]
 
-    def _states(self, indices: list[int], at_time: float | None = None) -> list[TrackState]:
-        """Records for the given rows, predicted to ``at_time`` when given (coasting, lost)."""
+    def _states(
+        self,
+        indices: list[int],
+        at_time: float | None = None,
+        predicted: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[TrackState]:
+        """Records for the given rows, predicted to ``at_time`` when given (coasting, lost);
+        ``predicted``: that prediction, (x, P) of the rows, when the caller already has it."""
         if not indices:
             return []
         idx = np.array(indices)
@@ -999,7 +1028,7 @@ class Tracker:
             x, P = combine(self._x[idx], self._P[idx], self._mu[idx])
             times = self._t[idx]
         else:
-            x, P = self._predicted(idx, at_time)
+            x, P = predicted or self._predicted(idx, at_time)
             times = np.full(idx.size, at_time)
         lat, lon = self.frame.to_geodetic(x[:, 0], x[:, 2])
         sog_kn, cog_deg = course_from_velocity(x[:, 1], x[:, 3])
@@ -1021,7 +1050,7 @@ class Tracker:
             out.append(
                 _track_state(
                     t, meta.track_id, meta.status, la, lo, e, n, ve, vn, sog, cog, tuple(cov),
-                    meta.mmsi, meta.last_ais_time, meta.last_radar_time, tuple(sorted(meta.radar_ids)),
+                    meta.mmsi, meta.last_ais_time, meta.last_radar_time, meta.radar_ids,
                 )
             )  # fmt: skip
         return out
@@ -1035,6 +1064,11 @@ _track_state = positional_constructor(
 
 _SCALAR_SCALE = 10.0 ** np.array([3, 7, 7, 2, 2, 3, 3, 2, 1])
 """Decimal places kept of a state's time, lat, lon, east, north, ve, vn, sog, cog."""
+
+
+def _radar_ids(ids: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    """``_TrackMeta.radar_ids`` with the radars ``more`` added: sorted, each once."""
+    return tuple(sorted({*ids, *more}))
 
 
 def _within(a: np.ndarray, b: np.ndarray, radius_m: float) -> np.ndarray:

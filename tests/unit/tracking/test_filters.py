@@ -9,8 +9,10 @@ from scipy.stats import chi2
 from tracking.filters import (
     cv_process_noise,
     damped_velocity_transition,
+    innovation,
     mahalanobis_sq,
     predict,
+    predicted_measurement,
     update,
 )
 from tracking.models import H_POSITION, H_POSITION_VELOCITY, polar_covariance_enu
@@ -141,3 +143,30 @@ def test_a_damped_velocity_relaxes_to_zero_after_travelling_v_over_rate():
     np.testing.assert_allclose(moved[0, 1], 5.0 * np.exp(-1.0))
     np.testing.assert_allclose(moved[0, 0], 50.0 * (1 - np.exp(-1.0)))
     np.testing.assert_allclose(moved[1], [50.0, 0.0, -20.0, 0.0], atol=1e-9)
+
+
+def test_a_damped_transition_broadcasts_times_against_rates_to_the_bit():
+    """The IMM builds (N, M) matrices from N times and M rates: each the one-by-one matrix."""
+    rng = np.random.default_rng(5)
+    dt, rates = rng.uniform(-2.0, 200.0, 7), np.array([0.1, 0.0, 0.0, 0.02])
+    dt[0] = 0.0
+    stacked = damped_velocity_transition(dt[:, None], rates)
+    assert stacked.shape == (7, 4, 4, 4)
+    for k, t in enumerate(dt):
+        for j, r in enumerate(rates):
+            np.testing.assert_array_equal(
+                stacked[k, j], damped_velocity_transition(np.array([t]), np.array([r]))[0]
+            )
+
+
+@pytest.mark.parametrize("H", [H_POSITION, H_POSITION_VELOCITY])
+def test_a_predicted_measurement_paired_with_plots_is_the_innovation_to_the_bit(H):
+    """Association computes H x and H P H' once per track and pairs them with each plot."""
+    rng = np.random.default_rng(6)
+    x, P = rng.normal(size=(9, 4)) * 5e3, _random_spd(rng, 9, 4, 40.0)
+    track = rng.integers(0, 9, 30)
+    z, R = rng.normal(size=(30, H.shape[0])) * 5e3, _random_spd(rng, 30, H.shape[0], 300.0)
+    y, S = innovation(x[track], P[track], z, R, H)
+    Hx, HPH = predicted_measurement(x, P, H)
+    np.testing.assert_array_equal(z - Hx[track], y)
+    np.testing.assert_array_equal(HPH[track] + R, S)

@@ -527,7 +527,9 @@ def test_duplicate_check_reads_the_payload_behind_a_tag_block() -> None:
     assert _payload(tagged) == "16qr5b0027Tj=4:>39==wc<1P000" == _payload(tagged.split("\\")[-1])
 
 
-def _encounter(config: TrackerConfig, seed: int, velocities: tuple[tuple[float, float], ...], offset_m: float):
+def _encounter(
+    config: TrackerConfig, seed: int, velocities: tuple[tuple[float, float], ...], offset_m: float
+):
     """Two dark boats 25 km from the radar meet at 60 s (``offset_m`` apart across track),
     painted every scan: (tracker, per boat the track holding it at 30 s and at 150 s)."""
     rng = np.random.default_rng(seed)
@@ -566,4 +568,4 @@ def test_boats_side_by_side_stay_with_gnn():
     contested scans stay with GNN."""
     tracker, (before, after) = _encounter(TrackerConfig(), 0, ((8.0, 0.0), (8.0, 0.0)), 80.0)
     assert tracker.jpda_clusters == 0
-    assert len(set(before)) == 2
+    assert len(set(before)) == 2 and len(set(after)) == 2  # two tracks to the end, not one
