@@ -342,7 +342,7 @@ class Tracker:
         cfg = self.config
         taken_by_tentative = first.plot_index[tentative[first.track_index]]
         eligible = ~tentative[first.gated_track] & ~np.isin(first.gated_plot, taken_by_tentative)
-        found = clusters(
+        return clusters(
             first.gated_track[eligible],
             first.gated_plot[eligible],
             np.exp(first.gated_log_likelihood[eligible]),
@@ -351,8 +351,8 @@ class Tracker:
             cfg.clutter_density_per_km2 * 1e-6,
             cfg.jpda_max_event_probability,
             cfg.jpda_max_events,
+            self._move_alike,
         )
-        return [cluster for cluster in found if not self._move_alike(cluster.tracks)]
 
     def _move_alike(self, tracks: np.ndarray) -> bool:
         """Do two of these tracks' steady-model velocities differ by less than

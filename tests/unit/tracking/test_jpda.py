@@ -88,11 +88,26 @@ def test_only_ambiguous_clusters_go_to_jpda():
     crossing = np.array([[5e-6, 4e-6], [4e-6, 5e-6]])  # either way round nearly as likely
     one_plot = np.array([[5e-6], [4e-6]])  # two tracks, one plot: GNN gives it, the other missed
     gnn = (np.array([0, 1]), np.array([0, 1]))
-    args = (P_DETECT, CLUTTER_PER_M2, 0.9, 1000)
+    args = (P_DETECT, CLUTTER_PER_M2, 0.9, 1000, lambda tracks: False)
     assert clusters(*_gated(far_apart), gnn, *args) == []
     assert clusters(*_gated(one_plot), (np.array([0]), np.array([0])), *args) == []
     found = clusters(*_gated(crossing), gnn, *args)
     assert len(found) == 1
     assert found[0].tracks.tolist() == [0, 1] and found[0].plots.tolist() == [0, 1]
     assert 0.55 < found[0].beta[0, 1] < 0.65  # 25 : 16, both painted
-    assert clusters(*_gated(crossing), gnn, P_DETECT, CLUTTER_PER_M2, 0.5, 1000) == []  # GNN's 61 % suffices
+    assert (
+        clusters(*_gated(crossing), gnn, P_DETECT, CLUTTER_PER_M2, 0.5, 1000, lambda tracks: False) == []
+    )  # GNN's 61 % suffices
+
+
+def test_a_cluster_the_tracker_leaves_to_gnn_is_not_enumerated():
+    crossing = np.array([[5e-6, 4e-6], [4e-6, 5e-6]])
+    asked = []
+
+    def alike(tracks: np.ndarray) -> bool:
+        asked.append(tracks.tolist())
+        return True
+
+    gnn = (np.array([0, 1]), np.array([0, 1]))
+    assert clusters(*_gated(crossing), gnn, P_DETECT, CLUTTER_PER_M2, 0.9, 1000, alike) == []
+    assert asked == [[0, 1]]
