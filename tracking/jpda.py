@@ -27,6 +27,7 @@ Pure numeric code on arrays: the tracker chooses which tracks and plots take par
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -132,12 +133,15 @@ def marginals(
     cluster has more than ``max_events`` events.
     """
     n_tracks, n_plots = likelihood_per_m2.shape
-    options = [[0, *(1 + np.flatnonzero(row)).tolist()] for row in likelihood_per_m2]
-    if np.prod([len(o) for o in options], dtype=float) > max_events:
+    options: list[list[int]] = [[0] for _ in range(n_tracks)]
+    for track, plot in zip(*(a.tolist() for a in np.nonzero(likelihood_per_m2)), strict=True):
+        options[track].append(1 + plot)  # row by row, plots in order
+    if math.prod(map(len, options)) > max_events:
         return None
-    weight = np.empty((n_tracks, n_plots + 1))
-    weight[:, 0] = 1.0 - p_detect
-    weight[:, 1:] = p_detect * likelihood_per_m2 / clutter_per_m2
+    weights = np.empty((n_tracks, n_plots + 1))
+    weights[:, 0] = 1.0 - p_detect
+    weights[:, 1:] = p_detect * likelihood_per_m2 / clutter_per_m2
+    weight = weights.tolist()  # the same doubles, as floats: the recursion multiplies thousands
     events: list[tuple[tuple[int, ...], float]] = []
     chosen = [0] * n_tracks
 
@@ -149,7 +153,7 @@ def marginals(
             if option and option in used:
                 continue
             chosen[track] = option
-            extend(track + 1, used | {option} if option else used, product * weight[track, option])
+            extend(track + 1, used | {option} if option else used, product * weight[track][option])
 
     extend(0, frozenset(), 1.0)
     total = sum(w for _, w in events)
