@@ -63,7 +63,11 @@ def test_dash001_login_is_required_and_names_the_user(pages):
     page.click("text=log out")
     page.wait_for_selector("#login-button")
     # A refresh in flight while logging out is refused (401): that is the guard working.
-    assert all("401" in e for e in pages.errors[before_logout:])
+    # Dash's renderer then reads the refused response's body twice and reports so as a page
+    # error ("body stream already read"); under load more refreshes are in flight (seen on
+    # a clean clone at load average 5).
+    refused = ("401", "body stream already read")
+    assert all(any(mark in e for mark in refused) for e in pages.errors[before_logout:])
     del pages.errors[before_logout:]
 
 
