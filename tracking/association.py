@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
 
-from tracking.filters import mahalanobis_sq, predicted_measurement
+from tracking.filters import log_det, mahalanobis_sq, predicted_measurement
 from tracking.models import H_POSITION
 
 _UNGATED_COST = 1e9
@@ -83,7 +83,7 @@ def associate(
 
     rows, row_of = _distinct(ti, n_tracks)
     cols, col_of = _distinct(mj, n_plots)
-    neg_log_likelihood = d2 + np.log(np.linalg.det(S))  # -2 ln N(y; 0, S) - 2 ln 2π
+    neg_log_likelihood = d2 + log_det(S)  # -2 ln N(y; 0, S) - 2 ln 2π
     cost = np.full((rows.size, cols.size), _UNGATED_COST)
     cost[row_of, col_of] = neg_log_likelihood
     if track_cost_offset is not None:

@@ -10,12 +10,16 @@ from tracking.filters import (
     cv_process_noise,
     damped_velocity_transition,
     innovation,
+    log_det,
     mahalanobis_sq,
     predict,
     predicted_measurement,
     update,
 )
 from tracking.models import H_POSITION, H_POSITION_VELOCITY, polar_covariance_enu
+
+H_ALONG_AXIS = np.array([[0.6, 0, 0.8, 0], [0, 0, 0, 1.0]])
+"""No sensor's: an H whose rows are not single state components, for the general matrix path."""
 
 
 def cv_transition(dt_s: np.ndarray) -> np.ndarray:
@@ -28,7 +32,7 @@ def _random_spd(rng: np.random.Generator, n: int, dim: int, scale: float) -> np.
     return A @ A.transpose(0, 2, 1) + np.eye(dim) * scale
 
 
-@pytest.mark.parametrize("H", [H_POSITION, H_POSITION_VELOCITY])
+@pytest.mark.parametrize("H", [H_POSITION, H_POSITION_VELOCITY, H_ALONG_AXIS])
 def test_batched_steps_equal_filterpy_per_track(H):
     rng = np.random.default_rng(1)
     n = 25
@@ -159,7 +163,7 @@ def test_a_damped_transition_broadcasts_times_against_rates_to_the_bit():
             )
 
 
-@pytest.mark.parametrize("H", [H_POSITION, H_POSITION_VELOCITY])
+@pytest.mark.parametrize("H", [H_POSITION, H_POSITION_VELOCITY, H_ALONG_AXIS])
 def test_a_predicted_measurement_paired_with_plots_is_the_innovation_to_the_bit(H):
     """Association computes H x and H P H' once per track and pairs them with each plot."""
     rng = np.random.default_rng(6)
@@ -170,3 +174,14 @@ def test_a_predicted_measurement_paired_with_plots_is_the_innovation_to_the_bit(
     Hx, HPH = predicted_measurement(x, P, H)
     np.testing.assert_array_equal(z - Hx[track], y)
     np.testing.assert_array_equal(HPH[track] + R, S)
+
+
+@pytest.mark.parametrize("dim", [2, 4])
+def test_mahalanobis_distance_and_log_determinant_equal_numpys_linear_algebra(dim):
+    """2 x 2 covariances take a closed form; it must agree with the general solve."""
+    rng = np.random.default_rng(8)
+    S = _random_spd(rng, 40, dim, 1e3) + np.diag(np.linspace(1.0, 1e5, dim))
+    y = rng.normal(size=(40, dim)) * 300
+    expected = np.einsum("ni,ni->n", y, np.linalg.solve(S, y[..., None])[..., 0])
+    np.testing.assert_allclose(mahalanobis_sq(y, S), expected, rtol=1e-10)
+    np.testing.assert_allclose(log_det(S), np.linalg.slogdet(S)[1], rtol=1e-12)
