@@ -15,8 +15,10 @@ from __future__ import annotations
 import numpy as np
 
 
-def damped_velocity_transition(dt_s: np.ndarray, decay_per_s: np.ndarray) -> np.ndarray:
-    """Transition matrices F(dt) with each velocity relaxing to zero at ``decay_per_s``: (..., 4, 4).
+def damped_velocity_terms(dt_s: np.ndarray, decay_per_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two entries of the transition F(dt) that are not 0 or 1, with each velocity relaxing
+    to zero at ``decay_per_s``: ``travel``, the distance a unit velocity carries, and ``keep``,
+    the share of velocity kept. Per axis F = [[1, travel], [0, keep]].
 
     The nearly-constant-position model of an anchored or drifting vessel (an integrated
     Ornstein-Uhlenbeck velocity per axis): v' = a v and p' = p + v (1 - a) / r with
@@ -25,11 +27,10 @@ def damped_velocity_transition(dt_s: np.ndarray, decay_per_s: np.ndarray) -> np.
     radar scan): F(-dt) is the exact backward prediction of the model.
 
     ``dt_s`` and ``decay_per_s`` broadcast together: the IMM passes (N, 1) times and its M
-    models' rates for (N, M) matrices at once. The IMM predicts a dozen tracks at a time
-    thousands of times a scenario, so numpy's cost per call, not per element, is what counts
-    here: F is written through a flat view in three slice assignments, and the travel of
-    every element is computed and divided only where the rate is positive, rather than
-    picked out by masks.
+    models' rates for (N, M) terms at once. The travel of every element is computed and
+    divided only where the rate is positive, rather than picked out by masks: the IMM
+    predicts a dozen tracks at a time thousands of times a scenario, so numpy's cost per
+    call, not per element, is what counts.
     """
     dt = np.asarray(dt_s, dtype=float)
     rate = np.asarray(decay_per_s, dtype=float)
@@ -37,12 +38,7 @@ def damped_velocity_transition(dt_s: np.ndarray, decay_per_s: np.ndarray) -> np.
     keep = np.exp(exponent)
     travel = dt * np.ones_like(exponent)  # dt itself where the rate is 0 (with its sign, even -0.0)
     np.divide(-np.expm1(exponent), rate, out=travel, where=rate > 0)
-    F = np.zeros((*exponent.shape, 4, 4))
-    flat = F.reshape(-1, 16)  # a view, row-major: (0, 0) and (2, 2) are 10 apart, as (0, 1) and (2, 3)
-    flat[:, 0::10] = 1.0
-    flat[:, 1::10] = travel.reshape(-1, 1)
-    flat[:, 5::10] = keep.reshape(-1, 1)
-    return F
+    return travel, keep
 
 
 def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float) -> np.ndarray:
@@ -66,10 +62,28 @@ def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float) -> np.ndarray:
     return Q * q_m2ps3
 
 
-def predict(x: np.ndarray, P: np.ndarray, F: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """x' = F x ; P' = F P F' + Q, for a stack of tracks."""
-    x_pred = (F @ x[..., None])[..., 0]
-    P_pred = F @ P @ F.transpose(0, 2, 1) + Q
+def predict(
+    x: np.ndarray, P: np.ndarray, travel: np.ndarray, keep: np.ndarray, Q: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """x' = F x ; P' = F P F' + Q for a stack of tracks, F given by its ``damped_velocity_terms``.
+
+    F moves each position by ``travel`` times its velocity and scales each velocity by
+    ``keep``, so F P F' is rows and then columns of P combined in pairs: a few elementwise
+    operations on the stack, where numpy's stacked 4 x 4 matrix products cost twice as much
+    on the few hundred tracks of a scan (and building F as much again).
+    """
+    t, k = travel.reshape(-1, 1), keep.reshape(-1, 1)
+    x_pred = x.copy()
+    x_pred[:, 0::2] += t * x[:, 1::2]
+    x_pred[:, 1::2] *= k
+    t, k = t[:, :, None], k[:, :, None]
+    FP = np.empty_like(P)  # F P: position rows gain travel x velocity rows, velocity rows scale
+    FP[:, 0::2] = P[:, 0::2] + t * P[:, 1::2]
+    FP[:, 1::2] = k * P[:, 1::2]
+    P_pred = np.empty_like(P)  # (F P) F': the same on the columns
+    P_pred[:, :, 0::2] = FP[:, :, 0::2] + t * FP[:, :, 1::2]
+    P_pred[:, :, 1::2] = k * FP[:, :, 1::2]
+    P_pred += Q
     return x_pred, P_pred
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tracking.filters import cv_process_noise, damped_velocity_transition, predict, update
+from tracking.filters import cv_process_noise, damped_velocity_terms, predict, update
 
 
 def transition_matrices(dt_s: np.ndarray, leave_rate_per_s: np.ndarray) -> np.ndarray:
@@ -99,9 +99,9 @@ def predict_each_model(
     """Predict (N·M, 4) states laid out track-major, each by its own model's dynamics, all
     the models of track k by ``dt_s[k]`` (N seconds).
 
-    F and Q are built as (N, M) stacks by broadcasting the N times against the M models'
-    constants: the numbers of building them from the times repeated M times and the rates
-    tiled N times, in fewer and smaller numpy calls on the tracker's hottest path.
+    F's terms and Q are built as (N, M) stacks by broadcasting the N times against the M
+    models' constants: the numbers of building them from the times repeated M times and the
+    rates tiled N times, in fewer and smaller numpy calls on the tracker's hottest path.
 
     The noise of a damped model is the constant-velocity one at its own (small) density,
     not the exact Ornstein-Uhlenbeck noise, which is smaller (by ~20 % over a 2.5 s scan at
@@ -109,9 +109,9 @@ def predict_each_model(
     uncertainty than the model strictly implies, and the same formula serves every model.
     """
     n, m = dt_s.size, q_m2ps3.size
-    F = damped_velocity_transition(dt_s[:, None], velocity_decay_per_s).reshape(n * m, 4, 4)
+    travel, keep = damped_velocity_terms(dt_s[:, None], velocity_decay_per_s)
     Q = (cv_process_noise(dt_s, 1.0)[:, None] * q_m2ps3[:, None, None]).reshape(n * m, 4, 4)
-    return predict(x, P, F, Q)
+    return predict(x, P, travel, keep, Q)
 
 
 def update_models(

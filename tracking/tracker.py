@@ -49,7 +49,7 @@ from tracking.ais_fixes import AisFixes
 from tracking.ais_schedule import expected_interval_s
 from tracking.association import Assignment, associate
 from tracking.config import TrackerConfig
-from tracking.filters import innovation, mahalanobis_sq, predicted_measurement
+from tracking.filters import damped_velocity_terms, innovation, mahalanobis_sq, predicted_measurement
 from tracking.frames import LocalFrame, course_from_velocity, range_bearing
 from tracking.imm import combine, predict_each_model, predict_models, stationary_probabilities, update_models
 from tracking.jpda import Cluster, clusters, pda_update
@@ -776,8 +776,7 @@ class Tracker:
         """
         x = self._x[rows]
         dt = time - self._t[rows]
-        rates = np.unique(self._decays).tolist()
-        travel = np.stack([dt if r == 0.0 else -np.expm1(-r * dt) / r for r in rates], axis=1)[:, None, :]
+        travel = damped_velocity_terms(dt[:, None], np.unique(self._decays))[0][:, None, :]
         points = len(rows), x.shape[1] * travel.shape[2]
         east = (x[:, :, 0, None] + x[:, :, 1, None] * travel).reshape(points)  # (N, M K)
         north = (x[:, :, 2, None] + x[:, :, 3, None] * travel).reshape(points)

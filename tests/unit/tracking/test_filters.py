@@ -8,7 +8,7 @@ from scipy.stats import chi2
 
 from tracking.filters import (
     cv_process_noise,
-    damped_velocity_transition,
+    damped_velocity_terms,
     innovation,
     log_det,
     mahalanobis_sq,
@@ -20,6 +20,16 @@ from tracking.models import H_POSITION, H_POSITION_VELOCITY, polar_covariance_en
 
 H_ALONG_AXIS = np.array([[0.6, 0, 0.8, 0], [0, 0, 0, 1.0]])
 """No sensor's: an H whose rows are not single state components, for the general matrix path."""
+
+
+def damped_velocity_transition(dt_s: np.ndarray, decay_per_s: np.ndarray) -> np.ndarray:
+    """F(dt) as the matrix filterpy takes, from ``damped_velocity_terms``: the oracles' form."""
+    travel, keep = damped_velocity_terms(dt_s, decay_per_s)
+    F = np.zeros((*travel.shape, 4, 4))
+    F[..., 0, 0] = F[..., 2, 2] = 1.0
+    F[..., 0, 1] = F[..., 2, 3] = travel
+    F[..., 1, 1] = F[..., 3, 3] = keep
+    return F
 
 
 def cv_transition(dt_s: np.ndarray) -> np.ndarray:
@@ -43,7 +53,7 @@ def test_batched_steps_equal_filterpy_per_track(H):
     z = rng.normal(size=(n, H.shape[0])) * 100
     R = _random_spd(rng, n, H.shape[0], 5.0)
 
-    x_pred, P_pred = predict(x, P, F, Q)
+    x_pred, P_pred = predict(x, P, dt, np.ones(n), Q)  # constant velocity: travel dt, keep all
     x_new, P_new, _, _ = update(x_pred, P_pred, z, R, H)
     for i in range(n):
         xi, Pi = fp_predict(x[i], P[i], F[i], Q[i])
@@ -98,7 +108,7 @@ def _monte_carlo_nees(q_true: float, q_filter: float, runs: int = 200, steps: in
     for k in range(steps):
         truth = np.einsum("nij,nj->ni", F, truth) + np.einsum("nij,nj->ni", L_Q, rng.normal(size=(runs, 4)))
         z = truth @ H_POSITION.T + np.einsum("nij,nj->ni", L_R, rng.normal(size=(runs, 2)))
-        x, P = predict(x, P, F, Q_filter)
+        x, P = predict(x, P, dt, np.ones(runs), Q_filter)
         x, P, _, _ = update(x, P, z, R, H_POSITION)
         nees[k] = mahalanobis_sq(x - truth, P).mean()
     return nees
@@ -147,6 +157,16 @@ def test_a_damped_velocity_relaxes_to_zero_after_travelling_v_over_rate():
     np.testing.assert_allclose(moved[0, 1], 5.0 * np.exp(-1.0))
     np.testing.assert_allclose(moved[0, 0], 50.0 * (1 - np.exp(-1.0)))
     np.testing.assert_allclose(moved[1], [50.0, 0.0, -20.0, 0.0], atol=1e-9)
+
+
+def test_a_damped_prediction_equals_the_matrix_products_with_its_transition():
+    rng = np.random.default_rng(3)
+    dt, rate = rng.uniform(-1.0, 200.0, 30), rng.choice([0.0, 0.02, 0.1], 30)
+    x, P, Q = rng.normal(size=(30, 4)) * 1e3, _random_spd(rng, 30, 4, 50.0), cv_process_noise(dt, 0.3)
+    F = damped_velocity_transition(dt, rate)
+    x_pred, P_pred = predict(x, P, *damped_velocity_terms(dt, rate), Q)
+    np.testing.assert_allclose(x_pred, (F @ x[..., None])[..., 0], rtol=1e-12)
+    np.testing.assert_allclose(P_pred, F @ P @ F.transpose(0, 2, 1) + Q, rtol=1e-12, atol=1e-9)
 
 
 def test_a_damped_transition_broadcasts_times_against_rates_to_the_bit():

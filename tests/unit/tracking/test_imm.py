@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tracking.filters import cv_process_noise, damped_velocity_transition, predict, update
+from tracking.filters import cv_process_noise, predict, update
 from tracking.imm import (
     combine,
     predict_models,
@@ -49,7 +49,7 @@ def test_identical_models_reduce_to_the_plain_kalman_filter():
     x_u, P_u, mu_u = update_models(x_m, P_m, c, z, R, H_POSITION)
     x_c, P_c = combine(x_u, P_u, mu_u)
 
-    x_k, P_k = predict(x, P, damped_velocity_transition(dt, np.zeros(n)), cv_process_noise(dt, 0.05))
+    x_k, P_k = predict(x, P, dt, np.ones(n), cv_process_noise(dt, 0.05))  # constant velocity
     x_k, P_k, _, _ = update(x_k, P_k, z, R, H_POSITION)
     np.testing.assert_allclose(x_c, x_k, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(P_c, P_k, rtol=1e-9, atol=1e-9)
