@@ -56,7 +56,7 @@ def clusters(
     clutter_per_m2: float,
     max_event_probability: float,
     max_events: int,
-    left_to_gnn: Callable[[np.ndarray], bool],
+    left_to_gnn: Callable[[list[int]], bool],
 ) -> list[Cluster]:
     """The ambiguous clusters among gated (track, plot) pairs, with their JPDA probabilities.
 
@@ -75,12 +75,13 @@ def clusters(
     label = _components(n_tracks + plots.size, track_of, n_tracks + plot_of)
     track_label, plot_label = label[:n_tracks], label[n_tracks:]
     shared = np.bincount(plot_of, minlength=plots.size) >= 2  # plots in two or more gates
+    rows_of, cols_of = _members(track_label), _members(plot_label)
+    track_list = tracks.tolist()
     found: list[Cluster] = []
     for component in np.unique(plot_label[shared]).tolist():
-        rows = np.flatnonzero(track_label == component)
-        cols = np.flatnonzero(plot_label == component)
-        if cols.size < 2 or left_to_gnn(tracks[rows]):
+        if len(cols_of[component]) < 2 or left_to_gnn([track_list[r] for r in rows_of[component]]):
             continue  # tracks sharing one plot: which is painted is no question of identity
+        rows, cols = np.array(rows_of[component]), np.array(cols_of[component])
         pairs = track_label[track_of] == component
         table = np.zeros((rows.size, cols.size))
         table[np.searchsorted(rows, track_of[pairs]), np.searchsorted(cols, plot_of[pairs])] = (
@@ -92,6 +93,16 @@ def clusters(
         if result is not None and result[1] < max_event_probability:
             found.append(Cluster(tracks[rows], plots[cols], result[0]))
     return found
+
+
+def _members(label: np.ndarray) -> dict[int, list[int]]:
+    """The positions holding each label, in order: one pass for all of a scan's components,
+    where a mask per component cost ten times as much (most scans hold a few dozen
+    components of vessels close together, nearly all of them left to GNN)."""
+    members: dict[int, list[int]] = {}
+    for position, value in enumerate(label.tolist()):
+        members.setdefault(value, []).append(position)
+    return members
 
 
 def _components(n_nodes: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

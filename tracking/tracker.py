@@ -31,7 +31,9 @@ the identified track, never the MMSI out of it). Output leaves as ``TrackState``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -351,16 +353,23 @@ class Tracker:
             cfg.clutter_density_per_km2 * 1e-6,
             cfg.jpda_max_event_probability,
             cfg.jpda_max_events,
-            self._move_alike,
+            self._moving_alike(),
         )
 
-    def _move_alike(self, tracks: np.ndarray) -> bool:
-        """Do two of these tracks' steady-model velocities differ by less than
-        ``jpda_min_velocity_difference_mps``?"""
-        velocity = self._x[tracks, self._quiet_model][:, [1, 3]]
-        gap = np.hypot(*(velocity[:, None, :] - velocity[None, :, :]).transpose(2, 0, 1))
-        gap[np.diag_indices(tracks.size)] = np.inf
-        return bool(gap.min() < self.config.jpda_min_velocity_difference_mps)
+    def _moving_alike(self) -> Callable[[list[int]], bool]:
+        """A test of tracks (rows) for ``_ambiguous``: do two of them differ in steady-model
+        velocity by less than ``jpda_min_velocity_difference_mps``? Asked of a few dozen
+        small clusters a scan, so on Python floats taken from the table once."""
+        velocity = self._x[:, self._quiet_model][:, [1, 3]].tolist()
+        limit_mps = self.config.jpda_min_velocity_difference_mps
+
+        def move_alike(tracks: list[int]) -> bool:
+            return any(
+                math.hypot(velocity[a][0] - velocity[b][0], velocity[a][1] - velocity[b][1]) < limit_mps
+                for a, b in itertools.combinations(tracks, 2)
+            )
+
+        return move_alike
 
     def _fuse_ambiguous(
         self, ambiguous: list[Cluster], z: np.ndarray, R: np.ndarray, plot_time: np.ndarray, sensor_id: str

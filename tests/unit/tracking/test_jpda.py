@@ -104,8 +104,8 @@ def test_a_cluster_the_tracker_leaves_to_gnn_is_not_enumerated():
     crossing = np.array([[5e-6, 4e-6], [4e-6, 5e-6]])
     asked = []
 
-    def alike(tracks: np.ndarray) -> bool:
-        asked.append(tracks.tolist())
+    def alike(tracks: list[int]) -> bool:
+        asked.append(tracks)
         return True
 
     gnn = (np.array([0, 1]), np.array([0, 1]))
