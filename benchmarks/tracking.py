@@ -348,14 +348,17 @@ def _confirmation(row: Row, *, verdict: bool = True) -> str:
         f"confirmed in {_num(row.score.get('confirm_scans_median'), 1)} scans (median), "
         f"{_num(worst, 1)} (slowest), {unconfirmed} never, "
         f"{row.score.get('confirm_within_target')} of {row.score.get('confirm_scans_counted')} "
-        f"within {TARGETS['confirm_scans']:g}"
+        f"within {TARGETS['confirm_scans']:g} ({row.score.get('confirm_possible_within_target')} of the "
+        f"{row.score.get('confirm_possible')} measured twice within {TARGETS['confirm_scans']:g})"
     )
     if not verdict:
         return text
     passed = unconfirmed == 0 and _verdict(worst, TARGETS["confirm_scans"], False) == "PASS"
     late = [c for c in row.score.get("confirm_slowest", []) if c["scans"] > TARGETS["confirm_scans"]]
     named = [
-        f"{c['truth_id']} {c['scans']:.1f} scans, held after {c['measurements']} measurements" for c in late
+        f"{c['truth_id']} {c['scans']:.1f} scans, held after {c['measurements']} measurements, "
+        f"the second {_num(c.get('second_scans'), 1)} scans after the first"
+        for c in late
     ]
     after = f"; over {TARGETS['confirm_scans']:g} scans: {', '.join(named)}" if named else ""
     outcome = "PASS" if passed else "FAIL"

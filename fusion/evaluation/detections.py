@@ -66,6 +66,18 @@ class Detections:
         np.minimum.at(first, self.vessel, self.time_s)
         return first
 
+    @property
+    def second_s(self) -> np.ndarray:
+        """Unix time of each vessel's second measurement (inf: measured once or never): the
+        earliest a tracker that starts tracks from two plots can hold it."""
+        second = np.full(self.n_vessels, np.inf)
+        order = np.lexsort((self.time_s, self.vessel))
+        vessel, time_s = self.vessel[order], self.time_s[order]
+        again = np.flatnonzero(vessel[1:] == vessel[:-1]) + 1  # every measurement after a vessel's first
+        first_again = again[np.unique(vessel[again], return_index=True)[1]]
+        second[vessel[first_again]] = time_s[first_again]
+        return second
+
     def count_until(self, vessels: np.ndarray, until_s: np.ndarray) -> np.ndarray:
         """How many measurements each of ``vessels`` had at or before its ``until_s``."""
         order = np.lexsort((self.time_s, self.vessel))

@@ -43,7 +43,10 @@ Definitions (this is the spec of ``seawatch evaluate``):
   them, and no tracker confirms it from one plot without confirming clutter too; so
   ``confirm_slowest`` lists the slowest few with their scans and the measurements (plots
   and AIS reports of it) each had before its track was held, and ``confirm_within_target``
-  counts the vessels of ``confirm_scans_counted`` held within 3 scans. Vessels measured but never
+  counts the vessels of ``confirm_scans_counted`` held within 3 scans. ``confirm_possible``
+  counts those whose second measurement came within 3 scans of the first, the least any
+  tracker that starts tracks from two plots needs, and ``confirm_possible_within_target``
+  those of them held within 3 scans. Vessels measured but never
   assigned are counted as unconfirmed, vessels never measured as undetected; both are
   left out of the statistics. A folder without radar.jsonl and ais.nmea (hand-built truth)
   counts from the first observable instant instead.
@@ -237,11 +240,13 @@ def _slowest_confirmations(
     measured: Detections | None,
     vessels: np.ndarray,
     scans: np.ndarray,
+    second_scans: np.ndarray,
     held_s: np.ndarray,
 ) -> list[dict[str, Any]]:
-    """The ``SLOWEST_SHOWN`` slowest of ``vessels`` in scans, each with its measurements until held."""
+    """The ``SLOWEST_SHOWN`` slowest of ``vessels`` in scans, each with its measurements until
+    held and the scans from its first measurement to its second."""
     finite = np.isfinite(scans)
-    vessels, scans = vessels[finite], scans[finite]
+    vessels, scans, second_scans = vessels[finite], scans[finite], second_scans[finite]
     order = np.argsort(-scans, kind="stable")[:SLOWEST_SHOWN]
     counts = (
         measured.count_until(vessels[order], held_s[vessels[order]]).tolist()
@@ -249,9 +254,16 @@ def _slowest_confirmations(
         else [None] * order.size
     )
     return [
-        {"truth_id": truth.vessel_ids[v], "scans": float(s), "measurements": n}
-        for v, s, n in zip(vessels[order].tolist(), scans[order].tolist(), counts, strict=True)
+        {"truth_id": truth.vessel_ids[v], "scans": float(s), "measurements": n, "second_scans": _finite(g)}
+        for v, s, n, g in zip(
+            vessels[order].tolist(), scans[order].tolist(), counts, second_scans[order].tolist(), strict=True
+        )
     ]
+
+
+def _finite(value: float) -> float | None:
+    """None for inf or NaN (a vessel measured once has no second measurement): strict JSON."""
+    return value if np.isfinite(value) else None
 
 
 def _assigned_rms_m(localisation_m: np.ndarray, pair_count: int) -> float | None:
@@ -315,8 +327,14 @@ def score_tracks(
     scan_period_s = coverage.nearest_scan_period_s(truth.xy_m[detection_row[in_radar]])
     in_radar_scans = confirm_s[in_radar] / scan_period_s  # NaN: no radar in the layout
     confirm_scans = in_radar_scans[np.isfinite(in_radar_scans)]
+    second_s = measured.second_s if measured is not None else np.full(n_vessels, np.nan)
+    in_radar_vessels = confirmed[in_radar]
+    second_scans = (second_s[in_radar_vessels] - detected_s[in_radar_vessels]) / scan_period_s
+    possible = second_scans[np.isfinite(in_radar_scans)] <= CONFIRM_TARGET_SCANS
     confirm_scans_median, _ = median_and_p95(confirm_scans)
-    slowest = _slowest_confirmations(truth, measured, confirmed[in_radar], in_radar_scans, first_assigned_s)
+    slowest = _slowest_confirmations(
+        truth, measured, in_radar_vessels, in_radar_scans, second_scans, first_assigned_s
+    )
 
     dark = truth.dark[observable_row] & truth.in_radar[observable_row]
     dark_samples = on_coarse_observable & dark
@@ -352,6 +370,10 @@ def score_tracks(
         "confirm_slowest": slowest,
         "confirm_scans_counted": int(confirm_scans.size),
         "confirm_within_target": int(np.count_nonzero(confirm_scans <= CONFIRM_TARGET_SCANS)),
+        "confirm_possible": int(np.count_nonzero(possible)),
+        "confirm_possible_within_target": int(
+            np.count_nonzero(possible & (confirm_scans <= CONFIRM_TARGET_SCANS))
+        ),
         "unconfirmed_vessels": int(detected.size - confirmed.size),
         "undetected_vessels": int(np.count_nonzero(~np.isfinite(detected_s[observed_vessels]))),
         "dark_vessel_steps": len(dark_keys),

@@ -99,8 +99,11 @@ def test_time_to_confirm_counts_from_the_first_plot_of_the_vessel(scenario: Scen
     result = scenario.evaluate()
     assert result["confirm_time_median_s"] == 5.0
     assert result["confirm_scans_max"] == 2.0
-    assert result["confirm_slowest"] == [{"truth_id": "V0", "scans": 2.0, "measurements": 3}]  # 30-35 s
+    # 30-35 s; its second plot one scan (2.5 s) after the first
+    slowest = {"truth_id": "V0", "scans": 2.0, "measurements": 3, "second_scans": 1.0}
+    assert result["confirm_slowest"] == [slowest]
     assert (result["confirm_within_target"], result["confirm_scans_counted"]) == (1, 1)
+    assert (result["confirm_possible_within_target"], result["confirm_possible"]) == (1, 1)
 
 
 def test_a_faint_boat_painted_on_few_scans_is_slow_in_scans_not_in_measurements(scenario: Scenario) -> None:
@@ -113,8 +116,10 @@ def test_a_faint_boat_painted_on_few_scans_is_slow_in_scans_not_in_measurements(
     scenario.add_track("T1", held, scenario.line((0.0, 0.0), VELOCITY_MPS, held), VELOCITY_MPS)
     result = scenario.evaluate()
     assert result["confirm_scans_max"] == 8.0
-    assert result["confirm_slowest"] == [{"truth_id": "V0", "scans": 8.0, "measurements": 3}]
+    slowest = {"truth_id": "V0", "scans": 8.0, "measurements": 3, "second_scans": 6.0}
+    assert result["confirm_slowest"] == [slowest]
     assert (result["confirm_within_target"], result["confirm_scans_counted"]) == (0, 1)
+    assert result["confirm_possible"] == 0  # no tracker starting from two plots holds it within 3 scans
     assert (result["unconfirmed_vessels"], result["undetected_vessels"]) == (0, 0)
 
 
