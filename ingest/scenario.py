@@ -125,12 +125,12 @@ def _ais_records(scenario: Scenario, counts: Counter[str]) -> Iterator[IngestRec
 
 
 def _radar_records(scenario: Scenario, counts: Counter[str]) -> Iterator[IngestRecord]:
-    source = str(scenario.radar_path)
+    source, sensors = str(scenario.radar_path), scenario.sensors
     with scenario.radar_path.open(encoding="utf-8", errors="replace") as lines:
         for line_no, line in enumerate(lines, start=1):
-            if not line.strip():
+            if line.isspace():  # a line read is never empty; isspace() copies nothing, strip() would
                 counts["radar:skipped:blank"] += 1
                 continue
-            record = parse_radar_line(line, line_no, source, scenario.sensors)
+            record = parse_radar_line(line, line_no, source, sensors)
             counts["radar:reject:" + record.reason if isinstance(record, Reject) else "radar:accepted"] += 1
             yield record
