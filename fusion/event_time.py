@@ -46,7 +46,8 @@ class EventTimeBuffer(Generic[T]):
         """Buffer an item; False if it is too late to be put in order (caller dead-letters it)."""
         if time < self.released_until:
             return False
-        self._newest_time = max(self._newest_time, time)
+        if time > self._newest_time:  # a comparison, not max(): this runs for every record
+            self._newest_time = time
         heapq.heappush(self._heap, (time, next(self._arrival), item))
         return True
 
@@ -60,8 +61,9 @@ class EventTimeBuffer(Generic[T]):
 
     def _pop_until(self, limit: float) -> list[tuple[float, T]]:
         out: list[tuple[float, T]] = []
-        while self._heap and self._heap[0][0] <= limit:
-            time, _, item = heapq.heappop(self._heap)
+        heap, pop = self._heap, heapq.heappop  # locals: the loop runs once per record
+        while heap and heap[0][0] <= limit:
+            time, _, item = pop(heap)
             out.append((time, item))
         if out:
             self.released_until = max(self.released_until, out[-1][0])

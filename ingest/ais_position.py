@@ -111,9 +111,25 @@ def payload_bits(payload: bytes) -> int:
 def read_position(payload: bytes, msg_type: int) -> RawPosition:
     """The position fields of a type 1, 2, 3, 18 or 27 payload of at least ``REQUIRED_BITS`` bits.
 
-    Written out field by field with the layout in locals rather than as a loop over the plan:
-    it runs for most lines of every feed.
+    Cached by payload (``msg_type`` is the payload's own, its first character): a network of
+    receivers hears each report at several stations, so a third of the reports of a
+    two-station feed are repeats.
     """
+    position = _POSITIONS.get(payload)
+    if position is None:
+        if len(_POSITIONS) >= _MAX_POSITIONS:
+            _POSITIONS.clear()
+        position = _POSITIONS[payload] = _read_position(payload, msg_type)
+    return position
+
+
+_MAX_POSITIONS = 4096
+_POSITIONS: dict[bytes, RawPosition] = {}
+
+
+def _read_position(payload: bytes, msg_type: int) -> RawPosition:
+    """``read_position`` uncached: written out field by field with the layout in locals rather
+    than as a loop over the plan, as it runs for most lines of every feed."""
     (
         end,
         mmsi,

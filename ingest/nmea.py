@@ -329,6 +329,24 @@ def parse_vdm(sentence: bytes) -> VdmSentence:
         numbers out of 1-9; fill bits out of 0-5; characters outside the payload alphabet) or
         BAD_CHECKSUM.
     """
+    vdm = _VDM_CACHE.get(sentence)
+    if vdm is None:
+        vdm = _parse_vdm_uncached(sentence)
+        if len(_VDM_CACHE) >= _MAX_VDM_CACHE:
+            _VDM_CACHE.clear()
+        _VDM_CACHE[sentence] = vdm
+    return vdm
+
+
+# A network of receivers hears each message at several stations, which write the same sentence
+# (a third of the lines of a two-station feed), so parsed sentences are cached as tag blocks
+# are; only ones that parse, so every bad line is still judged; the cap bounds memory.
+_MAX_VDM_CACHE = 4096
+_VDM_CACHE: dict[bytes, VdmSentence] = {}
+
+
+def _parse_vdm_uncached(sentence: bytes) -> VdmSentence:
+    """:func:`parse_vdm` without the cache: the canonical shape in one regex match, else field by field."""
     match = _CANONICAL_VDM.match(sentence)
     if match is None:
         return _parse_vdm_fields(sentence)

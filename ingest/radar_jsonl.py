@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -86,25 +87,30 @@ def _fast_plot(text: str, line_no: int, sensors: Sensors) -> RadarPlot | None:
     surrogate escapes), which the careful reader then reads; where both accept a line they
     read it alike, except that orjson turns an integer beyond 64 bits into a float, so a
     record with a float that large, or with a nested value, is left to the careful reader.
+
+    The required fields are popped from orjson's fresh dict, which leaves it holding just
+    ``extra``: no second dict and no pass over the required keys (this runs for every line).
     """
     try:
         record = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
-    extra = _extra_read_alike(record) if type(record) is dict else None
-    if extra is None:
+    if type(record) is not dict:
         return None
-    sensor_id = record.get("sensor")
+    time_s, sensor_id = record.pop("time", None), record.pop("sensor", None)
+    range_m, bearing_deg = record.pop("range_m", None), record.pop("bearing_deg", None)
     radar = sensors.radar(sensor_id) if type(sensor_id) is str else None
-    time_s, range_m, bearing_deg = record.get("time"), record.get("range_m"), record.get("bearing_deg")
-    if radar is None or not (
-        type(time_s) in _NUMBER and type(range_m) in _NUMBER and type(bearing_deg) in _NUMBER
+    if (
+        radar is None
+        or type(time_s) not in _NUMBER
+        or type(range_m) not in _NUMBER
+        or type(bearing_deg) not in _NUMBER
+        or not (-_INT64 < time_s < _INT64 and -_INT64 < bearing_deg < _INT64 and range_m < _INT64)
+        or not _in_range(range_m, radar)
+        or not _read_alike(record.values())
     ):
         return None
-    range_m = float(range_m)
-    if not _in_range(range_m, radar):
-        return None
-    return _plot(line_no, radar, float(time_s), range_m, float(bearing_deg), extra)
+    return _plot(line_no, radar, float(time_s), float(range_m), float(bearing_deg), record)
 
 
 _NUMBER = (float, int)
@@ -113,20 +119,16 @@ _NUMBER = (float, int)
 _INT64 = float(2**63)
 
 
-def _extra_read_alike(record: dict[str, Any]) -> dict[str, Any] | None:
-    """The record's keys beyond the required ones, if json would read every value of it
-    as orjson did (see ``_fast_plot``); None if not. One pass: this runs for every line."""
-    extra = {}
-    for key, value in record.items():
+def _read_alike(values: Iterable[Any]) -> bool:
+    """Would json read every one of these values as orjson did (see ``_fast_plot``)?"""
+    for value in values:
         kind = type(value)
         if kind is float:
             if not -_INT64 < value < _INT64:
-                return None
+                return False
         elif not (kind is str or kind is int or kind is bool or value is None):
-            return None
-        if key not in _REQUIRED:
-            extra[key] = value
-    return extra
+            return False
+    return True
 
 
 def _plot(

@@ -87,7 +87,8 @@ class StepPlanner:
                 steps.append(TickStep(time))
                 self._next_tick = (math.floor(time / self._tick_s) + 1) * self._tick_s
         if isinstance(record, RadarPlot):  # closes nothing at its time (advanced above), but if it did:
-            steps += [ScanStep(scan, time) for scan in self._scans.add(record)]
+            for scan in self._scans.add(record):  # a loop, not a comprehension: no call when empty
+                steps.append(ScanStep(scan, time))
         else:
             self._ais_run.append(record)
         return steps

@@ -84,6 +84,18 @@ def test_vdm_fields() -> None:
     assert (vdm.payload[:4], vdm.fill_bits) == (b"53n4", 0)
 
 
+def test_a_repeated_sentence_parses_alike_and_a_repeated_bad_one_still_raises() -> None:
+    """Parsed sentences are cached (stations repeat each other's); bad ones never are."""
+    body = b"AIVDM,1,1,,B,15MgK45P3@G?fl0E`JbR0OwT0@MS,0"
+    good = b"!" + body + b"*%02X" % nmea_checksum(body)
+    assert parse_vdm(bytes(good)) == parse_vdm(bytes(good))
+    bad = good[:-2] + b"%02X" % (nmea_checksum(body) ^ 1)
+    for _ in range(2):
+        with pytest.raises(NmeaError) as info:
+            parse_vdm(bad)
+        assert info.value.reason is RejectReason.BAD_CHECKSUM
+
+
 def test_lower_case_hex_checksum_is_accepted() -> None:
     body = b"AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0"
     assert parse_vdm(b"!" + body + b"*%02x" % nmea_checksum(body)).payload == b"13u?etPv2;0n:dDPwUM1U1Cb069D"
