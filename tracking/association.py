@@ -12,8 +12,9 @@ Cost of pairing track i with plot j: d²_ij + ln|S_ij|, the negative log-likelih
 Gaussian innovation up to a constant, so a diffuse tentative track does not win a plot
 merely because its large covariance makes every plot look close in Mahalanobis terms.
 
-Only pairs inside a Euclidean pre-gate found with a k-d tree are costed, then gated on
-Mahalanobis distance (χ² with 2 degrees of freedom), so the cost is never all-pairs.
+Only pairs inside a Euclidean pre-gate found with k-d trees (of the tracks and of the
+plots, searched together) are costed, then gated on Mahalanobis distance (χ² with 2
+degrees of freedom), so the cost is never all-pairs.
 """
 
 from __future__ import annotations
@@ -63,13 +64,15 @@ def associate(
     if n_tracks == 0 or n_plots == 0:
         return _unassigned(n_plots)
 
-    track_xy = x_pred[:, [0, 2]]
-    neighbours = cKDTree(z).query_ball_point(track_xy, r=pregate_radius_m)
-    counts = np.fromiter((len(n) for n in neighbours), dtype=int, count=n_tracks)
-    if counts.sum() == 0:
+    # one dual-tree search gives every close pair as arrays, where a ball query per track
+    # gave a list per track to flatten in Python (a third of the first pass of a scan)
+    close = cKDTree(x_pred[:, [0, 2]]).sparse_distance_matrix(
+        cKDTree(z), pregate_radius_m, output_type="ndarray"
+    )
+    if close.size == 0:
         return _unassigned(n_plots)
-    ti = np.repeat(np.arange(n_tracks), counts)
-    mj = np.fromiter((j for n in neighbours for j in n), dtype=int, count=int(counts.sum()))
+    by_track = np.lexsort((close["j"], close["i"]))  # track by track, plots in order
+    ti, mj = close["i"][by_track].astype(np.intp), close["j"][by_track].astype(np.intp)
 
     Hx, HPH = predicted_measurement(x_pred, P_pred, H_POSITION)
     y, S = z[mj] - Hx[ti], HPH[ti] + R[mj]  # the innovation of each pair
