@@ -75,10 +75,12 @@ def clusters(
     label = _components(n_tracks + plots.size, track_of, n_tracks + plot_of)
     track_label, plot_label = label[:n_tracks], label[n_tracks:]
     shared = np.bincount(plot_of, minlength=plots.size) >= 2  # plots in two or more gates
-    rows_of, cols_of = _members(track_label), _members(plot_label)
+    contested = np.zeros(label.size, dtype=bool)
+    contested[plot_label[shared]] = True  # components with a plot in two or more gates
+    rows_of, cols_of = _members(track_label, contested), _members(plot_label, contested)
     track_list = tracks.tolist()
     found: list[Cluster] = []
-    for component in np.unique(plot_label[shared]).tolist():
+    for component in sorted(cols_of):
         if len(cols_of[component]) < 2 or left_to_gnn([track_list[r] for r in rows_of[component]]):
             continue  # tracks sharing one plot: which is painted is no question of identity
         rows, cols = np.array(rows_of[component]), np.array(cols_of[component])
@@ -95,12 +97,14 @@ def clusters(
     return found
 
 
-def _members(label: np.ndarray) -> dict[int, list[int]]:
-    """The positions holding each label, in order: one pass for all of a scan's components,
-    where a mask per component cost ten times as much (most scans hold a few dozen
-    components of vessels close together, nearly all of them left to GNN)."""
+def _members(label: np.ndarray, wanted: np.ndarray) -> dict[int, list[int]]:
+    """The positions holding each ``wanted`` label (a mask over labels), in order: one pass
+    for all of a scan's contested components, where a mask per component cost ten times as
+    much (most scans hold a few dozen of them, vessels close together, nearly all left to
+    GNN)."""
     members: dict[int, list[int]] = {}
-    for position, value in enumerate(label.tolist()):
+    positions = np.flatnonzero(wanted[label])
+    for position, value in zip(positions.tolist(), label[positions].tolist(), strict=True):
         members.setdefault(value, []).append(position)
     return members
 
