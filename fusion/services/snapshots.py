@@ -16,7 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+"""Bumped whenever a pickled object's layout changes (3: the event-time buffer holds a sorted list)."""
 
 
 @dataclass

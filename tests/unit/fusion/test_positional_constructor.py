@@ -5,6 +5,7 @@ does not match the class."""
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 import pytest
 
@@ -18,6 +19,7 @@ def test_every_field_given_builds_the_same_record(record: object) -> None:
     build = positional_constructor(type(record), *(f.name for f in fields))
     built = build(*(getattr(record, f.name) for f in fields))
     assert type(built) is type(record) and built == record
+    assert pickle.loads(pickle.dumps(built)) == record
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.time = 0.0  # type: ignore[attr-defined]
 
