@@ -41,7 +41,7 @@ def damped_velocity_terms(dt_s: np.ndarray, decay_per_s: np.ndarray) -> tuple[np
     return travel, keep
 
 
-def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float, *, signed: bool = False) -> np.ndarray:
+def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float) -> np.ndarray:
     """Continuous white-noise-acceleration process noise Q(dt), shape (N, 4, 4).
 
     With acceleration noise of spectral density q (m²/s³) on each axis,
@@ -52,19 +52,13 @@ def cv_process_noise(dt_s: np.ndarray, q_m2ps3: float, *, signed: bool = False) 
     Navigation*, 2001, §6.2.2, eq. 6.2.2-12). This is Stone Soup's ``ConstantVelocity``
     noise, not filterpy's piecewise ``Q_discrete_white_noise``. Uncertainty only grows,
     so |dt| is used when predicting backwards.
-
-    ``signed``: dt³/3 and dt keep dt's sign (the cross terms dt²/2 cannot). A forward
-    prediction by τ, F(τ) P F(τ)' + Q(τ), moved back by dt = -τ with F(-τ) and this noise is P
-    again exactly, as F(-τ) Q(τ) F(-τ)' is minus the signed Q(-τ) for constant velocity. It
-    takes off noise a forward prediction added; it must not reach back past the last update.
     """
-    dt = np.asarray(dt_s, dtype=float).reshape(-1)
-    magnitude = dt if signed else np.abs(dt)
+    dt = np.abs(np.asarray(dt_s, dtype=float).reshape(-1))
     Q = np.zeros((dt.size, 4, 4))
     flat = Q.reshape(dt.size, 16)  # a view; each axis's block at [0:2, 0:2] and [2:4, 2:4]
-    flat[:, 0] = flat[:, 10] = magnitude**3 / 3.0
+    flat[:, 0] = flat[:, 10] = dt**3 / 3.0
     flat[:, 1] = flat[:, 4] = flat[:, 11] = flat[:, 14] = dt**2 / 2.0
-    flat[:, 5] = flat[:, 15] = magnitude
+    flat[:, 5] = flat[:, 15] = dt
     return Q * q_m2ps3
 
 

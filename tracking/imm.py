@@ -94,12 +94,7 @@ def predict_models(
 
 
 def predict_each_model(
-    x: np.ndarray,
-    P: np.ndarray,
-    dt_s: np.ndarray,
-    q_m2ps3: np.ndarray,
-    velocity_decay_per_s: np.ndarray,
-    retrodicted: np.ndarray | None = None,
+    x: np.ndarray, P: np.ndarray, dt_s: np.ndarray, q_m2ps3: np.ndarray, velocity_decay_per_s: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Predict (N·M, 4) states laid out track-major, each by its own model's dynamics, all
     the models of track k by ``dt_s[k]`` (N seconds).
@@ -112,18 +107,11 @@ def predict_each_model(
     not the exact Ornstein-Uhlenbeck noise, which is smaller (by ~20 % over a 2.5 s scan at
     0.1/s, far more over a 3-minute AIS gap): the error is on the safe side, a little more
     uncertainty than the model strictly implies, and the same formula serves every model.
-
-    ``retrodicted`` (N,) marks tracks moved back (dt < 0) within an interval that a forward
-    prediction of theirs covered: their constant-velocity models take that interval's noise
-    off again (``cv_process_noise`` signed), which is exact; damped models keep the safe side.
     """
     n, m = dt_s.size, q_m2ps3.size
     travel, keep = damped_velocity_terms(dt_s[:, None], velocity_decay_per_s)
-    Q = cv_process_noise(dt_s, 1.0)[:, None] * q_m2ps3[:, None, None]  # (N, M, 4, 4)
-    if retrodicted is not None and retrodicted.any():
-        back = retrodicted[:, None] & (velocity_decay_per_s == 0.0)[None, :]
-        Q[back] = (cv_process_noise(dt_s, 1.0, signed=True)[:, None] * q_m2ps3[:, None, None])[back]
-    return predict(x, P, travel, keep, Q.reshape(n * m, 4, 4))
+    Q = (cv_process_noise(dt_s, 1.0)[:, None] * q_m2ps3[:, None, None]).reshape(n * m, 4, 4)
+    return predict(x, P, travel, keep, Q)
 
 
 def update_models(

@@ -110,9 +110,6 @@ class _ScanAssociation:
     P_pred: np.ndarray
     ambiguous: list[Cluster]
     """Clusters of tracks updated by JPDA rather than by the pairs."""
-    models: tuple[np.ndarray, np.ndarray, np.ndarray]
-    """Every track's model-conditioned priors at the scan time and its predicted mode
-    probabilities (``Tracker._prior``), which ``x_pred`` and ``P_pred`` combine."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +231,7 @@ class Tracker:
         in_time_order = np.argsort(plot_time[plots_used], kind="stable")
         tracks, plots_used = tracks[in_time_order], plots_used[in_time_order]
         times_used = plot_time[plots_used]
-        prior = self._moved_prior(found.models, tracks, times_used, scan_time)
-        self._fuse(tracks, z[plots_used], R[plots_used], times_used, H_POSITION, prior)
+        self._fuse(tracks, z[plots_used], R[plots_used], times_used, H_POSITION)
         score_gain = found.log_likelihood[in_time_order] + self._hit_score_offset
         updated, soft_hits = self._fuse_ambiguous(found.ambiguous, z, R, plot_time, sensor_id)
         confirmed_now: list[int] = []
@@ -331,7 +327,6 @@ class Tracker:
             x_pred=x_pred,
             P_pred=P_pred,
             ambiguous=ambiguous,
-            models=(x_models, P_models, c),
         )
 
     def _ambiguous(self, first: Assignment, tentative: np.ndarray) -> list[Cluster]:
@@ -882,34 +877,6 @@ class Tracker:
             self._x[indices], self._P[indices], self._mu[indices], times - self._t[indices],
             self._q_models, self._leave_rates, self._decays,
         )  # fmt: skip
-
-    def _moved_prior(
-        self,
-        models: tuple[np.ndarray, np.ndarray, np.ndarray],
-        indices: np.ndarray,
-        times: np.ndarray,
-        scan_time: float,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The scan-time priors ``models`` of the tracks ``indices`` moved to their plots'
-        ``times``: the IMM interaction stays the scan's, each model is predicted on.
-
-        A radar scan's plots are painted over one antenna turn, so each track is fused at its
-        own plot's time; mixing again for that would repeat, a second or so later, what the
-        association's prediction has just done (a third of the scan's filter cost, for mode
-        probabilities that move by a few per cent a second). A plot painted before the scan
-        time moves its prior back over time the scan prediction covered (after the track's
-        last update), which takes that interval's process noise off again (``retrodicted``):
-        adding it a second time cost twice the accuracy this shortcut does (GOSPA +0.6 %,
-        not +0.2 %, on 200 vessels).
-        """
-        x_models, P_models, c = models
-        count, m = indices.size, c.shape[1]
-        dt_s = times - scan_time
-        x, P = predict_each_model(
-            x_models[indices].reshape(count * m, 4), P_models[indices].reshape(count * m, 4, 4), dt_s,
-            self._q_models, self._decays, retrodicted=(dt_s < 0) & (times >= self._t[indices]),
-        )  # fmt: skip
-        return x.reshape(count, m, 4), P.reshape(count, m, 4, 4), c[indices]
 
     def _predicted(self, indices: np.ndarray, time: float) -> tuple[np.ndarray, np.ndarray]:
         """Prior of the given tracks at ``time``: the IMM mixture."""

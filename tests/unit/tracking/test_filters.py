@@ -205,18 +205,3 @@ def test_mahalanobis_distance_and_log_determinant_equal_numpys_linear_algebra(di
     expected = np.einsum("ni,ni->n", y, np.linalg.solve(S, y[..., None])[..., 0])
     np.testing.assert_allclose(mahalanobis_sq(y, S), expected, rtol=1e-10)
     np.testing.assert_allclose(log_det(S), np.linalg.slogdet(S)[1], rtol=1e-12)
-
-
-def test_signed_noise_takes_a_forward_prediction_back_exactly():
-    """A scan's prior moved back to an earlier plot is the prior predicted to that plot."""
-    rng = np.random.default_rng(9)
-    x, P = rng.normal(size=(12, 4)) * 1e3, _random_spd(rng, 12, 4, 30.0)
-    whole, part = rng.uniform(0.5, 3.0, 12), rng.uniform(0.0, 0.5, 12)
-    cv = np.ones(12)
-    x_scan, P_scan = predict(x, P, whole, cv, cv_process_noise(whole, 0.2))
-    back = -part * whole
-    x_back, P_back = predict(x_scan, P_scan, back, cv, cv_process_noise(back, 0.2, signed=True))
-    earlier = whole + back
-    x_direct, P_direct = predict(x, P, earlier, cv, cv_process_noise(earlier, 0.2))
-    np.testing.assert_allclose(x_back, x_direct, rtol=1e-12, atol=1e-9)
-    np.testing.assert_allclose(P_back, P_direct, rtol=1e-9, atol=1e-9)
