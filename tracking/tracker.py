@@ -214,11 +214,17 @@ class Tracker:
         raw_range_m = np.array([p.range_m for p in plots])
         raw_bearing_deg = np.array([p.bearing_deg for p in plots])
         plot_time = np.array([p.time for p in plots])
-        bias = self.registration.bias(sensor_id)  # learnt from the scans before this one
+        placed_raw = self._calibrate(site, raw_range_m, raw_bearing_deg, plot_time)
+        bias = self.registration.bias(sensor_id)
         range_m = raw_range_m - bias.range_m
         bearing_deg = np.mod(raw_bearing_deg - bias.bearing_deg, 360.0)
-        z = np.column_stack(self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg))
-        self._calibrate(site, raw_range_m, raw_bearing_deg, plot_time, z)
+        # a zero bias (a radar not yet calibrated, or aligned) leaves the plots as they were
+        unchanged = np.array_equal(range_m, raw_range_m) and np.array_equal(bearing_deg, raw_bearing_deg)
+        if placed_raw is not None and unchanged:
+            east, north = placed_raw
+        else:
+            east, north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
+        z = np.column_stack([east, north])
         range_sigma_m, bearing_sigma_deg = site.range_sigma_m, site.bearing_sigma_deg
         if not bias.calibrated:
             range_sigma_m = float(np.hypot(range_sigma_m, self.config.uncalibrated_range_sigma_m))
@@ -403,34 +409,32 @@ class Tracker:
         return updated, hits
 
     def _calibrate(
-        self,
-        site: RadarSite,
-        range_m: np.ndarray,
-        bearing_deg: np.ndarray,
-        plot_time: np.ndarray,
-        z: np.ndarray,
-    ) -> None:
-        """Feed the registration with (raw plot, fresh AIS fix) pairs of this scan, the plots
-        measured at ``range_m``, ``bearing_deg`` and placed at ``z`` with the bias learnt so far.
+        self, site: RadarSite, range_m: np.ndarray, bearing_deg: np.ndarray, plot_time: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Feed the registration with (raw plot, fresh AIS fix) pairs of this scan; the raw
+        plots' (east, north) if it placed them (None when no fix was fresh).
 
         Pairs are made independently of association, which a large bias would spoil: each
         track with an AIS fix at most ``registration_max_ais_age_s`` old (extrapolated to
-        the scan) is paired with the only plot placed within ``registration_pair_radius_m``;
-        a fix with none or several plots near it gives no sample. Pairing the placed plots,
-        not the raw ones, needs one placement a scan rather than two, and pairs better as
-        the bias is learnt; the residual is still the raw measurement's.
+        the scan) is paired with the only raw plot within ``registration_pair_radius_m``;
+        a fix with none or several plots near it gives no sample.
         """
         cfg = self.config
         scan_time = float(plot_time.mean())
         fixes = self._ais_fix[np.abs(scan_time - self._ais_fix[:, 0]) <= cfg.registration_max_ais_age_s]
         if fixes.size == 0:
-            return
+            return None
+        placed = plot_east, plot_north = self.frame.polar_to_enu(site.lat, site.lon, range_m, bearing_deg)
         dt = scan_time - fixes[:, 0]
         fix_east, fix_north = fixes[:, 1] + fixes[:, 3] * dt, fixes[:, 2] + fixes[:, 4] * dt
-        near = _within(np.column_stack([fix_east, fix_north]), z, cfg.registration_pair_radius_m)
+        near = _within(
+            np.column_stack([fix_east, fix_north]),
+            np.column_stack([plot_east, plot_north]),
+            cfg.registration_pair_radius_m,
+        )
         f = np.flatnonzero(near.sum(axis=1) == 1)
         if f.size == 0:
-            return
+            return placed
         j = near[f].argmax(axis=1)
         dt_plot = plot_time[j] - fixes[f, 0]
         lat, lon = self.frame.to_geodetic(
@@ -438,6 +442,7 @@ class Tracker:
         )
         expected_range_m, expected_bearing_deg = range_bearing(site.lat, site.lon, lat, lon)
         self.registration.add(site.id, range_m[j] - expected_range_m, bearing_deg[j] - expected_bearing_deg)
+        return placed
 
     def _ready_to_confirm(self, meta: _TrackMeta) -> bool:
         """A sequential test on the track score, or enough hits (see config).
