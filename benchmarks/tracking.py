@@ -35,7 +35,6 @@ import datetime as dt
 import json
 import os
 import platform
-import resource
 import shlex
 import statistics
 import subprocess
@@ -179,7 +178,17 @@ def _rss_now_mb() -> float:
 
 
 def _rss_peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """This process's peak RSS: the kernel's high-water mark of its own memory (VmHWM).
+
+    Not ``getrusage``'s ``ru_maxrss``: Linux carries that over an exec from the forked
+    parent, so every run spawned after the benchmark had grown (holding a 1,000-vessel
+    evaluation) reported the parent's 600 MB as its own peak.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError("/proc/self/status has no VmHWM line: peak memory needs Linux")
 
 
 def measured(engine: str, scenario_dir: Path, tracks_out: Path, *, show: bool) -> dict[str, Any]:
