@@ -119,8 +119,8 @@ def _innovation_terms(
 
 
 def _picked_components(H: np.ndarray) -> np.ndarray | None:
-    """The state components H reads, if each of its rows reads one of them as it is (every
-    sensor here measures position, or position and velocity); None for any other H.
+    """The state components H reads, if each of its rows reads a different one of them as it
+    is (every sensor here measures position, or position and velocity); None for any other H.
 
     Picking rows and columns of P is H P H' to the bit (the products by 0 and 1 are exact)
     without the stacked matrix products, which cost numpy ~25 times more for a few hundred
@@ -129,7 +129,8 @@ def _picked_components(H: np.ndarray) -> np.ndarray | None:
     key = (H.shape, H.tobytes())
     if key not in _PICKED:
         unit_rows = bool(np.all((H == 0.0) | (H == 1.0)) and np.all(H.sum(axis=1) == 1.0))
-        _PICKED[key] = H.argmax(axis=1) if unit_rows else None
+        distinct = unit_rows and len(set(H.argmax(axis=1).tolist())) == H.shape[0]  # each read once
+        _PICKED[key] = H.argmax(axis=1) if distinct else None
     return _PICKED[key]
 
 

@@ -68,14 +68,12 @@ class Detections:
 
     @property
     def second_s(self) -> np.ndarray:
-        """Unix time of each vessel's second measurement (inf: measured once or never): the
-        earliest a tracker that starts tracks from two plots can hold it."""
+        """Unix time of each vessel's first measurement after its first instant (inf: none):
+        the earliest a tracker that starts tracks from two plots can hold it. Copies of one
+        AIS report heard by several stations share its time, so they count once."""
+        later = self.time_s > self.first_s[self.vessel]
         second = np.full(self.n_vessels, np.inf)
-        order = np.lexsort((self.time_s, self.vessel))
-        vessel, time_s = self.vessel[order], self.time_s[order]
-        again = np.flatnonzero(vessel[1:] == vessel[:-1]) + 1  # every measurement after a vessel's first
-        first_again = again[np.unique(vessel[again], return_index=True)[1]]
-        second[vessel[first_again]] = time_s[first_again]
+        np.minimum.at(second, self.vessel[later], self.time_s[later])
         return second
 
     def count_until(self, vessels: np.ndarray, until_s: np.ndarray) -> np.ndarray:

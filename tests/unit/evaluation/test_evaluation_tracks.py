@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+from fusion.evaluation.detections import Detections
+
 if TYPE_CHECKING:
     from conftest import Scenario
 
@@ -207,3 +209,10 @@ def test_dark_vessel_coverage_counts_tracked_steps_in_radar_coverage(scenario: S
     result = scenario.evaluate()
     assert result["dark_vessel_steps"] == 61
     assert result["dark_vessel_coverage"] == pytest.approx(36 / 61, abs=1e-3)
+
+
+def test_copies_of_one_report_are_not_a_second_measurement() -> None:
+    """Two stations hear one AIS report at the same time: the vessel's second measurement
+    is the next one after that instant."""
+    measured = Detections(np.array([0, 0, 0, 1]), np.array([100.0, 100.0, 160.0, 50.0]), 3)
+    np.testing.assert_array_equal(measured.second_s, [160.0, np.inf, np.inf])

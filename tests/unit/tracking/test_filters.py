@@ -20,6 +20,8 @@ from tracking.models import H_POSITION, H_POSITION_VELOCITY, polar_covariance_en
 
 H_ALONG_AXIS = np.array([[0.6, 0, 0.8, 0], [0, 0, 0, 1.0]])
 """No sensor's: an H whose rows are not single state components, for the general matrix path."""
+H_EAST_TWICE = np.array([[1.0, 0, 0, 0], [1.0, 0, 0, 0]])
+"""No sensor's either: two readings of one component, which picking rows cannot represent."""
 
 
 def damped_velocity_transition(dt_s: np.ndarray, decay_per_s: np.ndarray) -> np.ndarray:
@@ -42,7 +44,7 @@ def _random_spd(rng: np.random.Generator, n: int, dim: int, scale: float) -> np.
     return A @ A.transpose(0, 2, 1) + np.eye(dim) * scale
 
 
-@pytest.mark.parametrize("H", [H_POSITION, H_POSITION_VELOCITY, H_ALONG_AXIS])
+@pytest.mark.parametrize("H", [H_POSITION, H_POSITION_VELOCITY, H_ALONG_AXIS, H_EAST_TWICE])
 def test_batched_steps_equal_filterpy_per_track(H):
     rng = np.random.default_rng(1)
     n = 25
